@@ -1,0 +1,3 @@
+import ArgumentParser
+import OpenAPIAsyncHTTPClient
+import BasculeServer

@@ -1,0 +1,3 @@
+public enum ReleaseType: String, Sendable, CaseIterable, Codable, Hashable {
+    case major, minor, patch, emergency
+}

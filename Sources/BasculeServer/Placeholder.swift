@@ -1,0 +1,4 @@
+import BasculeAPI
+import Hummingbird
+import Mustache
+import OpenAPIHummingbird

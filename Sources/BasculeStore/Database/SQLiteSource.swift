@@ -1,0 +1,24 @@
+import AsyncKit
+import Logging
+import NIOCore
+import SQLiteKit
+
+/// Opens SQLite connections set up the way Bascule needs them: write-ahead logging so readers
+/// never wait for the writer, foreign keys enforced, and a busy timeout so that concurrent
+/// writers queue instead of failing.
+struct SQLiteSource: ConnectionPoolSource {
+    let inner: SQLiteConnectionSource
+
+    init(path: String) {
+        inner = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true))
+    }
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        inner.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
+            let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 10000", "PRAGMA synchronous = NORMAL"]
+            return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { previous, pragma in
+                previous.flatMap { connection.query(pragma).map { _ in } }
+            }.map { connection }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The database Bascule runs on, SQLite or PostgreSQL behind one SQL layer. Repositories are
+/// handed the connection of a transaction; nothing outside this module writes SQL.
+public final class Store: Sendable {
+    public enum Engine: String, Sendable { case sqlite, postgresql }
+
+    // AsyncKit's pools guard their state with their own lock but predate Sendable.
+    private enum Pool: @unchecked Sendable {
+        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    public let engine: Engine
+    public let location: StoreLocation
+    private let pool: Pool
+    private let logger: Logger
+
+    private init(engine: Engine, location: StoreLocation, pool: Pool, logger: Logger) {
+        self.engine = engine
+        self.location = location
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// Opens the database and checks that it answers within `timeout`: PostgresNIO alone
+    /// would wait about a minute on a wrong password or an unreachable host.
+    public static func open(
+        _ location: StoreLocation, logger: Logger = Logger(label: "bascule.store"), timeout: Duration = .seconds(15)
+    ) async throws -> Store {
+        let store: Store
+        switch location {
+        case .sqlite(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.unreachable("cannot create the data folder \(folder.path): \(error.localizedDescription)")
+            }
+            let pool = EventLoopGroupConnectionPool(
+                source: SQLiteSource(path: path), maxConnectionsPerEventLoop: 4, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
+            store = Store(engine: .sqlite, location: location, pool: .sqlite(pool), logger: logger)
+        case .postgres(let url):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw StoreError.badDatabaseURL("it cannot be parsed")
+            }
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
+                requestTimeout: .seconds(Int64(timeout.components.seconds)), logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
+            store = Store(engine: .postgresql, location: location, pool: .postgres(pool), logger: logger)
+        }
+        do {
+            try await store.ping(timeout: timeout)
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Answers when the database does, within `timeout`.
+    public func ping(timeout: Duration = .seconds(5)) async throws {
+        let location = self.location
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await self.withConnection { try await $0.raw("SELECT 1").run() }
+                } catch {
+                    throw StoreError.unreachable("\(location): \(Store.reason(error))")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw StoreError.unreachable("\(location) did not answer within \(timeout.components.seconds) s")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    public func close() async {
+        switch pool {
+        case .sqlite(let pool): try? await pool.shutdownAsync()
+        case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+    }
+
+    /// Runs `body` on one connection of the pool.
+    public func withConnection<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch pool {
+        case .sqlite(let pool):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql(queryLogLevel: nil))
+        case .postgres(let pool):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it is stored, or none of it.
+    public func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        // SQLite: take the write lock up front, so two writers queue on the busy timeout
+        // instead of one failing when it upgrades a read lock.
+        let begin = engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await withConnection { db in
+            try await db.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// A readable reason for a driver error; PostgresNIO hides its messages unless asked.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)"
+        }
+        if let error = error as? StoreError { return error.description }
+        return String(describing: error)
+    }
+
+    /// Whether `error` is the database refusing a duplicate on a unique column.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
+        if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed || error.reason == .constraint }
+        return false
+    }
+}

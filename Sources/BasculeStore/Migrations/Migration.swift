@@ -1,0 +1,16 @@
+/// One numbered step of the schema. Statements are plain SQL that both engines accept, with
+/// a per-engine variant where they differ.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: @Sendable (Store.Engine) -> [String]
+}
+
+/// Every migration this binary knows, in order. Append only: a released migration is never edited.
+enum Migrations {
+    static let all: [Migration] = [
+        m001Foundation,
+    ]
+
+    static var latest: Int { all.last?.version ?? 0 }
+}

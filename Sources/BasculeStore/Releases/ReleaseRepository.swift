@@ -1,0 +1,145 @@
+import BasculeCore
+import Foundation
+import SQLKit
+
+/// Stores releases. Reads join the environment so that callers see its name.
+public struct ReleaseRepository: Sendable {
+    let db: any SQLDatabase
+
+    public init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    private static let select: SQLQueryString = """
+        SELECT r.id, r.number, r.title, r.version, r.type, r.status, r.planned_start, r.planned_end,
+               e.name AS environment, r.owner, r.description, r.objectives, r.scope,
+               r.created_at, r.updated_at, r.revision
+        FROM releases r LEFT JOIN environments e ON e.id = r.environment_id
+        """
+
+    /// Takes the next key of this installation. Numbers are never reused, even after a delete,
+    /// so that a key once said in a meeting always means the same release.
+    public func nextKey() async throws -> ReleaseKey {
+        try await db.raw("UPDATE sequences SET value = value + 1 WHERE name = 'release'").run()
+        let row = try await db.raw("SELECT value FROM sequences WHERE name = 'release'").first()
+        guard let number = try row?.decode(column: "value", as: Int.self) else {
+            throw StoreError.corruptRow("the release sequence is missing")
+        }
+        return ReleaseKey(number: number)
+    }
+
+    public func find(_ key: ReleaseKey) async throws -> Release? {
+        try await db.raw(Self.select + " WHERE r.number = \(bind: key.number)").first().map(Self.release)
+    }
+
+    public func insert(_ release: Release, environmentID: UUID?) async throws {
+        try await db.raw("""
+            INSERT INTO releases (id, number, title, version, type, status, planned_start, planned_end, environment_id,
+                                  owner, description, objectives, scope, created_at, updated_at, revision)
+            VALUES (\(bind: release.id.uuidString), \(bind: release.key.number), \(bind: release.title), \(bind: release.version),
+                    \(bind: release.type.rawValue), \(bind: release.status.rawValue), \(bind: release.window.map { Columns.millis($0.start) }),
+                    \(bind: release.window.map { Columns.millis($0.end) }), \(bind: environmentID?.uuidString), \(bind: release.owner),
+                    \(bind: release.description), \(bind: Columns.json(release.objectives)), \(bind: Columns.json(release.scope)),
+                    \(bind: Columns.millis(release.createdAt)), \(bind: Columns.millis(release.updatedAt)), \(bind: release.revision))
+            """).run()
+    }
+
+    /// Writes `release` only if the stored one is still at `previousRevision`; false when
+    /// someone else wrote in between.
+    public func update(_ release: Release, environmentID: UUID?, previousRevision: Int) async throws -> Bool {
+        let rows = try await db.raw("""
+            UPDATE releases SET title = \(bind: release.title), version = \(bind: release.version), type = \(bind: release.type.rawValue),
+                status = \(bind: release.status.rawValue), planned_start = \(bind: release.window.map { Columns.millis($0.start) }),
+                planned_end = \(bind: release.window.map { Columns.millis($0.end) }), environment_id = \(bind: environmentID?.uuidString),
+                owner = \(bind: release.owner), description = \(bind: release.description),
+                objectives = \(bind: Columns.json(release.objectives)), scope = \(bind: Columns.json(release.scope)),
+                updated_at = \(bind: Columns.millis(release.updatedAt)), revision = \(bind: release.revision)
+            WHERE id = \(bind: release.id.uuidString) AND revision = \(bind: previousRevision)
+            RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
+    public func delete(_ release: Release) async throws -> Bool {
+        let rows = try await db.raw("DELETE FROM releases WHERE id = \(bind: release.id.uuidString) AND revision = \(bind: release.revision) RETURNING id").all()
+        return !rows.isEmpty
+    }
+
+    /// One page in planned order: by planned start, unplanned last, then by key number.
+    public func page(_ query: ReleaseQuery, limit: Int, after cursor: PageCursor?) async throws -> (items: [Release], next: PageCursor?) {
+        var conditions: [SQLQueryString] = []
+        if !query.statuses.isEmpty {
+            conditions.append("r.status IN (\(binds: query.statuses.map(\.rawValue)))")
+        }
+        if let environment = query.environment {
+            conditions.append("e.name = \(bind: environment)")
+        }
+        if let from = query.from {
+            conditions.append("r.planned_end >= \(bind: Columns.millis(from))")
+        }
+        if let to = query.to {
+            conditions.append("r.planned_start < \(bind: Columns.millis(to))")
+        }
+        if let text = query.text?.lowercased(), !text.isEmpty {
+            let pattern = "%" + Self.escapeLike(text) + "%"
+            var matches: [SQLQueryString] = ["LOWER(r.title) LIKE \(bind: pattern) ESCAPE '!'",
+                                             "LOWER(r.version) LIKE \(bind: pattern) ESCAPE '!'",
+                                             "LOWER(COALESCE(r.owner, '')) LIKE \(bind: pattern) ESCAPE '!'"]
+            if let key = ReleaseKey(text) { matches.append("r.number = \(bind: key.number)") }
+            conditions.append("(" + matches.joined(separator: " OR ") + ")")
+        }
+        if let cursor {
+            guard case .planned(let start, let number) = cursor else { throw StoreError.invalidCursor }
+            if let start {
+                conditions.append("""
+                    (r.planned_start IS NULL OR r.planned_start > \(bind: start) OR (r.planned_start = \(bind: start) AND r.number > \(bind: number)))
+                    """)
+            } else {
+                conditions.append("(r.planned_start IS NULL AND r.number > \(bind: number))")
+            }
+        }
+        var sql = Self.select
+        if !conditions.isEmpty { sql = sql + " WHERE " + conditions.joined(separator: " AND ") }
+        sql = sql + " ORDER BY CASE WHEN r.planned_start IS NULL THEN 1 ELSE 0 END, r.planned_start, r.number LIMIT \(bind: limit + 1)"
+        let releases = try await db.raw(sql).all().map(Self.release)
+        guard releases.count > limit else { return (releases, nil) }
+        let page = Array(releases.prefix(limit))
+        return (page, page.last.map { .planned(start: $0.window.map { Columns.millis($0.start) }, number: $0.key.number) })
+    }
+
+    public func count() async throws -> Int {
+        try await db.raw("SELECT COUNT(*) AS n FROM releases").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// `!` escapes LIKE's wildcards so that a search for "50%" finds the text "50%".
+    private static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_")
+    }
+
+    static func release(_ row: any SQLRow) throws -> Release {
+        let typeText = try row.decode(column: "type", as: String.self)
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)),
+              let type = ReleaseType(rawValue: typeText), let status = ReleaseStatus(rawValue: statusText)
+        else {
+            throw StoreError.corruptRow("release with type \(typeText) and status \(statusText)")
+        }
+        let start = try row.decode(column: "planned_start", as: Int64?.self)
+        let end = try row.decode(column: "planned_end", as: Int64?.self)
+        let window = start.flatMap { start in end.flatMap { PlannedWindow(start: Columns.date(start), end: Columns.date($0)) } }
+        let fields = ReleaseFields(
+            title: try row.decode(column: "title", as: String.self),
+            version: try row.decode(column: "version", as: String.self),
+            type: type, window: window,
+            environment: try row.decode(column: "environment", as: String?.self),
+            owner: try row.decode(column: "owner", as: String?.self),
+            description: try row.decode(column: "description", as: String.self),
+            objectives: try Columns.list(try row.decode(column: "objectives", as: String.self)),
+            scope: try Columns.list(try row.decode(column: "scope", as: String.self)))
+        return Release(
+            id: id, key: ReleaseKey(number: try row.decode(column: "number", as: Int.self)), fields: fields, status: status,
+            createdAt: Columns.date(try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Columns.date(try row.decode(column: "updated_at", as: Int64.self)),
+            revision: try row.decode(column: "revision", as: Int.self))
+    }
+}
