@@ -1,0 +1,21 @@
+import ArgumentParser
+import BasculeServer
+
+/// `bascule`: the server, the local admin commands, and a client of the API.
+public struct BasculeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bascule",
+        abstract: "Release management and cutover orchestration.",
+        version: BasculeVersion.current,
+        subcommands: [ServeCommand.self, MigrateCommand.self, VersionCommand.self, ReleaseCommand.self, EnvironmentCommand.self])
+
+    public init() {}
+}
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version of this bascule.")
+
+    func run() {
+        print("bascule \(BasculeVersion.current)")
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import BasculeServer
+import BasculeStore
+import Foundation
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Bascule server: the API, the web pages.")
+
+    @Option(help: "Address to listen on (or BASCULE_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (or BASCULE_PORT; default 8080).")
+    var port: Int?
+
+    @Option(name: .long, help: "Time zone in which days and hours are shown and judged (or BASCULE_TIMEZONE; default Europe/Paris).")
+    var timeZone: String?
+
+    @Flag(help: "Fill an empty database with a sample portfolio; a database with data is left as it is.")
+    var demo = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let host = host ?? environment["BASCULE_HOST"] ?? "127.0.0.1"
+        guard let port = port ?? environment["BASCULE_PORT"].flatMap(Int.init) ?? Optional(8080), (1...65535).contains(port) else {
+            throw CLIError.invalidOption("the port must be a number between 1 and 65535")
+        }
+        let zoneName = timeZone ?? environment["BASCULE_TIMEZONE"] ?? "Europe/Paris"
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw CLIError.invalidOption("unknown time zone \(zoneName); use an IANA name such as Europe/Paris")
+        }
+        var logger = Logger(label: "bascule")
+        logger.logLevel = Logger.Level(rawValue: environment["BASCULE_LOG_LEVEL"] ?? "info") ?? .info
+
+        let (store, applied) = try await storeOptions.openMigrated()
+        let configuration = ServerConfiguration(host: host, port: port, store: store.location, timeZone: zone, demo: demo)
+        let services = BasculeServices(store: store)
+        print("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
+        if demo {
+            switch try await DemoPortfolio.seed(services, timeZone: zone) {
+            case .seeded(let releases, let environments):
+                print("Demo: added \(environments) environments and \(releases) sample releases.")
+            case .skipped:
+                print("Demo: the database already holds data; nothing was added.")
+            }
+        }
+        let app = try await buildApplication(configuration, services: services, logger: logger)
+        print("Listening on http://\(host):\(port)  (time zone \(zone.identifier); Ctrl-C to stop)")
+        do {
+            try await app.runService()
+        } catch {
+            await store.close()
+            throw CLIError.store("the server stopped: \(error)")
+        }
+        await store.close()
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import AsyncHTTPClient
+import BasculeAPI
+import Foundation
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+
+/// How the client commands reach a server: `--server`, then BASCULE_SERVER, then the local default.
+struct RemoteOptions: ParsableArguments {
+    @Option(help: "Base URL of the Bascule server (or BASCULE_SERVER; default http://127.0.0.1:8080).")
+    var server: String?
+
+    @Flag(help: "Print JSON, for scripts, instead of a table.")
+    var json = false
+
+    var serverURL: String {
+        let value = server ?? ProcessInfo.processInfo.environment["BASCULE_SERVER"] ?? "http://127.0.0.1:8080"
+        return value.hasSuffix("/") ? String(value.dropLast()) : value
+    }
+
+    func client() throws -> Client {
+        guard let base = URL(string: serverURL), let scheme = base.scheme, ["http", "https"].contains(scheme), base.host != nil else {
+            throw CLIError.invalidOption("--server must be an http(s) URL such as http://127.0.0.1:8080")
+        }
+        return Client(
+            serverURL: base.appendingPathComponent("api/v1"), configuration: .bascule,
+            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(30))))
+    }
+
+    /// Runs a call, turning transport failures into one readable line.
+    func call<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ClientError {
+            if error.underlyingError is DecodingError {
+                throw CLIError.store("the server's answer could not be read: is \(serverURL) a Bascule server of the same version?")
+            }
+            throw CLIError.serverUnreachable(serverURL)
+        }
+    }
+
+    func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
+extension CLIError {
+    /// The problem the server answered, as one line naming the fields.
+    static func refusal(_ problem: Components.Responses.Problem) -> CLIError {
+        guard case .applicationProblemJson(let body) = problem.body else { return .unexpectedAnswer(0) }
+        var fields = (body.errors ?? []).map { "\($0.field): \($0.message)" }
+        if let allowed = body.allowedTransitions {
+            fields.append("allowed: " + (allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")))
+        }
+        return .refused(status: body.status, detail: body.detail ?? body.title, fields: fields)
+    }
+}

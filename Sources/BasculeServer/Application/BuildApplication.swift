@@ -1,0 +1,59 @@
+import BasculeAPI
+import BasculeCore
+import BasculeStore
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+
+/// The services of one running Bascule, shared by the API, the pages and the CLI's local commands.
+public struct BasculeServices: Sendable {
+    public let store: Store
+    public let releases: ReleaseService
+    public let environments: EnvironmentService
+    public let health: HealthService
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        releases = ReleaseService(store: store, now: now)
+        environments = EnvironmentService(store: store, now: now)
+        health = HealthService(store: store)
+    }
+}
+
+/// Builds the whole application on an open, migrated store. Tests build this same one.
+public func buildApplication(
+    _ configuration: ServerConfiguration, services: BasculeServices, logger: Logger = Logger(label: "bascule")
+) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(configuration, services: services, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Bascule"),
+        logger: logger)
+}
+
+func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices, logger: Logger) async throws -> Router<BasculeRequestContext> {
+    let renderer = try await PageRenderer.load(timeZone: configuration.timeZone)
+    let router = Router(context: BasculeRequestContext.self)
+    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(ErrorResponseMiddleware(renderer: renderer))
+    router.middlewares.add(HeaderEncodingMiddleware())
+    if let folder = Bundle.module.url(forResource: "static", withExtension: nil, subdirectory: "Resources") {
+        router.middlewares.add(FileMiddleware(folder.path, urlBasePath: "/static", logger: logger))
+    }
+    router.get("/health") { _, _ in
+        let engine = try await services.health.check()
+        let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health)
+    try handler.registerHandlers(
+        on: router, serverURL: try Servers.Server1.url(), configuration: .bascule,
+        middlewares: [ProblemMiddleware(logger: logger)])
+    WebRoutes<BasculeRequestContext>(
+        releases: services.releases, environments: services.environments, renderer: renderer,
+        formatting: WebFormatting(timeZone: configuration.timeZone)
+    ).register(on: router)
+    return router
+}

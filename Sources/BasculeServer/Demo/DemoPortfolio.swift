@@ -1,0 +1,88 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+
+/// A realistic sample portfolio for `bascule serve --demo`: four environments and a dozen
+/// releases of several applications, spread over the coming weeks and through the lifecycle.
+public enum DemoPortfolio {
+    public enum Outcome: Sendable, Equatable {
+        case seeded(releases: Int, environments: Int)
+        /// The database already held data; nothing was changed.
+        case skipped
+    }
+
+    public static func seed(_ services: BasculeServices, now: Date = Date(), timeZone: TimeZone) async throws -> Outcome {
+        let existing = try await services.environments.all()
+        let releaseCount = try await services.store.withConnection { try await ReleaseRepository($0).count() }
+        guard existing.isEmpty, releaseCount == 0 else { return .skipped }
+
+        for (name, kind) in [("development", EnvironmentKind.development), ("recette", .test), ("preproduction", .preproduction), ("production", .production)] {
+            _ = try await services.environments.create(name: name, kind: kind)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let today = calendar.startOfDay(for: now)
+        /// A window `days` from today starting at `hour` local time, lasting `hours`.
+        func window(_ days: Int, _ hour: Int, _ hours: Int) -> (Date, Date) {
+            let day = calendar.date(byAdding: .day, value: days, to: today) ?? today
+            let start = calendar.date(bySettingHour: hour, minute: 0, second: 0, of: day) ?? day
+            return (start, start.addingTimeInterval(Double(hours) * 3600))
+        }
+
+        let samples: [(ReleaseInput, [ReleaseStatus])] = [
+            (input("Billing 4.2: SEPA instant payments", "4.2.0", .minor, window(-20, 22, 3), "production", "Claire Martin",
+                   "Adds SEPA Instant Credit Transfer to the billing engine.",
+                   ["Instant transfers settled in under 10 s", "No increase of the batch window"], ["billing-engine", "payments-gateway"]),
+             [.planned, .approved, .ready, .inProgress, .deployed, .closed]),
+            (input("Customer portal 3.0", "3.0.0", .major, window(-6, 21, 4), "production", "Julien Bernard",
+                   "New customer portal with single sign-on. **Downtime expected**: 45 minutes.",
+                   ["Login success rate above 99.5%", "Page load under 2 s at p95"], ["customer-portal", "identity-provider", "cdn"]),
+             [.planned, .approved, .ready, .inProgress, .deployed]),
+            (input("Payments API hotfix: duplicate refunds", "2.8.4", .emergency, window(-2, 13, 1), "production", "Sophie Laurent",
+                   "Stops refunds from being issued twice when the acquirer times out.", ["No duplicate refund in 7 days"], ["payments-api"]),
+             [.planned, .ready, .inProgress, .rolledBack]),
+            (input("Data warehouse nightly load rewrite", "2024.11", .minor, window(3, 1, 5), "production", "Thomas Petit",
+                   "Moves the nightly load from the old ETL to the new pipeline.", ["Load finished before 06:00"], ["data-warehouse", "etl"]),
+             [.planned, .approved, .ready]),
+            (input("HR payroll 11.1", "11.1.0", .minor, window(5, 20, 3), "production", "Nathalie Moreau",
+                   "Year-end tax rules.", ["December payroll computed correctly"], ["payroll"]),
+             [.planned, .approved]),
+            (input("Network core: firewall firmware", "FW 7.4.3", .patch, window(8, 23, 2), "production", "Karim Haddad",
+                   "Security firmware on both data-centre firewalls, one at a time.", ["No session lost during failover"], ["fw-dc1", "fw-dc2"]),
+             [.planned]),
+            (input("Mobile app backend 5.3", "5.3.0-rc.2", .minor, window(10, 22, 2), "preproduction", "Léa Girard",
+                   "Push notifications v2.", ["Notification delivery above 98%"], ["mobile-backend"]),
+             [.planned]),
+            (input("Customer portal 3.1", "3.1.0", .minor, window(14, 21, 2), "recette", "Julien Bernard",
+                   "Follow-up fixes of 3.0.", [], ["customer-portal"]),
+             [.planned]),
+            (input("Billing 4.3: e-invoicing", "4.3.0", .minor, window(24, 22, 3), "production", "Claire Martin",
+                   "E-invoicing mandate, first wave.", ["Invoices accepted by the public platform"], ["billing-engine"]),
+             []),
+            (input("Intranet redesign", "2.0.0", .major, nil, nil, "Marc Dubois", "Early draft; scope still open.", [], []),
+             []),
+            (input("Legacy CRM decommissioning", "n/a", .major, window(40, 8, 10), "production", "Isabelle Roux",
+                   "Data migrated to the new CRM; the old one is switched off.", ["No user left on the old CRM"], ["crm-legacy"]),
+             [.cancelled]),
+            (input("Search service 1.9", "1.9.0", .minor, window(-12, 22, 2), "production", "Léa Girard",
+                   "Index rebuild with the new analyser.", ["Search relevance score up 5%"], ["search"]),
+             [.planned, .approved, .ready, .inProgress, .failed]),
+        ]
+        for (input, path) in samples {
+            let release = try await services.releases.create(input)
+            for status in path {
+                _ = try await services.releases.transition(release.key.description, to: status)
+            }
+        }
+        return .seeded(releases: samples.count, environments: 4)
+    }
+
+    private static func input(
+        _ title: String, _ version: String, _ type: ReleaseType, _ window: (Date, Date)?, _ environment: String?, _ owner: String,
+        _ description: String, _ objectives: [String], _ scope: [String]
+    ) -> ReleaseInput {
+        ReleaseInput(
+            title: title, version: version, type: type, plannedStart: window?.0, plannedEnd: window?.1, environment: environment,
+            owner: owner, description: description, objectives: objectives, scope: scope)
+    }
+}

@@ -1,4 +1,0 @@
-import BasculeAPI
-import Hummingbird
-import Mustache
-import OpenAPIHummingbird

@@ -1,0 +1,143 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+
+/// The releases capability: each use case is one transaction that loads, applies a Core
+/// rule and saves.
+public struct ReleaseService: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+    let guards: [any TransitionGuard]
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, guards: [any TransitionGuard] = [RequiredFieldsGuard()]) {
+        self.store = store
+        self.now = now
+        self.guards = guards
+    }
+
+    public func create(_ input: ReleaseInput) async throws -> Release {
+        try await refusing {
+            try await store.transaction { db in
+                let (fields, environment) = try await Self.resolve(input, environments: EnvironmentRepository(db))
+                let releases = ReleaseRepository(db)
+                let release = Release(key: try await releases.nextKey(), fields: fields, createdAt: now())
+                try await releases.insert(release, environmentID: environment?.id)
+                return release
+            }
+        }
+    }
+
+    public func get(_ key: String) async throws -> Release {
+        try await refusing {
+            try await store.withConnection { db in try await Self.load(key, from: ReleaseRepository(db)) }
+        }
+    }
+
+    public func list(_ query: ReleaseQuery, limit: Int? = nil, cursor: String? = nil) async throws -> Page<Release> {
+        try await refusing {
+            let limit = try Paging.limit(limit)
+            let after = try cursor.map { try PageCursor(token: $0) }
+            if let from = query.from, let to = query.to, to <= from {
+                throw ServiceError.badRequest([FieldError("to", "must be after from")])
+            }
+            if let text = query.text, text.count > 200 {
+                throw ServiceError.badRequest([FieldError("q", "must be at most 200 characters")])
+            }
+            let (items, next) = try await store.withConnection { db in
+                try await ReleaseRepository(db).page(query, limit: limit, after: after)
+            }
+            return Page(items: items, nextCursor: next?.token)
+        }
+    }
+
+    public func update(_ key: String, changes: ReleaseChanges, precondition: RevisionPrecondition? = nil) async throws -> Release {
+        try await refusing {
+            try await store.transaction { db in
+                let releases = ReleaseRepository(db)
+                let current = try await Self.load(key, from: releases)
+                try Self.check(precondition, against: current)
+                let (fields, environment) = try await Self.resolve(changes.applied(to: current.fields), environments: EnvironmentRepository(db))
+                let updated = try current.updating(with: fields, at: now())
+                try await Self.save(updated, environmentID: environment?.id, over: current, in: releases)
+                return updated
+            }
+        }
+    }
+
+    public func transition(_ key: String, to target: ReleaseStatus, precondition: RevisionPrecondition? = nil) async throws -> Release {
+        try await refusing {
+            try await store.transaction { [guards] db in
+                let releases = ReleaseRepository(db)
+                let current = try await Self.load(key, from: releases)
+                try Self.check(precondition, against: current)
+                let moved = try current.transitioned(to: target, at: now(), guards: guards)
+                let environment = try await current.environment.asyncMap { try await EnvironmentRepository(db).named($0) }
+                try await Self.save(moved, environmentID: environment??.id, over: current, in: releases)
+                return moved
+            }
+        }
+    }
+
+    public func delete(_ key: String, precondition: RevisionPrecondition? = nil) async throws {
+        try await refusing {
+            try await store.transaction { db in
+                let releases = ReleaseRepository(db)
+                let current = try await Self.load(key, from: releases)
+                try Self.check(precondition, against: current)
+                try current.checkDeletable()
+                guard try await releases.delete(current) else { throw ServiceError.stale(current: current.revision) }
+            }
+        }
+    }
+
+    // MARK: - Steps shared by the use cases
+
+    static func load(_ key: String, from releases: ReleaseRepository) async throws -> Release {
+        guard let parsed = ReleaseKey(key), let release = try await releases.find(parsed) else {
+            throw ServiceError.notFound("release \(key)")
+        }
+        return release
+    }
+
+    static func check(_ precondition: RevisionPrecondition?, against release: Release) throws {
+        if let precondition, !precondition.allows(release.revision) {
+            throw ServiceError.stale(current: release.revision)
+        }
+    }
+
+    static func save(_ release: Release, environmentID: UUID?, over current: Release, in releases: ReleaseRepository) async throws {
+        guard try await releases.update(release, environmentID: environmentID, previousRevision: current.revision) else {
+            throw ServiceError.stale(current: current.revision)
+        }
+    }
+
+    /// Validates the fields and finds the named environment, reporting every problem at once.
+    static func resolve(_ input: ReleaseInput, environments: EnvironmentRepository) async throws -> (ReleaseFields, Environment?) {
+        var errors: [FieldError] = []
+        var fields: ReleaseFields?
+        do {
+            fields = try input.validate()
+        } catch {
+            if case .invalid(let found) = error { errors = found } else { throw error }
+        }
+        var environment: Environment?
+        let name = input.environment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !name.isEmpty, !errors.contains(where: { $0.field == "environment" }) {
+            environment = try await environments.named(name)
+            if environment == nil {
+                let known = try await environments.all().map(\.name)
+                let hint = known.isEmpty ? "none is defined yet" : "known: " + known.joined(separator: ", ")
+                errors.append(FieldError("environment", "no environment is named \(name) (\(hint))"))
+            }
+        }
+        guard errors.isEmpty, let fields else { throw ServiceError.invalid(errors) }
+        return (fields, environment)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

@@ -1,0 +1,105 @@
+import BasculeCore
+import Foundation
+import Hummingbird
+
+/// The fields of the release form as the browser posts them: all text.
+struct ReleaseFormData: Decodable, Sendable {
+    var title: String?
+    var version: String?
+    var type: String?
+    var plannedStart: String?
+    var plannedEnd: String?
+    var environment: String?
+    var owner: String?
+    var description: String?
+    var objectives: String?
+    var scope: String?
+    var revision: String?
+
+    init(_ release: Release?, formatting: WebFormatting) {
+        title = release?.title
+        version = release?.version
+        type = release?.type.rawValue
+        plannedStart = release?.window.map { formatting.inputValue($0.start) }
+        plannedEnd = release?.window.map { formatting.inputValue($0.end) }
+        environment = release?.environment
+        owner = release?.owner
+        description = release?.description
+        objectives = release?.objectives.joined(separator: "\n")
+        scope = release?.scope.joined(separator: "\n")
+        revision = release.map { String($0.revision) }
+    }
+
+    /// The typed input, or the field errors that stop it from being one (bad type, bad dates).
+    func input(formatting: WebFormatting) -> (ReleaseInput?, [FieldError]) {
+        var errors: [FieldError] = []
+        let kind = ReleaseType(rawValue: type ?? "")
+        if kind == nil { errors.append(FieldError("type", "must be one of: " + ReleaseType.allCases.map(\.rawValue).joined(separator: ", "))) }
+        func date(_ text: String?, _ field: String) -> Date? {
+            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            guard let date = formatting.parseInput(text) else {
+                errors.append(FieldError(field, "must be a date and time such as 2027-03-05T22:00"))
+                return nil
+            }
+            return date
+        }
+        let start = date(plannedStart, "plannedStart")
+        let end = date(plannedEnd, "plannedEnd")
+        guard errors.isEmpty, let kind else { return (nil, errors) }
+        return (ReleaseInput(
+            title: title ?? "", version: version ?? "", type: kind, plannedStart: start, plannedEnd: end,
+            environment: environment, owner: owner ?? "", description: description ?? "",
+            objectives: Self.lines(objectives), scope: Self.lines(scope)), [])
+    }
+
+    var revisionPrecondition: RevisionPrecondition? {
+        revision.flatMap(Int.init).map { .oneOf([$0]) }
+    }
+
+    private static func lines(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    static func decode(from request: Request, context: some RequestContext) async throws -> ReleaseFormData {
+        let body = try await request.body.collect(upTo: 1_048_576)
+        do {
+            return try URLEncodedFormDecoder().decode(ReleaseFormData.self, from: String(buffer: body))
+        } catch {
+            throw ServiceError.badRequest([FieldError("form", "could not be read")])
+        }
+    }
+}
+
+/// The form page's model: the values typed, the errors next to their fields, the choices.
+struct ReleaseFormView {
+    let localizer: Localizer
+
+    func model(
+        key: String?, values: ReleaseFormData, errors: [FieldError], environments: [BasculeCore.Environment], language: Language
+    ) -> [String: Any] {
+        var byField: [String: String] = [:]
+        for error in errors { byField[error.field] = byField[error.field].map { $0 + "; " + error.message } ?? error.message }
+        let known = Set(["title", "version", "type", "plannedStart", "plannedEnd", "environment", "owner", "description", "objectives", "scope"])
+        let general = errors.filter { !known.contains($0.field) }.map(\.description).joined(separator: "; ")
+        var names = environments.map(\.name)
+        if let chosen = values.environment, !chosen.isEmpty, !names.contains(chosen) { names.append(chosen) }
+        return [
+            "key": key as Any,
+            "action": key.map { "/releases/\($0)" } ?? "/releases",
+            "cancelHref": key.map { "/releases/\($0)" } ?? "/releases",
+            "revision": values.revision as Any,
+            "values": [
+                "title": values.title ?? "", "version": values.version ?? "", "plannedStart": values.plannedStart ?? "",
+                "plannedEnd": values.plannedEnd ?? "", "owner": values.owner ?? "", "description": values.description ?? "",
+                "objectives": values.objectives ?? "", "scope": values.scope ?? "",
+            ],
+            "errors": byField,
+            "hasErrors": !errors.isEmpty,
+            "generalError": (general.isEmpty ? nil : general) as Any,
+            "typeOptions": ReleaseType.allCases.map {
+                ["value": $0.rawValue, "label": localizer.text("type_\($0.rawValue)", language), "selected": $0.rawValue == (values.type ?? "minor")]
+            },
+            "environmentOptions": names.map { ["value": $0, "label": $0, "selected": $0 == values.environment] },
+        ]
+    }
+}

@@ -1,0 +1,77 @@
+import BasculeCore
+import Foundation
+
+/// What the release pages show of a release, in the reader's language and the configured zone.
+struct ReleaseViews: Sendable {
+    let localizer: Localizer
+    let formatting: WebFormatting
+
+    func row(_ release: Release, _ language: Language) -> [String: Any] {
+        [
+            "key": release.key.description,
+            "href": "/releases/\(release.key)",
+            "title": release.title,
+            "version": release.version,
+            "type": localizer.text("type_\(release.type.rawValue)", language),
+            "typeValue": release.type.rawValue,
+            "status": localizer.text("status_\(release.status.rawValue)", language),
+            "statusValue": release.status.rawValue,
+            "window": release.window.map { window(of: $0, language) } as Any,
+            "environment": release.environment ?? "",
+            "owner": release.owner ?? "",
+        ]
+    }
+
+    func detail(_ release: Release, _ language: Language) -> [String: Any] {
+        var view = row(release, language)
+        view["semantic"] = release.semanticVersion != nil
+        view["environment"] = release.environment as Any
+        view["owner"] = release.owner as Any
+        view["objectives"] = release.objectives
+        view["hasObjectives"] = !release.objectives.isEmpty
+        view["scope"] = release.scope
+        view["hasScope"] = !release.scope.isEmpty
+        view["description"] = release.description.isEmpty ? nil : release.description as Any
+        view["createdAt"] = formatting.display(release.createdAt, language)
+        view["updatedAt"] = formatting.display(release.updatedAt, language)
+        view["revision"] = release.revision
+        view["editable"] = release.status.isPlanEditable
+        view["deletable"] = release.status == .draft
+        let transitions = release.allowedTransitions
+        view["hasTransitions"] = !transitions.isEmpty
+        view["transitions"] = transitions.map { target -> [String: Any] in
+            // The way forward is the primary button; stepping back is plain; giving up is red.
+            let order = ReleaseStatus.allCases
+            let backwards = (order.firstIndex(of: target) ?? 0) < (order.firstIndex(of: release.status) ?? 0)
+                && [ReleaseStatus.draft, .planned, .approved].contains(target)
+            let style = [.cancelled, .failed, .rolledBack].contains(target) ? "danger" : backwards ? "" : "primary"
+            return ["value": target.rawValue, "label": localizer.text("to_\(target.rawValue)", language),
+                    "href": "/releases/\(release.key)", "revision": release.revision, "style": style]
+        }
+        view["lifecycle"] = lifecycle(release, language)
+        return view
+    }
+
+    /// The main path with the release's place on it; a side exit is shown after the point it left.
+    private func lifecycle(_ release: Release, _ language: Language) -> [[String: Any]] {
+        let path: [ReleaseStatus] = [.draft, .planned, .approved, .ready, .inProgress, .deployed, .closed]
+        let position = path.firstIndex(of: release.status)
+        var steps = path.enumerated().map { index, status -> [String: Any] in
+            let state: String
+            if let position {
+                state = index < position ? "done" : index == position ? "current" : "todo"
+            } else {
+                state = "todo"
+            }
+            return ["label": localizer.text("status_\(status.rawValue)", language), "state": state]
+        }
+        if position == nil {
+            steps.append(["label": localizer.text("status_\(release.status.rawValue)", language), "state": "current exit"])
+        }
+        return steps
+    }
+
+    func window(of window: PlannedWindow, _ language: Language) -> String {
+        formatting.display(window.start, language) + " → " + formatting.display(window.end, language)
+    }
+}

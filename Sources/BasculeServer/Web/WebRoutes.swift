@@ -1,0 +1,201 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import Hummingbird
+
+/// The pages. Each route reads the request, calls a service and renders a page; refusals
+/// are shown on the page they came from, with the status code the API would give.
+struct WebRoutes<Context: RequestContext>: Sendable {
+    let releases: ReleaseService
+    let environments: EnvironmentService
+    let renderer: PageRenderer
+    let formatting: WebFormatting
+
+    private var localizer: Localizer { renderer.localizer }
+    private var views: ReleaseViews { ReleaseViews(localizer: localizer, formatting: formatting) }
+
+    func register(on router: Router<Context>) {
+        router.get("/") { _, _ in Self.redirect("/releases") }
+        router.get("/language/{lang}", use: switchLanguage)
+        router.get("/releases", use: list)
+        router.get("/releases/new", use: newForm)
+        router.post("/releases", use: create)
+        router.get("/releases/{key}", use: show)
+        router.get("/releases/{key}/edit", use: editForm)
+        router.post("/releases/{key}", use: update)
+        router.post("/releases/{key}/transitions", use: transition)
+        router.post("/releases/{key}/delete", use: delete)
+    }
+
+    // MARK: - Pages
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let language = Language.of(request)
+        let parameters = request.uri.queryParameters
+        let status = parameters.get("status").flatMap(ReleaseStatus.init(rawValue:))
+        let text = parameters.get("q")?.trimmingCharacters(in: .whitespaces) ?? ""
+        let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
+        let page: Page<Release>
+        do {
+            page = try await releases.list(ReleaseQuery(statuses: status.map { [$0] } ?? [], text: text.isEmpty ? nil : text), limit: 50, cursor: cursor)
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+        func href(cursor: String?) -> String {
+            var items: [URLQueryItem] = []
+            if let status { items.append(.init(name: "status", value: status.rawValue)) }
+            if !text.isEmpty { items.append(.init(name: "q", value: text)) }
+            if let cursor { items.append(.init(name: "cursor", value: cursor)) }
+            var parts = URLComponents()
+            parts.path = "/releases"
+            parts.queryItems = items.isEmpty ? nil : items
+            return parts.string ?? "/releases"
+        }
+        let model: [String: Any] = [
+            "rows": page.items.map { views.row($0, language) },
+            "hasRows": !page.items.isEmpty,
+            "q": text,
+            "statusOptions": ReleaseStatus.allCases.map {
+                ["value": $0.rawValue, "label": localizer.text("status_\($0.rawValue)", language), "selected": $0 == status]
+            },
+            "nextPageHref": page.nextCursor.map { href(cursor: $0) } as Any,
+            "firstPageHref": (cursor == nil ? nil : href(cursor: nil)) as Any,
+        ]
+        return renderer.render("releases", title: localizer.text("releases_title", language), page: model, request: request)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        do {
+            return try await releasePage(key, request: request)
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+    }
+
+    @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
+        try await formPage(key: nil, values: ReleaseFormData(nil, formatting: formatting), errors: [], request: request)
+    }
+
+    @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        do {
+            let release = try await releases.get(key)
+            guard release.status.isPlanEditable else { return Self.redirect("/releases/\(release.key)") }
+            return try await formPage(key: release.key.description, values: ReleaseFormData(release, formatting: formatting), errors: [], request: request)
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+    }
+
+    // MARK: - Actions
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let form = try await ReleaseFormData.decode(from: request, context: context)
+        let (input, errors) = form.input(formatting: formatting)
+        guard let input else { return try await formPage(key: nil, values: form, errors: errors, request: request, status: .unprocessableContent) }
+        do {
+            let release = try await releases.create(input)
+            return Self.redirect("/releases/\(release.key)")
+        } catch let error as ServiceError {
+            return try await formPage(key: nil, values: form, errors: Self.fieldErrors(error), request: request, status: .init(code: error.status))
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        let form = try await ReleaseFormData.decode(from: request, context: context)
+        let (input, errors) = form.input(formatting: formatting)
+        guard let input else { return try await formPage(key: key, values: form, errors: errors, request: request, status: .unprocessableContent) }
+        let changes = ReleaseChanges(
+            title: input.title, version: input.version, type: input.type, plannedStart: input.plannedStart,
+            plannedEnd: input.plannedEnd, clearWindow: input.plannedStart == nil && input.plannedEnd == nil,
+            environment: input.environment ?? "", owner: input.owner ?? "", description: input.description,
+            objectives: input.objectives, scope: input.scope)
+        do {
+            let release = try await releases.update(key, changes: changes, precondition: form.revisionPrecondition)
+            return Self.redirect("/releases/\(release.key)")
+        } catch let error as ServiceError {
+            if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }
+            return try await formPage(key: key, values: form, errors: Self.fieldErrors(error), request: request, status: .init(code: error.status))
+        }
+    }
+
+    @Sendable func transition(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        let fields = try await Self.form(request)
+        do {
+            guard let target = fields["to"].flatMap(ReleaseStatus.init(rawValue:)) else {
+                throw ServiceError.badRequest([FieldError("to", "must be one of: " + ReleaseStatus.allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            let precondition = fields["revision"].flatMap(Int.init).map { RevisionPrecondition.oneOf([$0]) }
+            let release = try await releases.transition(key, to: target, precondition: precondition)
+            return Self.redirect("/releases/\(release.key)")
+        } catch let error as ServiceError {
+            if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }
+            return try await releasePage(key, request: request, refusal: error)
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        let fields = try await Self.form(request)
+        do {
+            try await releases.delete(key, precondition: fields["revision"].flatMap(Int.init).map { .oneOf([$0]) })
+            return Self.redirect("/releases")
+        } catch let error as ServiceError {
+            if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }
+            return try await releasePage(key, request: request, refusal: error)
+        }
+    }
+
+    @Sendable func switchLanguage(_ request: Request, context: Context) async throws -> Response {
+        let language = Language(rawValue: try context.parameters.require("lang")) ?? .en
+        var target = request.uri.queryParameters.get("return") ?? "/releases"
+        // Only paths of this site: never an open redirect.
+        if !target.hasPrefix("/") || target.hasPrefix("//") || target.hasPrefix("/\\") { target = "/releases" }
+        var response = Self.redirect(target)
+        response.setCookie(.init(name: Language.cookieName, value: language.rawValue, maxAge: 31_536_000, path: "/", secure: false, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    // MARK: - Helpers
+
+    private func releasePage(_ key: String, request: Request, refusal: ServiceError? = nil) async throws -> Response {
+        let language = Language.of(request)
+        let release = try await releases.get(key)
+        var model: [String: Any] = ["release": views.detail(release, language)]
+        if let refusal {
+            model["error"] = refusal.description
+            if !refusal.fieldErrors.isEmpty { model["errorList"] = refusal.fieldErrors.map(\.message) }
+        }
+        return renderer.render(
+            "release", title: "\(release.key) \(release.title)", page: model, request: request,
+            status: refusal.map { .init(code: $0.status) } ?? .ok)
+    }
+
+    private func formPage(key: String?, values: ReleaseFormData, errors: [FieldError], request: Request, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let language = Language.of(request)
+        let model = ReleaseFormView(localizer: localizer).model(
+            key: key, values: values, errors: errors, environments: try await environments.all(), language: language)
+        let title = key.map { "\(localizer.text("form_edit_title", language)) \($0)" } ?? localizer.text("form_new_title", language)
+        return renderer.render("release-form", title: title, page: model, request: request, status: status)
+    }
+
+    private static func fieldErrors(_ error: ServiceError) -> [FieldError] {
+        error.fieldErrors.isEmpty ? [FieldError("form", error.description)] : error.fieldErrors
+    }
+
+    private static func form(_ request: Request) async throws -> [String: String] {
+        let body = try await request.body.collect(upTo: 65_536)
+        do {
+            return try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
+        } catch {
+            throw HTTPError(.badRequest, message: "The form could not be read.")
+        }
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+}

@@ -1,0 +1,8 @@
+import BasculeCLI
+
+@main
+struct Bascule {
+    static func main() async {
+        await BasculeCommand.main()
+    }
+}
