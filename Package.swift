@@ -64,12 +64,17 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "bascule", dependencies: ["BasculeCLI"]),
+        .target(
+            name: "BasculeTestSupport",
+            dependencies: ["BasculeStore", "BasculeCore", .product(name: "PostgresKit", package: "postgres-kit")],
+            path: "Tests/BasculeTestSupport"
+        ),
         .testTarget(name: "BasculeCoreTests", dependencies: ["BasculeCore"]),
-        .testTarget(name: "BasculeStoreTests", dependencies: ["BasculeStore", "BasculeCore"]),
+        .testTarget(name: "BasculeStoreTests", dependencies: ["BasculeStore", "BasculeCore", "BasculeTestSupport"]),
         .testTarget(
             name: "BasculeServerTests",
             dependencies: [
-                "BasculeServer", "BasculeStore", "BasculeCore", "BasculeCLI", "BasculeAPI",
+                "BasculeServer", "BasculeStore", "BasculeCore", "BasculeCLI", "BasculeAPI", "BasculeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

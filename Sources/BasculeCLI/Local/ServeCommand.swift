@@ -38,17 +38,17 @@ struct ServeCommand: AsyncParsableCommand {
         let (store, applied) = try await storeOptions.openMigrated()
         let configuration = ServerConfiguration(host: host, port: port, store: store.location, timeZone: zone, demo: demo)
         let services = BasculeServices(store: store)
-        print("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
+        Console.say("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
         if demo {
             switch try await DemoPortfolio.seed(services, timeZone: zone) {
             case .seeded(let releases, let environments):
-                print("Demo: added \(environments) environments and \(releases) sample releases.")
+                Console.say("Demo: added \(environments) environments and \(releases) sample releases.")
             case .skipped:
-                print("Demo: the database already holds data; nothing was added.")
+                Console.say("Demo: the database already holds data; nothing was added.")
             }
         }
         let app = try await buildApplication(configuration, services: services, logger: logger)
-        print("Listening on http://\(host):\(port)  (time zone \(zone.identifier); Ctrl-C to stop)")
+        Console.say("Listening on http://\(host):\(port)  (time zone \(zone.identifier); Ctrl-C to stop)")
         do {
             try await app.runService()
         } catch {

@@ -18,7 +18,7 @@ struct ProblemMiddleware: ServerMiddleware {
         do {
             return try await next(request, body, metadata)
         } catch let error as ServerError {
-            var problem = problem(for: error, operationID: operationID)
+            var problem = problem(for: error, request: request, operationID: operationID)
             problem.instance = request.path.map { String($0.prefix { $0 != "?" }) }
             var headers = HTTPFields()
             headers[.contentType] = ProblemDocument.contentType
@@ -26,7 +26,7 @@ struct ProblemMiddleware: ServerMiddleware {
         }
     }
 
-    private func problem(for error: ServerError, operationID: String) -> ProblemDocument {
+    private func problem(for error: ServerError, request: HTTPRequest, operationID: String) -> ProblemDocument {
         switch error.underlyingError {
         case let refusal as ServiceError:
             return ProblemDocument(refusal)

@@ -11,6 +11,19 @@ struct WebFormatting: Sendable {
         return date.formatted(style)
     }
 
+    /// "Sun 15 Nov 2026, 21:00 → 01:00 (+1)": the end shows only what differs from the start.
+    func displayWindow(_ start: Date, _ end: Date, _ language: Language) -> String {
+        let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day ?? 0
+        let endText: String
+        if days <= 1 {
+            endText = end.formatted(Date.FormatStyle(date: .omitted, time: .shortened, locale: language.locale, calendar: calendar, timeZone: timeZone))
+                + (days == 1 ? " (+1)" : "")
+        } else {
+            endText = display(end, language)
+        }
+        return display(start, language) + " → " + endText
+    }
+
     /// The value of an `<input type="datetime-local">`: local wall time, no zone.
     func inputValue(_ date: Date) -> String {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)

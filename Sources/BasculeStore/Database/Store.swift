@@ -146,3 +146,11 @@ public final class Store: Sendable {
         return false
     }
 }
+
+extension Store {
+    /// Runs one statement outside any repository: for administration and tests
+    /// (creating a database, tampering with rows on purpose).
+    public func execute(raw sql: String) async throws {
+        try await withConnection { try await $0.raw(SQLQueryString(sql)).run() }
+    }
+}

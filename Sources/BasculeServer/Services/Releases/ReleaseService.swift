@@ -11,7 +11,8 @@ public struct ReleaseService: Sendable {
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, guards: [any TransitionGuard] = [RequiredFieldsGuard()]) {
         self.store = store
-        self.now = now
+        // The store keeps milliseconds: answer with the time as it will be read back.
+        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
         self.guards = guards
     }
 

@@ -72,6 +72,6 @@ struct ReleaseViews: Sendable {
     }
 
     func window(of window: PlannedWindow, _ language: Language) -> String {
-        formatting.display(window.start, language) + " → " + formatting.display(window.end, language)
+        formatting.displayWindow(window.start, window.end, language)
     }
 }

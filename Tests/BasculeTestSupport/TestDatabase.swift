@@ -1,0 +1,84 @@
+import BasculeStore
+import Foundation
+import Logging
+import PostgresKit
+
+/// The engines the store and API tests run on: SQLite always; PostgreSQL when
+/// BASCULE_TEST_POSTGRES_URL points to a server (CI sets it). Each test gets a database of its
+/// own, so tests run in parallel and never see each other's rows.
+public enum TestEngine: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite, postgresql
+
+    public static let postgresURL: String? = {
+        let url = ProcessInfo.processInfo.environment["BASCULE_TEST_POSTGRES_URL"] ?? ""
+        return url.isEmpty ? nil : url
+    }()
+
+    /// The engines to run on here; PostgreSQL only when configured.
+    public static var available: [TestEngine] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgresql] }
+
+    public static let skipMessage = "BASCULE_TEST_POSTGRES_URL is not set: the PostgreSQL pass of the store and API tests is skipped (CI sets it)"
+
+    public var description: String { rawValue }
+}
+
+public enum TestDatabase {
+    /// Opens a fresh, migrated database on `engine`, runs `body`, then throws it away.
+    public static func with<R: Sendable>(_ engine: TestEngine, migrate: Bool = true, _ body: (Store) async throws -> R) async throws -> R {
+        let location: StoreLocation
+        var cleanup: @Sendable () async -> Void = {}
+        switch engine {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-test-\(UUID().uuidString)")
+            location = .dataDirectory(folder.path)
+            cleanup = { try? FileManager.default.removeItem(at: folder) }
+        case .postgresql:
+            guard let url = TestEngine.postgresURL else { throw TestDatabaseError.postgresNotConfigured }
+            let name = "bascule_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            try await admin(url, "CREATE DATABASE \(name)")
+            location = .postgres(url: replacingDatabase(in: url, with: name))
+            cleanup = { try? await admin(url, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
+        let store: Store
+        do {
+            store = try await Store.open(location, logger: Logger(label: "test"), timeout: .seconds(20))
+            if migrate { try await Migrator(store: store).migrate() }
+        } catch {
+            await cleanup()
+            throw error
+        }
+        do {
+            let result = try await body(store)
+            await store.close()
+            await cleanup()
+            return result
+        } catch {
+            await store.close()
+            await cleanup()
+            throw error
+        }
+    }
+
+    /// Runs one statement on the server's maintenance connection (databases cannot be created
+    /// inside the database being tested).
+    private static func admin(_ url: String, _ sql: String) async throws {
+        let store = try await Store.open(.postgres(url: url), logger: Logger(label: "test-admin"), timeout: .seconds(20))
+        do {
+            try await store.execute(raw: sql)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    private static func replacingDatabase(in url: String, with name: String) -> String {
+        guard var parts = URLComponents(string: url) else { return url }
+        parts.path = "/" + name
+        return parts.string ?? url
+    }
+}
+
+public enum TestDatabaseError: Error {
+    case postgresNotConfigured
+}
