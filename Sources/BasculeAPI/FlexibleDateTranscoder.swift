@@ -14,8 +14,11 @@ public struct FlexibleDateTranscoder: DateTranscoder {
     public func decode(_ text: String) throws -> Date {
         if let date = try? Self.wholeSeconds.parse(text) { return date }
         if let date = try? Self.withFraction.parse(text) { return date }
-        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Expected an RFC 3339 date-time."))
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: Self.failure + text))
     }
+
+    /// Starts the message of a failed decoding, followed by the text that failed.
+    public static let failure = "Expected an RFC 3339 date-time, got: "
 
     private static let wholeSeconds = Date.ISO8601FormatStyle(timeZone: .gmt)
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)

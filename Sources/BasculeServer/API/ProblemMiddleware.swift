@@ -15,18 +15,34 @@ struct ProblemMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        // Bodies are small JSON documents: keep a copy so that a failure deep in decoding can
+        // still be traced to the field that holds the bad value.
+        var copy: Data?
+        if let body {
+            do {
+                copy = try await Data(collecting: body, upTo: Self.maximumBody)
+            } catch {
+                return Self.respond(ProblemDocument(status: 413, detail: "the request body is larger than \(Self.maximumBody / 1_048_576) MiB"), request)
+            }
+        }
         do {
-            return try await next(request, body, metadata)
+            return try await next(request, copy.map { HTTPBody($0) }, metadata)
         } catch let error as ServerError {
-            var problem = problem(for: error, request: request, operationID: operationID)
-            problem.instance = request.path.map { String($0.prefix { $0 != "?" }) }
-            var headers = HTTPFields()
-            headers[.contentType] = ProblemDocument.contentType
-            return (HTTPResponse(status: .init(code: problem.status), headerFields: headers), HTTPBody(problem.encoded()))
+            return Self.respond(problem(for: error, request: request, body: copy, operationID: operationID), request)
         }
     }
 
-    private func problem(for error: ServerError, request: HTTPRequest, operationID: String) -> ProblemDocument {
+    static let maximumBody = 4 * 1_048_576
+
+    private static func respond(_ problem: ProblemDocument, _ request: HTTPRequest) -> (HTTPResponse, HTTPBody?) {
+        var problem = problem
+        problem.instance = request.path.map { String($0.prefix { $0 != "?" }) }
+        var headers = HTTPFields()
+        headers[.contentType] = ProblemDocument.contentType
+        return (HTTPResponse(status: .init(code: problem.status), headerFields: headers), HTTPBody(problem.encoded()))
+    }
+
+    private func problem(for error: ServerError, request: HTTPRequest, body: Data?, operationID: String) -> ProblemDocument {
         switch error.underlyingError {
         case let refusal as ServiceError:
             return ProblemDocument(refusal)
@@ -35,7 +51,9 @@ struct ProblemMiddleware: ServerMiddleware {
             let field = request.method == .get
                 ? QueryFailure.fieldError(query: request.path.flatMap { URLComponents(string: $0)?.queryItems } ?? [])
                 : nil
-            return ProblemDocument(status: 400, detail: "the request could not be read", errors: [field ?? DecodingFailure.fieldError(decoding)])
+            return ProblemDocument(
+                status: 400, detail: "the request could not be read",
+                errors: [field ?? DecodingFailure.fieldError(decoding, body: body)])
         default:
             if error.httpStatus.code >= 400, error.httpStatus.code < 500 {
                 return ProblemDocument(status: error.httpStatus.code, detail: error.causeDescription)
@@ -48,8 +66,13 @@ struct ProblemMiddleware: ServerMiddleware {
 
 /// Reads a `DecodingError` as "which field, what is wrong with it".
 enum DecodingFailure {
-    static func fieldError(_ error: DecodingError) -> FieldError {
+    static func fieldError(_ error: DecodingError, body: Data? = nil) -> FieldError {
         switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty && context.debugDescription.hasPrefix(FlexibleDateTranscoder.failure):
+            // Dates are decoded without their path: find the field that holds the bad text.
+            let text = String(context.debugDescription.dropFirst(FlexibleDateTranscoder.failure.count))
+            let field = body.flatMap { JSONPath.find(text, in: $0) } ?? "body"
+            return FieldError(field, "must be an RFC 3339 date-time, for example 2027-03-05T22:00:00Z")
         case .keyNotFound(let key, let context):
             return FieldError(path(context.codingPath + [key]), "is required")
         case .valueNotFound(_, let context):
@@ -125,5 +148,32 @@ enum QueryFailure {
             }
         }
         return nil
+    }
+}
+
+/// Finds where a string value sits in a JSON document, as a field path.
+enum JSONPath {
+    static func find(_ value: String, in data: Data) -> String? {
+        guard let root = try? JSONSerialization.jsonObject(with: data) else { return nil }
+        return search(value, root, path: "")
+    }
+
+    private static func search(_ value: String, _ node: Any, path: String) -> String? {
+        switch node {
+        case let text as String:
+            return text == value ? path : nil
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = search(value, object[key] as Any, path: path.isEmpty ? key : path + "." + key) { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = search(value, element, path: path + "[\(index)]") { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 }
