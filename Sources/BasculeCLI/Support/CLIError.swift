@@ -12,7 +12,8 @@ enum CLIError: Error, CustomStringConvertible {
         case .serverUnreachable(let server):
             return "cannot reach the Bascule server at \(server): is `bascule serve` running? (set --server or BASCULE_SERVER)"
         case .refused(let status, let detail, let fields):
-            return ([("\(status) " + detail)] + fields).joined(separator: "; ")
+            // The detail often already lists the fields; say each thing once.
+            return (["\(status) \(detail)"] + fields.filter { !detail.contains($0) }).joined(separator: "; ")
         case .unexpectedAnswer(let status): return "the server answered an unexpected status \(status)"
         case .store(let message): return message
         }

@@ -52,7 +52,7 @@ extension CLIError {
     static func refusal(_ problem: Components.Responses.Problem) -> CLIError {
         guard case .applicationProblemJson(let body) = problem.body else { return .unexpectedAnswer(0) }
         var fields = (body.errors ?? []).map { "\($0.field): \($0.message)" }
-        if let allowed = body.allowedTransitions {
+        if let allowed = body.allowedTransitions, !(body.detail ?? "").contains("allowed") {
             fields.append("allowed: " + (allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")))
         }
         return .refused(status: body.status, detail: body.detail ?? body.title, fields: fields)

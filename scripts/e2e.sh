@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# End to end: a real `bascule serve --demo` in a temp dir, the CLI as a client of it, and the
+# releases page loaded in headless Chromium. Usage: scripts/e2e.sh [path/to/bascule]
+# With BASCULE_TEST_POSTGRES_URL set, also starts the server on PostgreSQL and checks it.
+set -euo pipefail
+
+bascule=$(realpath "${1:-.build/debug/bascule}")
+work=$(mktemp -d /tmp/bascule-e2e.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "e2e: FAILED: $*" >&2; [ -f "$work/serve.log" ] && tail -20 "$work/serve.log" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_healthy() {
+  local url=$1
+  for _ in $(seq 1 100); do
+    curl -fsS "$url/health" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  fail "the server at $url did not become healthy"
+}
+passed=0
+check() { passed=$((passed + 1)); echo "e2e: ok - $*"; }
+
+port=$(free_port)
+server="http://127.0.0.1:$port"
+export BASCULE_SERVER=$server
+(cd "$work" && exec "$bascule" serve --demo --port "$port" >"$work/serve.log" 2>&1) &
+pids+=($!)
+wait_healthy "$server"
+grep -q "Demo: added 4 environments and 12 sample releases" "$work/serve.log" || fail "the demo was not announced"
+[ -f "$work/bascule-data/bascule.sqlite" ] || fail "no ./bascule-data/bascule.sqlite was created"
+check "serve --demo created ./bascule-data/bascule.sqlite and seeded the portfolio"
+
+"$bascule" version | grep -q "^bascule " || fail "bascule version"
+"$bascule" environment list | grep -q "production" || fail "environment list"
+"$bascule" release list | grep -q "REL-12" || fail "release list shows the demo"
+check "version, environment list and release list answer"
+
+created=$("$bascule" release create --title "E2E cutover of the billing engine" --release-version 9.9.0 --type minor \
+  --start 2027-03-09T22:00 --end 2027-03-10T01:00 --environment production --owner "CI" --objective "It works")
+echo "$created" | grep -q "created REL-13" || fail "release create said: $created"
+"$bascule" release transition REL-13 planned | grep -q "REL-13 is now planned" || fail "transition to planned"
+"$bascule" release show REL-13 --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["status"]=="planned" and r["plannedStart"]=="2027-03-09T21:00:00Z", r' \
+  || fail "show --json does not give the planned release in UTC"
+check "the CLI created REL-13 and moved it to planned"
+
+if "$bascule" release transition REL-13 deployed 2>"$work/err"; then fail "a forbidden transition succeeded"; fi
+grep -q "409 .*allowed: draft, approved, cancelled" "$work/err" || fail "the forbidden transition was not explained: $(cat "$work/err")"
+[ "$(wc -l <"$work/err")" -eq 1 ] || fail "the refusal is not one line: $(cat "$work/err")"
+if "$bascule" release create --title "" --release-version 1 2>"$work/err"; then fail "an empty title was accepted"; fi
+grep -q "title" "$work/err" || fail "the empty title was not named: $(cat "$work/err")"
+if "$bascule" release list --server "http://127.0.0.1:1" 2>"$work/err"; then fail "an unreachable server succeeded"; fi
+grep -q "cannot reach" "$work/err" || fail "the unreachable server was not explained"
+check "refusals exit non-zero with a one-line reason"
+
+dom=$(chromium --headless --no-sandbox --disable-gpu --dump-dom "$server/releases" 2>/dev/null)
+echo "$dom" | grep -q "E2E cutover of the billing engine" || fail "the releases page does not show the new release"
+echo "$dom" | grep -q 'status-planned' || fail "the releases page does not show statuses"
+echo "$dom" | grep -q "Billing 4.2: SEPA instant payments" || fail "the releases page does not show the demo"
+dom=$(chromium --headless --no-sandbox --disable-gpu --dump-dom "$server/releases/REL-13" 2>/dev/null)
+echo "$dom" | grep -q 'value="approved"' || fail "the release page does not offer the next transition"
+check "Chromium renders the releases page and the release page"
+
+if [ -n "${BASCULE_TEST_POSTGRES_URL:-}" ]; then
+  db="bascule_e2e_$$"
+  psql "$BASCULE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+  pg_url="${BASCULE_TEST_POSTGRES_URL%/*}/$db"
+  pg_port=$(free_port)
+  (cd "$work" && BASCULE_DATABASE_URL="$pg_url" exec "$bascule" serve --demo --port "$pg_port" >"$work/serve-pg.log" 2>&1) &
+  pids+=($!)
+  wait_healthy "http://127.0.0.1:$pg_port"
+  curl -fsS "http://127.0.0.1:$pg_port/api/v1/health" | grep -q '"postgresql"' || fail "the server does not run on PostgreSQL"
+  "$bascule" release list --server "http://127.0.0.1:$pg_port" | grep -q "REL-12" || fail "the demo on PostgreSQL"
+  check "serve --demo on PostgreSQL (BASCULE_DATABASE_URL)"
+fi
+
+echo "e2e: $passed passed, 0 failed"
