@@ -31,7 +31,7 @@ struct ReleaseViews: Sendable {
         view["hasObjectives"] = !release.objectives.isEmpty
         view["scope"] = release.scope
         view["hasScope"] = !release.scope.isEmpty
-        view["description"] = release.description.isEmpty ? nil : release.description as Any
+        view["descriptionHTML"] = (release.description.isEmpty ? nil : MarkdownRenderer.html(release.description)) as Any
         view["createdAt"] = formatting.display(release.createdAt, language)
         view["updatedAt"] = formatting.display(release.updatedAt, language)
         view["revision"] = release.revision

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Requests per second of GET /api/v1/releases/{key} against GET /health on the same server,
+# under wrk on loopback, printed as a ratio so that the figure survives a change of machine.
+# Usage: Benchmarks/http/run.sh [path/to/bascule]   (default: a release build, made if missing)
+# Env: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+bin=${1:-}
+if [ -z "$bin" ]; then
+  swift build -c release --product bascule >&2
+  bin=$(swift build -c release --show-bin-path)/bascule
+fi
+bin=$(realpath "$bin")
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-32}
+threads=${THREADS:-2}
+
+work=$(mktemp -d /tmp/bascule-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+(cd "$work" && BASCULE_LOG_LEVEL=warning exec "$bin" serve --demo --port "$port" >"$work/serve.log" 2>&1) &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+
+rps() {
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port$1" >"$work/wrk.txt"
+  grep -q "Non-2xx" "$work/wrk.txt" && { cat "$work/wrk.txt" >&2; echo "non-2xx answers on $1" >&2; exit 1; }
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
+}
+p99() { awk '/ 99%/ {print $2}' "$work/wrk.txt"; }
+
+wrk -t1 -c4 -d2s "http://127.0.0.1:$port/health" >/dev/null   # warm-up
+health=$(rps /health); health_p99=$(p99)
+release=$(rps /api/v1/releases/REL-5); release_p99=$(p99)
+ratio=$(python3 -c "print(f'{$release / $health:.2f}')")
+
+echo "machine: $(nproc) cores, $(uname -m); binary: $bin"
+echo "wrk -t$threads -c$connections -d$duration on 127.0.0.1, SQLite, demo portfolio"
+printf "%-32s %12s req/s  p99 %s\n" "GET /health" "$health" "$health_p99"
+printf "%-32s %12s req/s  p99 %s\n" "GET /api/v1/releases/REL-5" "$release" "$release_p99"
+echo "ratio release/health: $ratio"

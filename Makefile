@@ -1,0 +1,38 @@
+# The everyday commands. `make help` lists them.
+.PHONY: help build test test-pg e2e ci serve demo bench screenshot clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
+
+build: ## Build everything, tests included
+	swift build --build-tests
+
+test: ## The unit, store and API tests on SQLite (PostgreSQL tests skip themselves)
+	swift test
+
+test-pg: ## The store and API tests on a throwaway PostgreSQL as well
+	@eval "$$(scripts/postgres-throwaway.sh start)"; \
+	  swift test --filter 'BasculeStoreTests|BasculeServerTests'; status=$$?; \
+	  scripts/postgres-throwaway.sh stop "$$PG_THROWAWAY_DIR"; exit $$status
+
+e2e: ## Server, CLI and headless Chromium end to end
+	swift build --product bascule
+	scripts/e2e.sh "$$(swift build --show-bin-path)/bascule"
+
+ci: ## What CI runs on a fresh clone
+	bash .ci/run
+
+serve: ## Run the server on ./bascule-data
+	swift run bascule serve
+
+demo: ## Run the server with the sample portfolio
+	swift run bascule serve --demo
+
+bench: ## HTTP throughput ratios (release build, wrk)
+	Benchmarks/http/run.sh
+
+screenshot: ## Refresh docs/releases.png from a demo server
+	scripts/screenshot.sh
+
+clean:
+	rm -rf .build bascule-data
