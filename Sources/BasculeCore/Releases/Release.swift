@@ -1,22 +1,13 @@
 import Foundation
 
-/// A set of changes delivered together, and the plan of their cutover.
+/// A set of changes delivered together, and the plan of their cutover. The plan's fields
+/// (`title`, `window`, `environment`…) read and write through to `fields`.
+@dynamicMemberLookup
 public struct Release: Sendable, Equatable, Identifiable {
     public let id: UUID
     public let key: ReleaseKey
-    public var title: String
-    /// Free text as the teams write it; see `semanticVersion` for the recognised form.
-    public var version: String
-    public var type: ReleaseType
+    public var fields: ReleaseFields
     public var status: ReleaseStatus
-    public var window: PlannedWindow?
-    /// The target environment's name.
-    public var environment: String?
-    public var owner: String?
-    /// Markdown.
-    public var description: String
-    public var objectives: [String]
-    public var scope: [String]
     public let createdAt: Date
     public var updatedAt: Date
     /// Counts the writes; optimistic concurrency (`If-Match`) compares it.
@@ -28,31 +19,22 @@ public struct Release: Sendable, Equatable, Identifiable {
     ) {
         self.id = id
         self.key = key
-        self.title = fields.title
-        self.version = fields.version
-        self.type = fields.type
+        self.fields = fields
         self.status = status
-        self.window = fields.window
-        self.environment = fields.environment
-        self.owner = fields.owner
-        self.description = fields.description
-        self.objectives = fields.objectives
-        self.scope = fields.scope
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
         self.revision = revision
     }
 
-    public var semanticVersion: SemanticVersion? { SemanticVersion(version) }
-
-    public var fields: ReleaseFields {
-        ReleaseFields(
-            title: title, version: version, type: type, window: window, environment: environment,
-            owner: owner, description: description, objectives: objectives, scope: scope)
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<ReleaseFields, Value>) -> Value {
+        get { fields[keyPath: keyPath] }
+        set { fields[keyPath: keyPath] = newValue }
     }
 
+    public var semanticVersion: SemanticVersion? { SemanticVersion(fields.version) }
+
     public var allowedTransitions: [ReleaseStatus] {
-        ReleaseLifecycle.allowedTransitions(from: status, type: type)
+        ReleaseLifecycle.allowedTransitions(from: status, type: fields.type)
     }
 
     /// The release with its plan replaced by `fields`, which must already be valid.
@@ -63,15 +45,7 @@ public struct Release: Sendable, Equatable, Identifiable {
             throw .notEditable(status, reason: "its plan is frozen once the cutover has started")
         }
         var next = self
-        next.title = fields.title
-        next.version = fields.version
-        next.type = fields.type
-        next.window = fields.window
-        next.environment = fields.environment
-        next.owner = fields.owner
-        next.description = fields.description
-        next.objectives = fields.objectives
-        next.scope = fields.scope
+        next.fields = fields
         if status.needsWindowAndEnvironment {
             let missing = RequiredFieldsGuard().failures(for: next, to: status)
             if !missing.isEmpty { throw .invalid(missing) }
@@ -84,7 +58,7 @@ public struct Release: Sendable, Equatable, Identifiable {
     public func transitioned(
         to target: ReleaseStatus, at now: Date, guards: [any TransitionGuard] = [RequiredFieldsGuard()]
     ) throws(CoreError) -> Release {
-        guard ReleaseLifecycle.canMove(from: status, to: target, type: type) else {
+        guard ReleaseLifecycle.canMove(from: status, to: target, type: fields.type) else {
             throw .forbiddenTransition(from: status, to: target, allowed: allowedTransitions)
         }
         let failures = guards.flatMap { $0.failures(for: self, to: target) }
