@@ -11,7 +11,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badDatabaseURL(let reason):
-            return "BASCULE_DATABASE_URL is not usable: \(reason) (expected postgres://user:password@host:port/database)"
+            return "the database URL is not usable: \(reason) (expected postgres://user:password@host:port/database)"
         case .unreachable(let reason):
             return "the database cannot be reached: \(reason)"
         case .databaseNewerThanBinary(let database, let binary):
