@@ -21,7 +21,7 @@ struct ReleaseRepositoryTests {
             let fields = ReleaseFields(title: title, version: "1.0.0", type: .minor, window: window, environment: environment?.name,
                                        owner: owner, description: "**bold**", objectives: ["fast", "safe"], scope: ["api"])
             let release = Release(key: try await releases.nextKey(), fields: fields, status: status, createdAt: Self.t0)
-            try await releases.insert(release, environmentID: environment?.id)
+            try await releases.insert(release)
             return release
         }
     }
@@ -71,7 +71,7 @@ struct ReleaseRepositoryTests {
             changed.revision = 3
             let attempt = changed
             // when
-            let written = try await store.transaction { try await ReleaseRepository($0).update(attempt, environmentID: nil, previousRevision: 2) }
+            let written = try await store.transaction { try await ReleaseRepository($0).update(attempt, previousRevision: 2) }
             // then
             #expect(!written)
             #expect(try await store.withConnection { try await ReleaseRepository($0).find(stored.key) }?.title == "Original")
@@ -88,7 +88,7 @@ struct ReleaseRepositoryTests {
                 try await store.transaction { db in
                     let releases = ReleaseRepository(db)
                     let fields = ReleaseFields(title: "Half", version: "1", type: .patch)
-                    try await releases.insert(Release(key: try await releases.nextKey(), fields: fields, createdAt: Self.t0), environmentID: nil)
+                    try await releases.insert(Release(key: try await releases.nextKey(), fields: fields, createdAt: Self.t0))
                     throw Boom()
                 }
             }

@@ -36,6 +36,7 @@ public func buildApplication(
 func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices, logger: Logger) async throws -> Router<BasculeRequestContext> {
     let renderer = try await PageRenderer.load(timeZone: configuration.timeZone)
     let router = Router(context: BasculeRequestContext.self)
+    router.middlewares.add(LogRequestsMiddleware(.debug))
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorResponseMiddleware(renderer: renderer))
     router.middlewares.add(HeaderEncodingMiddleware())

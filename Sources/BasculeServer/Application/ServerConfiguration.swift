@@ -9,18 +9,14 @@ public struct ServerConfiguration: Sendable {
     public var store: StoreLocation
     /// Days and hours are shown, typed and judged in this zone, not the server's.
     public var timeZone: TimeZone
-    public var demo: Bool
-    public var logLevel: String
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, store: StoreLocation = .dataDirectory("bascule-data"),
-        timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt, demo: Bool = false, logLevel: String = "info"
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
     ) {
         self.host = host
         self.port = port
         self.store = store
         self.timeZone = timeZone
-        self.demo = demo
-        self.logLevel = logLevel
     }
 }

@@ -32,13 +32,14 @@ public struct ReleaseRepository: Sendable {
         try await db.raw(Self.select + " WHERE r.number = \(bind: key.number)").first().map(Self.release)
     }
 
-    public func insert(_ release: Release, environmentID: UUID?) async throws {
+    /// The environment is named; its row is found here, by its unique name.
+    public func insert(_ release: Release) async throws {
         try await db.raw("""
             INSERT INTO releases (id, number, title, version, type, status, planned_start, planned_end, environment_id,
                                   owner, description, objectives, scope, created_at, updated_at, revision)
             VALUES (\(bind: release.id.uuidString), \(bind: release.key.number), \(bind: release.title), \(bind: release.version),
                     \(bind: release.type.rawValue), \(bind: release.status.rawValue), \(bind: release.window.map { Columns.millis($0.start) }),
-                    \(bind: release.window.map { Columns.millis($0.end) }), \(bind: environmentID?.uuidString), \(bind: release.owner),
+                    \(bind: release.window.map { Columns.millis($0.end) }), (SELECT id FROM environments WHERE name = \(bind: release.environment)), \(bind: release.owner),
                     \(bind: release.description), \(bind: Columns.json(release.objectives)), \(bind: Columns.json(release.scope)),
                     \(bind: Columns.millis(release.createdAt)), \(bind: Columns.millis(release.updatedAt)), \(bind: release.revision))
             """).run()
@@ -46,11 +47,12 @@ public struct ReleaseRepository: Sendable {
 
     /// Writes `release` only if the stored one is still at `previousRevision`; false when
     /// someone else wrote in between.
-    public func update(_ release: Release, environmentID: UUID?, previousRevision: Int) async throws -> Bool {
+    public func update(_ release: Release, previousRevision: Int) async throws -> Bool {
         let rows = try await db.raw("""
             UPDATE releases SET title = \(bind: release.title), version = \(bind: release.version), type = \(bind: release.type.rawValue),
                 status = \(bind: release.status.rawValue), planned_start = \(bind: release.window.map { Columns.millis($0.start) }),
-                planned_end = \(bind: release.window.map { Columns.millis($0.end) }), environment_id = \(bind: environmentID?.uuidString),
+                planned_end = \(bind: release.window.map { Columns.millis($0.end) }),
+                environment_id = (SELECT id FROM environments WHERE name = \(bind: release.environment)),
                 owner = \(bind: release.owner), description = \(bind: release.description),
                 objectives = \(bind: Columns.json(release.objectives)), scope = \(bind: Columns.json(release.scope)),
                 updated_at = \(bind: Columns.millis(release.updatedAt)), revision = \(bind: release.revision)

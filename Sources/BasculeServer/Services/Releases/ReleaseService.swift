@@ -19,10 +19,10 @@ public struct ReleaseService: Sendable {
     public func create(_ input: ReleaseInput) async throws -> Release {
         try await refusing {
             try await store.transaction { db in
-                let (fields, environment) = try await Self.resolve(input, environments: EnvironmentRepository(db))
+                let fields = try await Self.resolve(input, environments: EnvironmentRepository(db))
                 let releases = ReleaseRepository(db)
                 let release = Release(key: try await releases.nextKey(), fields: fields, createdAt: now())
-                try await releases.insert(release, environmentID: environment?.id)
+                try await releases.insert(release)
                 return release
             }
         }
@@ -57,9 +57,9 @@ public struct ReleaseService: Sendable {
                 let releases = ReleaseRepository(db)
                 let current = try await Self.load(key, from: releases)
                 try Self.check(precondition, against: current)
-                let (fields, environment) = try await Self.resolve(changes.applied(to: current.fields), environments: EnvironmentRepository(db))
+                let fields = try await Self.resolve(changes.applied(to: current.fields), environments: EnvironmentRepository(db))
                 let updated = try current.updating(with: fields, at: now())
-                try await Self.save(updated, environmentID: environment?.id, over: current, in: releases)
+                try await Self.save(updated, over: current, in: releases)
                 return updated
             }
         }
@@ -72,8 +72,7 @@ public struct ReleaseService: Sendable {
                 let current = try await Self.load(key, from: releases)
                 try Self.check(precondition, against: current)
                 let moved = try current.transitioned(to: target, at: now(), guards: guards)
-                let environment = try await current.environment.asyncMap { try await EnvironmentRepository(db).named($0) }
-                try await Self.save(moved, environmentID: environment??.id, over: current, in: releases)
+                try await Self.save(moved, over: current, in: releases)
                 return moved
             }
         }
@@ -106,14 +105,15 @@ public struct ReleaseService: Sendable {
         }
     }
 
-    static func save(_ release: Release, environmentID: UUID?, over current: Release, in releases: ReleaseRepository) async throws {
-        guard try await releases.update(release, environmentID: environmentID, previousRevision: current.revision) else {
+    static func save(_ release: Release, over current: Release, in releases: ReleaseRepository) async throws {
+        guard try await releases.update(release, previousRevision: current.revision) else {
             throw ServiceError.stale(current: current.revision)
         }
     }
 
-    /// Validates the fields and finds the named environment, reporting every problem at once.
-    static func resolve(_ input: ReleaseInput, environments: EnvironmentRepository) async throws -> (ReleaseFields, Environment?) {
+    /// Validates the fields and checks that the named environment exists, reporting every
+    /// problem at once.
+    static func resolve(_ input: ReleaseInput, environments: EnvironmentRepository) async throws -> ReleaseFields {
         var errors: [FieldError] = []
         var fields: ReleaseFields?
         do {
@@ -121,24 +121,15 @@ public struct ReleaseService: Sendable {
         } catch {
             if case .invalid(let found) = error { errors = found } else { throw error }
         }
-        var environment: Environment?
         let name = input.environment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !name.isEmpty, !errors.contains(where: { $0.field == "environment" }) {
-            environment = try await environments.named(name)
-            if environment == nil {
+            if try await environments.named(name) == nil {
                 let known = try await environments.all().map(\.name)
                 let hint = known.isEmpty ? "none is defined yet" : "known: " + known.joined(separator: ", ")
                 errors.append(FieldError("environment", "no environment is named \(name) (\(hint))"))
             }
         }
         guard errors.isEmpty, let fields else { throw ServiceError.invalid(errors) }
-        return (fields, environment)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
+        return fields
     }
 }
