@@ -1,5 +1,5 @@
 # The everyday commands. `make help` lists them.
-.PHONY: help build test test-pg e2e ci serve demo bench screenshot clean
+.PHONY: help build test test-pg e2e fuzz ci serve demo bench screenshot clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,10 @@ test-pg: ## The store and API tests on a throwaway PostgreSQL as well
 e2e: ## Server, CLI and headless Chromium end to end
 	swift build --product bascule
 	scripts/e2e.sh "$$(swift build --show-bin-path)/bascule"
+
+fuzz: ## The API against its OpenAPI document with schemathesis
+	swift build --product bascule
+	scripts/fuzz-api.sh "$$(swift build --show-bin-path)/bascule"
 
 ci: ## What CI runs on a fresh clone
 	bash .ci/run

@@ -28,6 +28,7 @@ struct BadInputAPITests {
         Case(name: "unknown enum value", method: .post, path: "/api/v1/releases", body: #"{"title": "x", "version": "1", "type": "huge"}"#, status: 400, field: "type"),
         Case(name: "missing required field", method: .post, path: "/api/v1/releases", body: #"{"title": "x", "type": "minor"}"#, status: 400, field: "version"),
         Case(name: "bad date", method: .post, path: "/api/v1/releases", body: #"{"title": "x", "version": "1", "type": "minor", "plannedStart": "tomorrow"}"#, status: 400, field: "plannedStart"),
+        Case(name: "date out of range", method: .post, path: "/api/v1/releases", body: #"{"title": "x", "version": "1", "type": "minor", "plannedStart": "2027-03-05T12:99:00Z", "plannedEnd": "2027-03-05T23:00:00Z"}"#, status: 400, field: "plannedStart"),
         Case(name: "title over 200 characters", method: .post, path: "/api/v1/releases", body: #"{"title": "\#(String(repeating: "é", count: 201))", "version": "1", "type": "minor"}"#, status: 422, field: "title"),
         Case(name: "window end before start", method: .post, path: "/api/v1/releases", body: #"{"title": "x", "version": "1", "type": "minor", "plannedStart": "2027-03-05T22:00:00Z", "plannedEnd": "2027-03-05T21:00:00Z"}"#, status: 422, field: "plannedEnd"),
         Case(name: "unknown environment", method: .post, path: "/api/v1/releases", body: #"{"title": "x", "version": "1", "type": "minor", "environment": "mars"}"#, status: 422, field: "environment"),

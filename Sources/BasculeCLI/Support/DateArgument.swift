@@ -1,11 +1,11 @@
+import BasculeAPI
 import Foundation
 
 /// Reads a date given on the command line: RFC 3339 with its offset (2027-03-05T22:00:00Z),
 /// or wall time "2027-03-05T22:00" / "2027-03-05 22:00" in the given time zone.
 enum DateArgument {
     static func parse(_ text: String, timeZone: TimeZone, option: String) throws -> Date {
-        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        if let date = try? FlexibleDateTranscoder().decode(text) { return date }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = timeZone
