@@ -5,6 +5,15 @@ import Foundation
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 
+/// One client for the process. A refused connection fails at once instead of being retried
+/// until the request's deadline: the person at the terminal wants to know now.
+private let cliHTTPClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool.retryConnectionEstablishment = false
+    configuration.timeout.connect = .seconds(5)
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+}()
+
 /// How the client commands reach a server: `--server`, then BASCULE_SERVER, then the local default.
 struct RemoteOptions: ParsableArguments {
     @Option(help: "Base URL of the Bascule server (or BASCULE_SERVER; default http://127.0.0.1:8080).")
@@ -24,7 +33,7 @@ struct RemoteOptions: ParsableArguments {
         }
         return Client(
             serverURL: base.appendingPathComponent("api/v1"), configuration: .bascule,
-            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(30))))
+            transport: AsyncHTTPClientTransport(configuration: .init(client: cliHTTPClient, timeout: .seconds(30))))
     }
 
     /// Runs a call, turning transport failures into one readable line.
