@@ -13,26 +13,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "e2e: FAILED: $*" >&2; [ -f "$work/serve.log" ] && tail -20 "$work/serve.log" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_healthy() {
-  local url=$1
-  for _ in $(seq 1 100); do
-    curl -fsS "$url/health" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  fail "the server at $url did not become healthy"
-}
+source "$(dirname "$0")/lib.sh"
+fail() { echo "e2e: FAILED: $*" >&2; [ -n "${SERVER_LOG:-}" ] && tail -20 "$SERVER_LOG" >&2; exit 1; }
 passed=0
 check() { passed=$((passed + 1)); echo "e2e: ok - $*"; }
 
-port=$(free_port)
-server="http://127.0.0.1:$port"
+start_demo_server "$bascule" "$work" || fail "the server did not start"
+pids+=("$SERVER_PID")
+server=$SERVER_URL
 export BASCULE_SERVER=$server
-(cd "$work" && exec "$bascule" serve --demo --port "$port" >"$work/serve.log" 2>&1) &
-pids+=($!)
-wait_healthy "$server"
-grep -q "Demo: added 4 environments and 12 sample releases" "$work/serve.log" || fail "the demo was not announced"
+grep -q "Demo: added 4 environments and 12 sample releases" "$SERVER_LOG" || fail "the demo was not announced"
 [ -f "$work/bascule-data/bascule.sqlite" ] || fail "no ./bascule-data/bascule.sqlite was created"
 check "serve --demo created ./bascule-data/bascule.sqlite and seeded the portfolio"
 
@@ -70,12 +60,10 @@ if [ -n "${BASCULE_TEST_POSTGRES_URL:-}" ]; then
   db="bascule_e2e_$$"
   psql "$BASCULE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
   pg_url="${BASCULE_TEST_POSTGRES_URL%/*}/$db"
-  pg_port=$(free_port)
-  (cd "$work" && BASCULE_DATABASE_URL="$pg_url" exec "$bascule" serve --demo --port "$pg_port" >"$work/serve-pg.log" 2>&1) &
-  pids+=($!)
-  wait_healthy "http://127.0.0.1:$pg_port"
-  curl -fsS "http://127.0.0.1:$pg_port/api/v1/health" | grep -q '"postgresql"' || fail "the server does not run on PostgreSQL"
-  "$bascule" release list --server "http://127.0.0.1:$pg_port" | grep -q "REL-12" || fail "the demo on PostgreSQL"
+  BASCULE_DATABASE_URL="$pg_url" start_demo_server "$bascule" "$work" || fail "the server did not start on PostgreSQL"
+  pids+=("$SERVER_PID")
+  curl -fsS "$SERVER_URL/api/v1/health" | grep -q '"postgresql"' || fail "the server does not run on PostgreSQL"
+  "$bascule" release list --server "$SERVER_URL" | grep -q "REL-12" || fail "the demo on PostgreSQL"
   check "serve --demo on PostgreSQL (BASCULE_DATABASE_URL)"
 fi
 

@@ -17,21 +17,19 @@ duration=${DURATION:-10s}
 connections=${CONNECTIONS:-32}
 threads=${THREADS:-2}
 
+source scripts/lib.sh
 work=$(mktemp -d /tmp/bascule-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-(cd "$work" && BASCULE_LOG_LEVEL=warning exec "$bin" serve --demo --port "$port" >"$work/serve.log" 2>&1) &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$work"' EXIT
+BASCULE_LOG_LEVEL=warning start_demo_server "$bin" "$work"
 
 rps() {
-  wrk -t"$threads" -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port$1" >"$work/wrk.txt"
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "$SERVER_URL$1" >"$work/wrk.txt"
   grep -q "Non-2xx" "$work/wrk.txt" && { cat "$work/wrk.txt" >&2; echo "non-2xx answers on $1" >&2; exit 1; }
   awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
 }
 p99() { awk '/ 99%/ {print $2}' "$work/wrk.txt"; }
 
-wrk -t1 -c4 -d2s "http://127.0.0.1:$port/health" >/dev/null   # warm-up
+wrk -t1 -c4 -d2s "$SERVER_URL/health" >/dev/null   # warm-up
 health=$(rps /health); health_p99=$(p99)
 release=$(rps /api/v1/releases/REL-5); release_p99=$(p99)
 ratio=$(python3 -c "print(f'{$release / $health:.2f}')")

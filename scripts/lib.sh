@@ -1,0 +1,30 @@
+# Shared by the scripts that run a server: source it, do not run it.
+
+# A free TCP port on the loopback interface.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits up to 20 s for URL/health to answer.
+wait_healthy() {
+  local url=$1
+  for _ in $(seq 1 100); do
+    curl -fsS "$url/health" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "the server at $url did not become healthy" >&2
+  return 1
+}
+
+# start_demo_server BIN DIR: runs `BIN serve --demo` in DIR on a free port, logging to
+# DIR/serve-PORT.log, and waits for it. Sets SERVER_PID, SERVER_URL and SERVER_LOG.
+# The environment passes through (BASCULE_DATABASE_URL selects PostgreSQL).
+start_demo_server() {
+  local bin=$1 dir=$2 port
+  port=$(free_port)
+  SERVER_URL="http://127.0.0.1:$port"
+  SERVER_LOG="$dir/serve-$port.log"
+  (cd "$dir" && exec "$bin" serve --demo --port "$port" >"$SERVER_LOG" 2>&1) &
+  SERVER_PID=$!
+  wait_healthy "$SERVER_URL" || { tail -20 "$SERVER_LOG" >&2; return 1; }
+}
