@@ -25,7 +25,7 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
                 status = .internalServerError
                 message = "An unexpected error occurred; it has been logged."
             }
-            if request.uri.path.hasPrefix("/api/") {
+            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/health" {
                 var problem = ProblemDocument(status: Int(status.code), detail: message)
                 problem.instance = request.uri.path
                 var headers = HTTPFields()
