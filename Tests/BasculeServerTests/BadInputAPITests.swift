@@ -63,6 +63,7 @@ struct BadInputAPITests {
             }
             let before = try await client.send(.get, "/api/v1/releases?limit=200").text
             let environmentsBefore = try await client.send(.get, "/api/v1/environments").text
+            let auditBefore = try await client.send(.get, "/api/v1/audit?limit=200").text
             var headers = HTTPFields()
             if let ifMatch = input.ifMatch { headers[.ifMatch] = ifMatch }
             // when
@@ -79,6 +80,7 @@ struct BadInputAPITests {
             }
             #expect(try await client.send(.get, "/api/v1/releases?limit=200").text == before)
             #expect(try await client.send(.get, "/api/v1/environments").text == environmentsBefore)
+            #expect(try await client.send(.get, "/api/v1/audit?limit=200").text == auditBefore)
         }
     }
 

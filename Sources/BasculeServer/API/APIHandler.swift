@@ -10,6 +10,7 @@ struct APIHandler: APIProtocol {
     let releases: ReleaseService
     let environments: EnvironmentService
     let health: HealthService
+    let audit: AuditService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         let engine = try await health.check()
@@ -71,5 +72,12 @@ struct APIHandler: APIProtocol {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
         let environment = try await environments.create(name: body.name, kind: body.kind.domain, order: body.order)
         return .created(.init(body: .json(.init(environment))))
+    }
+
+    func listAuditEvents(_ input: Operations.ListAuditEvents.Input) async throws -> Operations.ListAuditEvents.Output {
+        let query = input.query
+        let filter = AuditQuery(target: query.target, actor: query.actor, from: query.from, to: query.to)
+        let page = try await audit.list(filter, limit: query.limit, cursor: query.cursor)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.AuditEvent.init), nextCursor: page.nextCursor))))
     }
 }

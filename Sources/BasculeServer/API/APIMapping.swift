@@ -21,6 +21,15 @@ extension Components.Schemas.Environment {
     }
 }
 
+extension Components.Schemas.AuditEvent {
+    init(_ event: AuditEvent) {
+        self.init(
+            sequence: event.sequence, at: event.at, actor: event.entry.actor, action: event.entry.action.rawValue,
+            target: event.entry.target, summary: event.entry.summary, requestId: event.requestID,
+            clientAddress: event.clientAddress, previousHash: event.previousHash, hash: event.hash)
+    }
+}
+
 extension Components.Schemas.ReleaseStatus {
     init(_ status: ReleaseStatus) { self = Self(rawValue: status.rawValue) ?? .draft }
     var domain: ReleaseStatus { ReleaseStatus(rawValue: rawValue) ?? .draft }

@@ -13,12 +13,14 @@ public struct BasculeServices: Sendable {
     public let releases: ReleaseService
     public let environments: EnvironmentService
     public let health: HealthService
+    public let audit: AuditService
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         releases = ReleaseService(store: store, now: now)
         environments = EnvironmentService(store: store, now: now)
         health = HealthService(store: store)
+        audit = AuditService(store: store)
     }
 }
 
@@ -40,6 +42,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorResponseMiddleware(renderer: renderer))
     router.middlewares.add(HeaderEncodingMiddleware())
+    router.middlewares.add(RequestOriginMiddleware())
     if let folder = Bundle.module.url(forResource: "static", withExtension: nil, subdirectory: "Resources") {
         router.middlewares.add(FileMiddleware(folder.path, urlBasePath: "/static", logger: logger))
     }
@@ -48,12 +51,12 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
-    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health)
+    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health, audit: services.audit)
     try handler.registerHandlers(
         on: router, serverURL: try Servers.Server1.url(), configuration: .bascule,
         middlewares: [ProblemMiddleware(logger: logger)])
     WebRoutes<BasculeRequestContext>(
-        releases: services.releases, environments: services.environments, renderer: renderer,
+        releases: services.releases, environments: services.environments, audit: services.audit, renderer: renderer,
         formatting: WebFormatting(timeZone: configuration.timeZone)
     ).register(on: router)
     return router

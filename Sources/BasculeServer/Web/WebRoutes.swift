@@ -8,6 +8,7 @@ import Hummingbird
 struct WebRoutes<Context: RequestContext>: Sendable {
     let releases: ReleaseService
     let environments: EnvironmentService
+    let audit: AuditService
     let renderer: PageRenderer
     let formatting: WebFormatting
 
@@ -164,7 +165,12 @@ struct WebRoutes<Context: RequestContext>: Sendable {
     private func releasePage(_ key: String, request: Request, refusal: ServiceError? = nil) async throws -> Response {
         let language = Language.of(request)
         let release = try await releases.get(key)
-        var model: [String: Any] = ["release": views.detail(release, language)]
+        let history = try await audit.list(AuditQuery(target: release.key.description), limit: 50)
+        var model: [String: Any] = [
+            "release": views.detail(release, language),
+            "history": history.items.map { views.historyLine($0, language) },
+            "hasHistory": !history.items.isEmpty,
+        ]
         if let refusal {
             model["error"] = refusal.description
             if !refusal.fieldErrors.isEmpty { model["errorList"] = refusal.fieldErrors.map(\.message) }

@@ -7,12 +7,15 @@ public enum PageCursor: Sendable, Equatable {
     case planned(start: Int64?, number: Int)
     /// After the row at this position with this name.
     case position(Int, String)
+    /// Before this sequence number (lists newest first).
+    case sequence(Int)
 
     public var token: String {
         let text: String
         switch self {
         case .planned(let start, let number): text = "p:\(start.map(String.init) ?? "-"):\(number)"
         case .position(let position, let name): text = "o:\(position):\(name)"
+        case .sequence(let sequence): text = "s::\(sequence)"
         }
         return Data(text.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
@@ -37,6 +40,9 @@ public enum PageCursor: Sendable, Equatable {
             } else {
                 throw StoreError.invalidCursor
             }
+        case "s":
+            guard let sequence = Int(parts[2]), parts[1].isEmpty else { throw StoreError.invalidCursor }
+            self = .sequence(sequence)
         case "o":
             guard let position = Int(parts[1]) else { throw StoreError.invalidCursor }
             self = .position(position, parts[2])

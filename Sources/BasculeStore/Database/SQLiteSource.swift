@@ -1,6 +1,7 @@
 import AsyncKit
 import Logging
 import NIOCore
+import NIOPosix
 import SQLiteKit
 
 /// Opens SQLite connections set up the way Bascule needs them: write-ahead logging so readers
@@ -9,8 +10,8 @@ import SQLiteKit
 struct SQLiteSource: ConnectionPoolSource {
     let inner: SQLiteConnectionSource
 
-    init(path: String) {
-        inner = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true))
+    init(path: String, threadPool: NIOThreadPool) {
+        inner = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true), threadPool: threadPool)
     }
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {

@@ -14,7 +14,7 @@ public final class Store: Sendable {
 
     // AsyncKit's pools guard their state with their own lock but predate Sendable.
     private enum Pool: @unchecked Sendable {
-        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>)
+        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>, NIOThreadPool)
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -22,6 +22,7 @@ public final class Store: Sendable {
     public let location: StoreLocation
     private let pool: Pool
     private let logger: Logger
+    private let writeGate = WriteGate()
 
     private init(engine: Engine, location: StoreLocation, pool: Pool, logger: Logger) {
         self.engine = engine
@@ -44,10 +45,14 @@ public final class Store: Sendable {
             } catch {
                 throw StoreError.unreachable("cannot create the data folder \(folder.path): \(error.localizedDescription)")
             }
+            // SQLite calls block: they get threads of their own, so that reads go on while a
+            // write runs and the rest of NIO's shared blocking pool stays free.
+            let threads = NIOThreadPool(numberOfThreads: max(4, System.coreCount))
+            threads.start()
             let pool = EventLoopGroupConnectionPool(
-                source: SQLiteSource(path: path), maxConnectionsPerEventLoop: 4, logger: logger,
+                source: SQLiteSource(path: path, threadPool: threads), maxConnectionsPerEventLoop: 4, logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
-            store = Store(engine: .sqlite, location: location, pool: .sqlite(pool), logger: logger)
+            store = Store(engine: .sqlite, location: location, pool: .sqlite(pool, threads), logger: logger)
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
             do {
@@ -92,15 +97,18 @@ public final class Store: Sendable {
 
     public func close() async {
         switch pool {
-        case .sqlite(let pool): try? await pool.shutdownAsync()
-        case .postgres(let pool): try? await pool.shutdownAsync()
+        case .sqlite(let pool, let threads):
+            try? await pool.shutdownAsync()
+            try? await threads.shutdownGracefully()
+        case .postgres(let pool):
+            try? await pool.shutdownAsync()
         }
     }
 
     /// Runs `body` on one connection of the pool.
     public func withConnection<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch pool {
-        case .sqlite(let pool):
+        case .sqlite(let pool, _):
             let connection = try await pool.requestConnection(logger: logger).get()
             defer { pool.releaseConnection(connection, logger: logger) }
             return try await body(connection.sql(queryLogLevel: nil))
@@ -113,10 +121,23 @@ public final class Store: Sendable {
 
     /// Runs `body` in one transaction: all of it is stored, or none of it.
     public func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        // SQLite: take the write lock up front, so two writers queue on the busy timeout
-        // instead of one failing when it upgrades a read lock.
-        let begin = engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await withConnection { db in
+        guard engine == .sqlite else { return try await run(transaction: body, begin: "BEGIN") }
+        // SQLite: writers of this process queue here; BEGIN IMMEDIATE takes the write lock up
+        // front, so a writer of another process (a local admin command) waits on the busy
+        // timeout instead of failing when it upgrades a read lock.
+        await writeGate.acquire()
+        do {
+            let result = try await run(transaction: body, begin: "BEGIN IMMEDIATE")
+            await writeGate.release()
+            return result
+        } catch {
+            await writeGate.release()
+            throw error
+        }
+    }
+
+    private func run<R: Sendable>(transaction body: @Sendable (any SQLDatabase) async throws -> R, begin: String) async throws -> R {
+        try await withConnection { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)

@@ -10,6 +10,7 @@ struct Migration: Sendable {
 enum Migrations {
     static let all: [Migration] = [
         m001Foundation,
+        m002AuditTrail,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

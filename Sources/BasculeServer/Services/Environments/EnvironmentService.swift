@@ -38,7 +38,10 @@ public struct EnvironmentService: Sendable {
                 let position: Int
                 if let order { position = order } else { position = try await environments.nextPosition() }
                 let environment = Environment(name: name, kind: kind, order: position)
-                try await environments.insert(environment, at: now())
+                let at = now()
+                try await environments.insert(environment, at: at)
+                try await AuditLog.record(
+                    .environmentCreate, target: "environment:\(name)", summary: "created \(name) (\(kind.rawValue), order \(position))", at: at, in: db)
                 return environment
             }
         }

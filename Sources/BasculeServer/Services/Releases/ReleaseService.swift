@@ -23,6 +23,7 @@ public struct ReleaseService: Sendable {
                 let releases = ReleaseRepository(db)
                 let release = Release(key: try await releases.nextKey(), fields: fields, createdAt: now())
                 try await releases.insert(release)
+                try await AuditLog.record(.releaseCreate, target: release.key.description, summary: ReleaseChangeSummary.created(release), at: release.createdAt, in: db)
                 return release
             }
         }
@@ -60,6 +61,7 @@ public struct ReleaseService: Sendable {
                 let fields = try await Self.resolve(changes.applied(to: current.fields), environments: EnvironmentRepository(db))
                 let updated = try current.updating(with: fields, at: now())
                 try await Self.save(updated, over: current, in: releases)
+                try await AuditLog.record(.releaseUpdate, target: updated.key.description, summary: ReleaseChangeSummary.changes(from: current, to: updated), at: updated.updatedAt, in: db)
                 return updated
             }
         }
@@ -73,6 +75,7 @@ public struct ReleaseService: Sendable {
                 try Self.check(precondition, against: current)
                 let moved = try current.transitioned(to: target, at: now(), guards: guards)
                 try await Self.save(moved, over: current, in: releases)
+                try await AuditLog.record(.releaseTransition, target: moved.key.description, summary: ReleaseChangeSummary.changes(from: current, to: moved), at: moved.updatedAt, in: db)
                 return moved
             }
         }
@@ -86,6 +89,7 @@ public struct ReleaseService: Sendable {
                 try Self.check(precondition, against: current)
                 try current.checkDeletable()
                 guard try await releases.delete(current) else { throw ServiceError.stale(current: current.revision) }
+                try await AuditLog.record(.releaseDelete, target: current.key.description, summary: "deleted the draft \"\(current.title)\" \(current.version)", at: now(), in: db)
             }
         }
     }

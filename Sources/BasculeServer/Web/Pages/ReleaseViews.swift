@@ -71,6 +71,12 @@ struct ReleaseViews: Sendable {
         return steps
     }
 
+    /// One event of the release's history, as the page lists it.
+    func historyLine(_ event: AuditEvent, _ language: Language) -> [String: Any] {
+        ["at": formatting.display(event.at, language), "actor": event.entry.actor, "summary": event.entry.summary,
+         "action": event.entry.action.rawValue, "sequence": event.sequence]
+    }
+
     func window(of window: PlannedWindow, _ language: Language) -> String {
         formatting.displayWindow(window.start, window.end, language)
     }

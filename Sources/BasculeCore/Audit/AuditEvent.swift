@@ -1,0 +1,76 @@
+import Foundation
+
+/// One line of the audit trail: who did what to which record, when, from where. Events are
+/// chained: each carries the hash of the one before it and its own, so that a changed, removed
+/// or inserted row is found by walking the chain.
+public struct AuditEvent: Sendable, Equatable {
+    /// 1, 2, 3… with no gap.
+    public let sequence: Int
+    public let at: Date
+    public let entry: AuditEntry
+    public let requestID: String?
+    public let clientAddress: String?
+    public let previousHash: String
+    public let hash: String
+
+    public init(sequence: Int, at: Date, entry: AuditEntry, requestID: String?, clientAddress: String?, previousHash: String, hash: String) {
+        self.sequence = sequence
+        self.at = at
+        self.entry = entry
+        self.requestID = requestID
+        self.clientAddress = clientAddress
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The hash of the first event's predecessor.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// What is hashed: every field but the hash itself, in a fixed order, each one escaped so
+    /// that no choice of text can make two different events read the same.
+    public static func canonicalContent(
+        sequence: Int, at: Date, entry: AuditEntry, requestID: String?, clientAddress: String?, previousHash: String
+    ) -> String {
+        let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
+        let fields: [String?] = [
+            String(sequence), String(millis), entry.actor, entry.action.rawValue, entry.target, entry.summary,
+            requestID, clientAddress, previousHash,
+        ]
+        return fields.map { field in
+            guard let field else { return "-" }
+            return "\"" + field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",")
+    }
+
+    public var canonicalContent: String {
+        Self.canonicalContent(sequence: sequence, at: at, entry: entry, requestID: requestID, clientAddress: clientAddress, previousHash: previousHash)
+    }
+}
+
+/// What a use case records: the part of an event that the use case knows.
+public struct AuditEntry: Sendable, Equatable {
+    /// The username, or `anonymous` until sign-in exists, or `system` for start-up work.
+    public let actor: String
+    public let action: AuditAction
+    /// The record acted on: `REL-3`, `environment:production`.
+    public let target: String
+    /// What changed, for a person reading the trail.
+    public let summary: String
+
+    public init(actor: String, action: AuditAction, target: String, summary: String) {
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.summary = summary
+    }
+}
+
+/// The kinds of write the trail records. Later capabilities add theirs.
+public enum AuditAction: String, Sendable, CaseIterable, Codable {
+    case releaseCreate = "release.create"
+    case releaseUpdate = "release.update"
+    case releaseDelete = "release.delete"
+    case releaseTransition = "release.transition"
+    case environmentCreate = "environment.create"
+    case demoSeed = "demo.seed"
+}

@@ -1,0 +1,119 @@
+import BasculeCore
+import Crypto
+import Foundation
+import SQLKit
+
+/// Appends to and reads the audit trail. Appending happens inside the transaction of the write
+/// it records, so an event exists exactly when its write does.
+public struct AuditRepository: Sendable {
+    let db: any SQLDatabase
+
+    public init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    private static let columns = "sequence, at, actor, action, target, summary, request_id, client_address, previous_hash, hash"
+
+    @discardableResult
+    public func append(_ entry: AuditEntry, at: Date, requestID: String?, clientAddress: String?) async throws -> AuditEvent {
+        // Lock the head so that concurrent writers chain one after the other (SQLite's
+        // BEGIN IMMEDIATE already serialises writers; it has no FOR UPDATE).
+        let lock = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        guard let head = try await db.raw(SQLQueryString("SELECT sequence, hash FROM audit_head WHERE id = 1" + lock)).first() else {
+            throw StoreError.corruptRow("the audit head is missing")
+        }
+        let sequence = try head.decode(column: "sequence", as: Int.self) + 1
+        let previousHash = try head.decode(column: "hash", as: String.self)
+        let at = Columns.date(Columns.millis(at))
+        let hash = Self.hash(AuditEvent.canonicalContent(
+            sequence: sequence, at: at, entry: entry, requestID: requestID, clientAddress: clientAddress, previousHash: previousHash))
+        let event = AuditEvent(
+            sequence: sequence, at: at, entry: entry, requestID: requestID, clientAddress: clientAddress,
+            previousHash: previousHash, hash: hash)
+        try await db.raw("""
+            INSERT INTO audit_events (\(unsafeRaw: Self.columns))
+            VALUES (\(bind: sequence), \(bind: Columns.millis(at)), \(bind: entry.actor), \(bind: entry.action.rawValue),
+                    \(bind: entry.target), \(bind: entry.summary), \(bind: requestID), \(bind: clientAddress),
+                    \(bind: previousHash), \(bind: hash))
+            """).run()
+        try await db.raw("UPDATE audit_head SET sequence = \(bind: sequence), hash = \(bind: hash) WHERE id = 1").run()
+        return event
+    }
+
+    /// Newest first, `limit` at a time; `before` is the sequence the previous page ended at.
+    public func page(_ query: AuditQuery, limit: Int, before: Int?) async throws -> (items: [AuditEvent], next: Int?) {
+        var conditions: [SQLQueryString] = []
+        if let target = query.target { conditions.append("target = \(bind: target)") }
+        if let actor = query.actor { conditions.append("actor = \(bind: actor)") }
+        if let from = query.from { conditions.append("at >= \(bind: Columns.millis(from))") }
+        if let to = query.to { conditions.append("at < \(bind: Columns.millis(to))") }
+        if let before { conditions.append("sequence < \(bind: before)") }
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM audit_events"
+        if !conditions.isEmpty { sql = sql + " WHERE " + conditions.joined(separator: " AND ") }
+        sql = sql + " ORDER BY sequence DESC LIMIT \(bind: limit + 1)"
+        let events = try await db.raw(sql).all().map(Self.event)
+        guard events.count > limit else { return (events, nil) }
+        let page = Array(events.prefix(limit))
+        return (page, page.last?.sequence)
+    }
+
+    /// Walks the whole chain in order, `batch` events at a time, and names the first event
+    /// that was changed, removed or inserted.
+    public func verify(batch: Int = 1_000) async throws -> AuditVerification {
+        var expected = 1
+        var previousHash = AuditEvent.genesisHash
+        while true {
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM audit_events WHERE sequence >= \(bind: expected)
+                ORDER BY sequence LIMIT \(bind: batch)
+                """).all()
+            for row in rows {
+                let event: AuditEvent
+                do {
+                    event = try Self.event(row)
+                } catch {
+                    return .broken(sequence: expected, reason: "the event cannot be read")
+                }
+                if event.sequence != expected {
+                    return .broken(sequence: expected, reason: "event \(expected) is missing (the next one is \(event.sequence))")
+                }
+                if event.previousHash != previousHash {
+                    return .broken(sequence: expected, reason: "it does not follow event \(expected - 1): the link to the previous hash is broken")
+                }
+                if Self.hash(event.canonicalContent) != event.hash {
+                    return .broken(sequence: expected, reason: "its content no longer matches its hash: it was changed")
+                }
+                previousHash = event.hash
+                expected += 1
+            }
+            if rows.count < batch { break }
+        }
+        let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first()
+        let headSequence = try head?.decode(column: "sequence", as: Int.self) ?? -1
+        let headHash = try head?.decode(column: "hash", as: String.self) ?? ""
+        if headSequence != expected - 1 || headHash != previousHash {
+            return .broken(sequence: expected, reason: "the trail ends at event \(expected - 1) but its head says \(headSequence): events were removed from the end")
+        }
+        return .intact(events: expected - 1)
+    }
+
+    static func hash(_ content: String) -> String {
+        SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func event(_ row: any SQLRow) throws -> AuditEvent {
+        let actionText = try row.decode(column: "action", as: String.self)
+        guard let action = AuditAction(rawValue: actionText) else { throw StoreError.corruptRow("audit action \(actionText)") }
+        return AuditEvent(
+            sequence: try row.decode(column: "sequence", as: Int.self),
+            at: Columns.date(try row.decode(column: "at", as: Int64.self)),
+            entry: AuditEntry(
+                actor: try row.decode(column: "actor", as: String.self), action: action,
+                target: try row.decode(column: "target", as: String.self),
+                summary: try row.decode(column: "summary", as: String.self)),
+            requestID: try row.decode(column: "request_id", as: String?.self),
+            clientAddress: try row.decode(column: "client_address", as: String?.self),
+            previousHash: try row.decode(column: "previous_hash", as: String.self),
+            hash: try row.decode(column: "hash", as: String.self))
+    }
+}
