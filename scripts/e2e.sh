@@ -48,6 +48,10 @@ if "$bascule" release list --server "http://127.0.0.1:1" 2>"$work/err"; then fai
 grep -q "cannot reach" "$work/err" || fail "the unreachable server was not explained"
 check "refusals exit non-zero with a one-line reason"
 
+"$bascule" audit verify --data-dir "$work/bascule-data" | grep -q "audit trail intact" || fail "the audit trail does not verify"
+curl -fsS "$server/api/v1/audit?target=REL-13" | grep -q '"release.transition"' || fail "the transition was not audited"
+check "every write is in the audit trail and the chain verifies"
+
 dom=$(chromium --headless --no-sandbox --disable-gpu --dump-dom "$server/releases" 2>/dev/null)
 echo "$dom" | grep -q "E2E cutover of the billing engine" || fail "the releases page does not show the new release"
 echo "$dom" | grep -q 'status-planned' || fail "the releases page does not show statuses"

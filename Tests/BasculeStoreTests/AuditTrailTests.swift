@@ -29,7 +29,7 @@ struct AuditTrailTests {
             // given
             try await append(store, count: 5)
             // when / then
-            #expect(try await verify(store) == .intact(events: 5))
+            #expect(try await verify(store).intactEvents == 5)
         }
     }
 
@@ -37,7 +37,7 @@ struct AuditTrailTests {
     func empty(engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { store in
             let outcome = try await verify(store)
-            #expect(outcome == .intact(events: 0))
+            #expect(outcome.intactEvents == 0)
         }
     }
 
@@ -119,7 +119,7 @@ struct AuditTrailTests {
                 try await group.waitForAll()
             }
             // then
-            #expect(try await verify(store) == .intact(events: 40))
+            #expect(try await verify(store).intactEvents == 40)
         }
     }
 

@@ -23,8 +23,8 @@ struct AuditCommand: AsyncParsableCommand {
             }
             await store.close()
             switch outcome {
-            case .intact(let events):
-                print("audit trail intact: \(events) event(s) chained from the first to the last")
+            case .intact(let events, let head):
+                print("audit trail intact: \(events) event(s) chained from the first to the last; head \(head)")
             case .broken(let sequence, let reason):
                 throw CLIError.store("audit trail broken at event \(sequence): \(reason)")
             }

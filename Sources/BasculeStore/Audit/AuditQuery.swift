@@ -17,7 +17,17 @@ public struct AuditQuery: Sendable, Equatable {
 
 /// The outcome of walking the chain.
 public enum AuditVerification: Sendable, Equatable {
-    case intact(events: Int)
+    /// `head` is the last event's hash: written down elsewhere (a ticket, a report), it lets a
+    /// later check prove that the trail was not rewritten wholesale since.
+    case intact(events: Int, head: String)
     /// The first event at which the chain does not hold, and why.
     case broken(sequence: Int, reason: String)
+}
+
+extension AuditVerification {
+    /// How many events an intact trail holds; nil when it is broken.
+    public var intactEvents: Int? {
+        if case .intact(let events, _) = self { return events }
+        return nil
+    }
 }

@@ -94,7 +94,7 @@ public struct AuditRepository: Sendable {
         if headSequence != expected - 1 || headHash != previousHash {
             return .broken(sequence: expected, reason: "the trail ends at event \(expected - 1) but its head says \(headSequence): events were removed from the end")
         }
-        return .intact(events: expected - 1)
+        return .intact(events: expected - 1, head: previousHash)
     }
 
     static func hash(_ content: String) -> String {
