@@ -7,7 +7,10 @@ public struct BasculeCommand: AsyncParsableCommand {
         commandName: "bascule",
         abstract: "Release management and cutover orchestration.",
         version: BasculeVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, AuditCommand.self, VersionCommand.self, ReleaseCommand.self, EnvironmentCommand.self])
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self, VersionCommand.self,
+            LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, EnvironmentCommand.self,
+        ])
 
     public init() {}
 }

@@ -40,8 +40,10 @@ struct CLITests {
     func liveRoundTrip() async throws {
         try await TestDatabase.with(.sqlite) { store in
             // given
-            let services = BasculeServices(store: store)
+            let services = BasculeServices(store: store, passwordCost: 4)
             _ = try await services.environments.create(name: "production", kind: .production)
+            _ = try await services.identity.createUser(username: "claire", roles: [.releaseManager], password: TestApp.password)
+            let (_, token) = try await services.identity.createToken(name: "cli test", for: "claire")
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let app = try await buildApplication(ServerConfiguration(port: 0, store: store.location), services: services, logger: logger)
@@ -49,14 +51,14 @@ struct CLITests {
                 let server = "http://127.0.0.1:\(try #require(client.port))"
                 // when
                 let create = try ReleaseCommand.Create.parse([
-                    "--server", server, "--title", "Billing 4.3", "--release-version", "4.3.0", "--type", "minor",
+                    "--server", server, "--token", token, "--title", "Billing 4.3", "--release-version", "4.3.0", "--type", "minor",
                     "--start", "2027-03-09T22:00", "--end", "2027-03-10T01:00", "--environment", "production",
                     "--objective", "E-invoicing", "--time-zone", "Europe/Paris",
                 ])
                 try await create.run()
-                let transition = try ReleaseCommand.Transition.parse(["--server", server, "REL-1", "planned"])
+                let transition = try ReleaseCommand.Transition.parse(["--server", server, "--token", token, "REL-1", "planned"])
                 try await transition.run()
-                let forbidden = try ReleaseCommand.Transition.parse(["--server", server, "REL-1", "closed"])
+                let forbidden = try ReleaseCommand.Transition.parse(["--server", server, "--token", token, "REL-1", "closed"])
                 // then
                 let refusal = await #expect(throws: CLIError.self) { try await forbidden.run() }
                 #expect(refusal?.description.hasPrefix("409 ") == true)

@@ -1,3 +1,4 @@
+import BasculeCore
 import BasculeServer
 import BasculeStore
 import BasculeTestSupport
@@ -9,20 +10,49 @@ import Logging
 import NIOCore
 import Testing
 
-/// The real application on a fresh database of the given engine.
+/// The real application on a fresh database of the given engine, with a signed-in user of
+/// the given roles whose token the client sends.
 enum TestApp {
     static func with(
-        _ engine: TestEngine, timeZone: String = "Europe/Paris",
-        _ body: @Sendable @escaping (any TestClientProtocol, BasculeServices) async throws -> Void
+        _ engine: TestEngine, timeZone: String = "Europe/Paris", roles: Set<Role> = [.admin],
+        _ body: @Sendable @escaping (SignedInClient, BasculeServices) async throws -> Void
     ) async throws {
         try await TestDatabase.with(engine) { store in
-            let services = BasculeServices(store: store)
+            let services = BasculeServices(store: store, passwordCost: 4)
+            let username = roles.sorted().map(\.rawValue).joined(separator: "-").lowercased()
+            _ = try await services.identity.createUser(username: username, roles: roles, password: TestApp.password)
+            let (_, token) = try await services.identity.createToken(name: "tests", for: username)
             let configuration = ServerConfiguration(store: store.location, timeZone: TimeZone(identifier: timeZone) ?? .gmt)
             var logger = Logger(label: "test")
-            logger.logLevel = .warning
+            logger.logLevel = .critical
             let app = try await buildApplication(configuration, services: services, logger: logger)
-            try await app.test(.router) { client in try await body(client, services) }
+            try await app.test(.router) { client in
+                try await body(SignedInClient(raw: client, token: token, username: username), services)
+            }
         }
+    }
+
+    static let password = "correct horse battery staple"
+}
+
+/// A client that sends the token of the signed-in test user; `raw` sends nothing.
+struct SignedInClient: Sendable {
+    let raw: any TestClientProtocol
+    let token: String
+    let username: String
+
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if headers[.authorization] == nil { headers[.authorization] = "Bearer \(token)" }
+        return try await raw.send(method, uri, json: json, headers: headers)
+    }
+
+    @discardableResult
+    func form(_ uri: String, _ fields: [String: String], headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if headers[.authorization] == nil { headers[.authorization] = "Bearer \(token)" }
+        return try await raw.form(uri, fields, headers: headers)
     }
 }
 

@@ -187,7 +187,7 @@ struct DemoPortfolioTests {
     func seedsEmpty(engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { store in
             // given
-            let services = BasculeServices(store: store)
+            let services = BasculeServices(store: store, passwordCost: 4)
             // when
             let outcome = try await DemoPortfolio.seed(services, timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt)
             // then
@@ -202,7 +202,7 @@ struct DemoPortfolioTests {
     func skipsNonEmpty() async throws {
         try await TestDatabase.with(.sqlite) { store in
             // given
-            let services = BasculeServices(store: store)
+            let services = BasculeServices(store: store, passwordCost: 4)
             _ = try await services.releases.create(ReleaseInput(title: "Mine", version: "1", type: .minor))
             // when
             let outcome = try await DemoPortfolio.seed(services, timeZone: .gmt)

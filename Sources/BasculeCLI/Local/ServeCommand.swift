@@ -39,10 +39,16 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, store: store.location, timeZone: zone)
         let services = BasculeServices(store: store)
         Console.say("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
+        if let password = try await services.identity.bootstrapAdmin() {
+            Console.say("Created the first user: admin, password \(password)")
+            Console.say("  It is shown only now. Sign in at http://\(host):\(port)/login; change it with `bascule user reset-password admin`.")
+        }
         if demo {
             switch try await DemoPortfolio.seed(services, timeZone: zone) {
             case .seeded(let releases, let environments):
                 Console.say("Demo: added \(environments) environments and \(releases) sample releases.")
+                Console.say("Demo users (password: the username followed by -bascule-demo): "
+                    + DemoPortfolio.demoUsers.map { "\($0.0) (\($0.1.rawValue))" }.joined(separator: ", "))
             case .skipped:
                 Console.say("Demo: the database already holds data; nothing was added.")
             }

@@ -18,6 +18,7 @@ struct EnvironmentCommand: AsyncParsableCommand {
                 if remote.json { return try remote.printJSON(page) }
                 print(TextTable.render(["NAME", "KIND", "ORDER"], page.items.map { [$0.name, $0.kind.rawValue, String($0.order)] }))
             case .badRequest(let problem): throw CLIError.refusal(problem)
+            case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }
@@ -43,6 +44,7 @@ struct EnvironmentCommand: AsyncParsableCommand {
                 print("created environment \(environment.name) (\(environment.kind.rawValue), order \(environment.order))")
             case .badRequest(let problem), .conflict(let problem), .unprocessableContent(let problem):
                 throw CLIError.refusal(problem)
+            case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }

@@ -45,6 +45,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                     }))
                 if let next = page.nextCursor { print("more: --cursor \(next)") }
             case .badRequest(let problem): throw CLIError.refusal(problem)
+            case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }
@@ -67,6 +68,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 if remote.json { return try remote.printJSON(release) }
                 ReleaseCommand.describe(release, zone)
             case .notFound(let problem): throw CLIError.refusal(problem)
+            case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }
@@ -108,6 +110,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 print("created \(release.key) (\(release.status.rawValue))")
             case .badRequest(let problem), .notFound(let problem), .unprocessableContent(let problem):
                 throw CLIError.refusal(problem)
+            case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }
@@ -139,6 +142,7 @@ struct ReleaseCommand: AsyncParsableCommand {
             case .badRequest(let problem), .notFound(let problem), .conflict(let problem), .preconditionFailed(let problem),
                  .unprocessableContent(let problem):
                 throw CLIError.refusal(problem)
+            case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }

@@ -16,24 +16,37 @@ private let cliHTTPClient: HTTPClient = {
 
 /// How the client commands reach a server: `--server`, then BASCULE_SERVER, then the local default.
 struct RemoteOptions: ParsableArguments {
-    @Option(help: "Base URL of the Bascule server (or BASCULE_SERVER; default http://127.0.0.1:8080).")
+    @Option(help: "Base URL of the Bascule server (or BASCULE_SERVER, or the one `bascule login` saved; default http://127.0.0.1:8080).")
     var server: String?
+
+    @Option(help: "API token (or BASCULE_TOKEN, or the one `bascule login` saved).")
+    var token: String?
 
     @Flag(help: "Print JSON, for scripts, instead of a table.")
     var json = false
 
     var serverURL: String {
-        let value = server ?? ProcessInfo.processInfo.environment["BASCULE_SERVER"] ?? "http://127.0.0.1:8080"
+        let value = server ?? ProcessInfo.processInfo.environment["BASCULE_SERVER"] ?? Credentials.load()?.server ?? "http://127.0.0.1:8080"
         return value.hasSuffix("/") ? String(value.dropLast()) : value
     }
 
-    func client() throws -> Client {
+    /// The token to send: the saved one only for the server it was saved for.
+    var bearerToken: String? {
+        if let token, !token.isEmpty { return token }
+        if let token = ProcessInfo.processInfo.environment["BASCULE_TOKEN"], !token.isEmpty { return token }
+        guard let saved = Credentials.load(), saved.server == serverURL else { return nil }
+        return saved.token
+    }
+
+    func client(authenticated: Bool = true) throws -> Client {
         guard let base = URL(string: serverURL), let scheme = base.scheme, ["http", "https"].contains(scheme), base.host != nil else {
             throw CLIError.invalidOption("--server must be an http(s) URL such as http://127.0.0.1:8080")
         }
+        let middlewares: [any ClientMiddleware] = authenticated ? bearerToken.map { [BearerMiddleware(token: $0)] } ?? [] : []
         return Client(
             serverURL: base.appendingPathComponent("api/v1"), configuration: .bascule,
-            transport: AsyncHTTPClientTransport(configuration: .init(client: cliHTTPClient, timeout: .seconds(30))))
+            transport: AsyncHTTPClientTransport(configuration: .init(client: cliHTTPClient, timeout: .seconds(30))),
+            middlewares: middlewares)
     }
 
     /// Runs a call, turning transport failures into one readable line.
@@ -64,6 +77,8 @@ extension CLIError {
         if let allowed = body.allowedTransitions, !(body.detail ?? "").contains("allowed") {
             fields.append("allowed: " + (allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")))
         }
-        return .refused(status: body.status, detail: body.detail ?? body.title, fields: fields)
+        var detail = body.detail ?? body.title
+        if body.status == 401 { detail += " (run `bascule login`, or set BASCULE_TOKEN)" }
+        return .refused(status: body.status, detail: detail, fields: fields)
     }
 }

@@ -49,7 +49,7 @@ public struct AuditEvent: Sendable, Equatable {
 
 /// What a use case records: the part of an event that the use case knows.
 public struct AuditEntry: Sendable, Equatable {
-    /// The username, or `anonymous` until sign-in exists, or `system` for start-up work.
+    /// The username, `anonymous` without credentials, or `system` for start-up and local admin work.
     public let actor: String
     public let action: AuditAction
     /// The record acted on: `REL-3`, `environment:production`.
@@ -73,4 +73,13 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case releaseTransition = "release.transition"
     case environmentCreate = "environment.create"
     case demoSeed = "demo.seed"
+    case loginSuccess = "login.success"
+    case loginFailure = "login.failure"
+    case logout = "logout"
+    case tokenCreate = "token.create"
+    case tokenRevoke = "token.revoke"
+    case userCreate = "user.create"
+    case userUpdate = "user.update"
+    case userPasswordReset = "user.password-reset"
+    case permissionDenied = "permission.denied"
 }

@@ -11,6 +11,7 @@ struct APIHandler: APIProtocol {
     let environments: EnvironmentService
     let health: HealthService
     let audit: AuditService
+    let identity: IdentityService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         let engine = try await health.check()

@@ -28,7 +28,9 @@ struct ProblemMiddleware: ServerMiddleware {
         do {
             return try await next(request, copy.map { HTTPBody($0) }, metadata)
         } catch let error as ServerError {
-            return Self.respond(problem(for: error, request: request, body: copy, operationID: operationID), request)
+            var (response, body) = Self.respond(problem(for: error, request: request, body: copy, operationID: operationID), request)
+            if let refusal = error.underlyingError as? ServiceError { response.headerFields.append(contentsOf: refusal.headers) }
+            return (response, body)
         }
     }
 

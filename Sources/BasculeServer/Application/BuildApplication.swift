@@ -14,13 +14,16 @@ public struct BasculeServices: Sendable {
     public let environments: EnvironmentService
     public let health: HealthService
     public let audit: AuditService
+    public let identity: IdentityService
 
-    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
+    /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
         self.store = store
         releases = ReleaseService(store: store, now: now)
         environments = EnvironmentService(store: store, now: now)
         health = HealthService(store: store)
-        audit = AuditService(store: store)
+        audit = AuditService(store: store, now: now)
+        identity = IdentityService(store: store, now: now, hasher: PasswordHasher(cost: passwordCost))
     }
 }
 
@@ -42,19 +45,20 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorResponseMiddleware(renderer: renderer))
     router.middlewares.add(HeaderEncodingMiddleware())
-    router.middlewares.add(RequestOriginMiddleware())
     if let folder = Bundle.module.url(forResource: "static", withExtension: nil, subdirectory: "Resources") {
         router.middlewares.add(FileMiddleware(folder.path, urlBasePath: "/static", logger: logger))
     }
+    router.middlewares.add(AuthenticationMiddleware(identity: services.identity))
     router.get("/health") { _, _ in
         let engine = try await services.health.check()
         let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
-    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health, audit: services.audit)
+    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health, audit: services.audit, identity: services.identity)
     try handler.registerHandlers(
         on: router, serverURL: try Servers.Server1.url(), configuration: .bascule,
         middlewares: [ProblemMiddleware(logger: logger)])
+    SignInRoutes<BasculeRequestContext>(identity: services.identity, renderer: renderer).register(on: router)
     WebRoutes<BasculeRequestContext>(
         releases: services.releases, environments: services.environments, audit: services.audit, renderer: renderer,
         formatting: WebFormatting(timeZone: configuration.timeZone)

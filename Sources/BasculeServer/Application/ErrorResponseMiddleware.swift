@@ -14,12 +14,14 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let status: HTTPResponse.Status
             let message: String
+            var extraHeaders = HTTPFields()
             if let error = error as? any HTTPResponseError {
                 status = error.status
                 message = (error as? HTTPError)?.body ?? Self.message(for: status)
             } else if let error = error as? ServiceError {
                 status = .init(code: error.status)
                 message = error.description
+                extraHeaders = error.headers
             } else {
                 context.logger.error("unexpected failure", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
                 status = .internalServerError
@@ -28,7 +30,7 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") || request.uri.path == "/health" {
                 var problem = ProblemDocument(status: Int(status.code), detail: message)
                 problem.instance = request.uri.path
-                var headers = HTTPFields()
+                var headers = extraHeaders
                 headers[.contentType] = ProblemDocument.contentType
                 return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: problem.encoded())))
             }

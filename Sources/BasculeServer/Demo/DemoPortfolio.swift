@@ -11,11 +11,25 @@ public enum DemoPortfolio {
         case skipped
     }
 
+    /// One user per role; each password is the username followed by `-bascule-demo`
+    /// (listed in the README: demo only).
+    public static let demoUsers: [(String, Role, String)] = [
+        ("demo-admin", .admin, "Demo administrator"), ("manager", .releaseManager, "Claire Martin"),
+        ("approver", .approver, "Nathalie Moreau"), ("operator", .operator, "Karim Haddad"),
+        ("contributor", .contributor, "Léa Girard"), ("viewer", .viewer, "Marc Dubois"),
+    ]
+
     public static func seed(_ services: BasculeServices, now: Date = Date(), timeZone: TimeZone) async throws -> Outcome {
         let existing = try await services.environments.all()
         let releaseCount = try await services.store.withConnection { try await ReleaseRepository($0).count() }
         guard existing.isEmpty, releaseCount == 0 else { return .skipped }
 
+        for (username, role, display) in demoUsers {
+            if try await services.store.withConnection({ try await UserRepository($0).named(username) }) == nil {
+                _ = try await services.identity.createUser(
+                    username: username, displayName: display, roles: [role], password: "\(username)-bascule-demo")
+            }
+        }
         for (name, kind) in [("development", EnvironmentKind.development), ("recette", .test), ("preproduction", .preproduction), ("production", .production)] {
             _ = try await services.environments.create(name: name, kind: kind)
         }

@@ -1,5 +1,6 @@
 import BasculeCore
 import BasculeStore
+import HTTPTypes
 
 /// How a use case refuses a request. Each case knows its HTTP status, so the API and the web
 /// pages answer the same thing for the same fault.
@@ -14,6 +15,12 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The client's copy is stale (412).
     case stale(current: Int)
     case unavailable(String)
+    /// No valid credentials (401).
+    case unauthorized(String)
+    /// Signed in, but the roles do not allow it (403).
+    case forbidden(String)
+    /// Too many failed sign-ins (429); try again after this many seconds.
+    case tooManyRequests(retryAfter: Int)
 
     public init(_ error: CoreError) {
         switch error {
@@ -32,13 +39,16 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict: return 409
         case .stale: return 412
         case .unavailable: return 503
+        case .unauthorized: return 401
+        case .forbidden: return 403
+        case .tooManyRequests: return 429
         }
     }
 
     public var fieldErrors: [FieldError] {
         switch self {
         case .badRequest(let errors), .invalid(let errors): return errors
-        case .notFound, .conflict, .stale, .unavailable: return []
+        case .notFound, .conflict, .stale, .unavailable, .unauthorized, .forbidden, .tooManyRequests: return []
         }
     }
 
@@ -51,6 +61,20 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .stale(let current):
             return "the resource changed since it was read (it is now at revision \(current)); read it again and retry"
         case .unavailable(let reason): return reason
+        case .unauthorized(let reason): return reason
+        case .forbidden(let reason): return reason
+        case .tooManyRequests(let seconds): return "too many failed sign-ins; try again in \(seconds) s"
+        }
+    }
+}
+
+extension ServiceError {
+    /// Headers that go with the status: how to authenticate after a 401, when to retry after a 429.
+    public var headers: HTTPFields {
+        switch self {
+        case .unauthorized: return [.wwwAuthenticate: #"Bearer realm="bascule""#]
+        case .tooManyRequests(let seconds): return [.retryAfter: String(seconds)]
+        default: return [:]
         }
     }
 }

@@ -26,7 +26,17 @@ struct PageRenderer: Sendable {
         let language = Language.of(request)
         let path = request.uri.path
         let returnTo = request.uri.description.hasPrefix("/") ? request.uri.description : "/releases"
+        let origin = RequestOrigin.current
+        var user: String?
+        var roles = ""
+        if case .user(let identity) = origin.principal {
+            user = identity.username
+            roles = identity.roles.sorted().map(\.rawValue).joined(separator: ", ")
+        }
         let shell: [String: Any] = [
+            "user": user as Any,
+            "roles": roles,
+            "csrf": origin.csrfToken ?? "",
             "lang": language.rawValue,
             "otherLang": language.other.rawValue,
             "title": title,

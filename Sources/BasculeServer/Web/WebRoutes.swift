@@ -60,6 +60,7 @@ struct WebRoutes<Context: RequestContext>: Sendable {
                 ["value": $0.rawValue, "label": localizer.text("status_\($0.rawValue)", language), "selected": $0 == status]
             },
             "nextPageHref": page.nextCursor.map { href(cursor: $0) } as Any,
+            "canCreate": RequestOrigin.current.may(.releaseCreate),
             "firstPageHref": (cursor == nil ? nil : href(cursor: nil)) as Any,
         ]
         return renderer.render("releases", title: localizer.text("releases_title", language), page: model, request: request)
@@ -165,11 +166,13 @@ struct WebRoutes<Context: RequestContext>: Sendable {
     private func releasePage(_ key: String, request: Request, refusal: ServiceError? = nil) async throws -> Response {
         let language = Language.of(request)
         let release = try await releases.get(key)
-        let history = try await audit.list(AuditQuery(target: release.key.description), limit: 50)
+        let canReadHistory = RequestOrigin.current.may(.auditRead)
+        let history = canReadHistory ? try await audit.list(AuditQuery(target: release.key.description), limit: 50).items : []
         var model: [String: Any] = [
             "release": views.detail(release, language),
-            "history": history.items.map { views.historyLine($0, language) },
-            "hasHistory": !history.items.isEmpty,
+            "history": history.map { views.historyLine($0, language) },
+            "hasHistory": !history.isEmpty,
+            "canReadHistory": canReadHistory,
         ]
         if let refusal {
             model["error"] = refusal.description

@@ -11,6 +11,7 @@ enum Migrations {
     static let all: [Migration] = [
         m001Foundation,
         m002AuditTrail,
+        m003Identity,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

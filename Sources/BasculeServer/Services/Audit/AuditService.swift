@@ -7,13 +7,16 @@ import SQLKit
 /// transaction (see `AuditLog`).
 public struct AuditService: Sendable {
     let store: Store
+    let gate: Gatekeeper
 
-    public init(store: Store) {
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
+        self.gate = Gatekeeper(store: store, now: now)
     }
 
     public func list(_ query: AuditQuery, limit: Int? = nil, cursor: String? = nil) async throws -> Page<AuditEvent> {
-        try await refusing {
+        try await gate.require(.auditRead)
+        return try await refusing {
             let limit = try Paging.limit(limit)
             let before: Int? = try cursor.map { token in
                 guard case .sequence(let sequence) = try PageCursor(token: token) else { throw StoreError.invalidCursor }
@@ -28,7 +31,8 @@ public struct AuditService: Sendable {
     }
 
     public func verify() async throws -> AuditVerification {
-        try await store.withConnection { try await AuditRepository($0).verify() }
+        try await gate.require(.auditRead)
+        return try await store.withConnection { try await AuditRepository($0).verify() }
     }
 }
 

@@ -5,18 +5,22 @@ import Foundation
 public struct EnvironmentService: Sendable {
     let store: Store
     let now: @Sendable () -> Date
+    let gate: Gatekeeper
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.now = now
+        self.gate = Gatekeeper(store: store, now: now)
     }
 
     public func all() async throws -> [Environment] {
-        try await store.withConnection { try await EnvironmentRepository($0).all() }
+        try await gate.require(.environmentRead)
+        return try await store.withConnection { try await EnvironmentRepository($0).all() }
     }
 
     public func list(limit: Int? = nil, cursor: String? = nil) async throws -> Page<Environment> {
-        try await refusing {
+        try await gate.require(.environmentRead)
+        return try await refusing {
             let limit = try Paging.limit(limit)
             let after = try cursor.map { try PageCursor(token: $0) }
             let (items, next) = try await store.withConnection { db in
@@ -28,7 +32,8 @@ public struct EnvironmentService: Sendable {
 
     /// Adds an environment; without an order it goes after the last one.
     public func create(name: String, kind: EnvironmentKind, order: Int? = nil) async throws -> Environment {
-        try await refusing {
+        try await gate.require(.environmentManage, on: "environment:\(name)")
+        return try await refusing {
             let name = try Environment.validate(name: name, order: order)
             return try await store.transaction { db in
                 let environments = EnvironmentRepository(db)

@@ -8,16 +8,19 @@ public struct ReleaseService: Sendable {
     let store: Store
     let now: @Sendable () -> Date
     let guards: [any TransitionGuard]
+    let gate: Gatekeeper
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, guards: [any TransitionGuard] = [RequiredFieldsGuard()]) {
         self.store = store
         // The store keeps milliseconds: answer with the time as it will be read back.
         self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
         self.guards = guards
+        self.gate = Gatekeeper(store: store, now: now)
     }
 
     public func create(_ input: ReleaseInput) async throws -> Release {
-        try await refusing {
+        try await gate.require(.releaseCreate)
+        return try await refusing {
             try await store.transaction { db in
                 let fields = try await Self.resolve(input, environments: EnvironmentRepository(db))
                 let releases = ReleaseRepository(db)
@@ -30,13 +33,15 @@ public struct ReleaseService: Sendable {
     }
 
     public func get(_ key: String) async throws -> Release {
-        try await refusing {
+        try await gate.require(.releaseRead, on: key)
+        return try await refusing {
             try await store.withConnection { db in try await Self.load(key, from: ReleaseRepository(db)) }
         }
     }
 
     public func list(_ query: ReleaseQuery, limit: Int? = nil, cursor: String? = nil) async throws -> Page<Release> {
-        try await refusing {
+        try await gate.require(.releaseRead)
+        return try await refusing {
             let limit = try Paging.limit(limit)
             let after = try cursor.map { try PageCursor(token: $0) }
             if let from = query.from, let to = query.to, to <= from {
@@ -53,7 +58,8 @@ public struct ReleaseService: Sendable {
     }
 
     public func update(_ key: String, changes: ReleaseChanges, precondition: RevisionPrecondition? = nil) async throws -> Release {
-        try await refusing {
+        try await gate.require(.releaseEdit, on: key)
+        return try await refusing {
             try await store.transaction { db in
                 let releases = ReleaseRepository(db)
                 let current = try await Self.load(key, from: releases)
@@ -68,7 +74,8 @@ public struct ReleaseService: Sendable {
     }
 
     public func transition(_ key: String, to target: ReleaseStatus, precondition: RevisionPrecondition? = nil) async throws -> Release {
-        try await refusing {
+        try await gate.require(.releaseTransition, on: key)
+        return try await refusing {
             try await store.transaction { [guards] db in
                 let releases = ReleaseRepository(db)
                 let current = try await Self.load(key, from: releases)
@@ -82,6 +89,7 @@ public struct ReleaseService: Sendable {
     }
 
     public func delete(_ key: String, precondition: RevisionPrecondition? = nil) async throws {
+        try await gate.require(.releaseDelete, on: key)
         try await refusing {
             try await store.transaction { db in
                 let releases = ReleaseRepository(db)

@@ -35,10 +35,13 @@ struct ReleaseViews: Sendable {
         view["createdAt"] = formatting.display(release.createdAt, language)
         view["updatedAt"] = formatting.display(release.updatedAt, language)
         view["revision"] = release.revision
-        view["editable"] = release.status.isPlanEditable
-        view["deletable"] = release.status == .draft
-        let transitions = release.allowedTransitions
+        let origin = RequestOrigin.current
+        view["editable"] = release.status.isPlanEditable && origin.may(.releaseEdit)
+        view["deletable"] = release.status == .draft && origin.may(.releaseDelete)
+        let transitions = origin.may(.releaseTransition) ? release.allowedTransitions : []
         view["hasTransitions"] = !transitions.isEmpty
+        view["ended"] = release.allowedTransitions.isEmpty
+        view["frozen"] = !release.status.isPlanEditable
         view["transitions"] = transitions.map { target -> [String: Any] in
             // The way forward is the primary button; stepping back is plain; giving up is red.
             let order = ReleaseStatus.allCases

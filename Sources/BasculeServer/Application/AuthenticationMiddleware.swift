@@ -1,0 +1,72 @@
+import BasculeCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Decides who every request acts for, from a bearer token or the session cookie, and stamps
+/// the request with it (with its id and client address, for the audit trail). Without
+/// credentials only the health check, the sign-in page and the static files answer: the API
+/// says 401, the pages send people to sign in. Forms and cookie-authenticated API writes must
+/// carry the session's anti-forgery token.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = BasculeRequestContext
+    let identity: IdentityService
+
+    static let sessionCookie = "bascule_session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        let path = request.uri.path
+        let isAPI = path.hasPrefix("/api/")
+        var origin = RequestOrigin(principal: .anonymous, requestID: context.requestID, clientAddress: context.clientAddress)
+
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw ServiceError.unauthorized("the Authorization header must be `Bearer <token>`")
+            }
+            origin.principal = .user(try await RequestOrigin.$current.withValue(origin) {
+                try await identity.identity(bearer: String(parts[1]))
+            })
+        } else if let secret = request.cookies[Self.sessionCookie]?.value, let session = try await identity.session(secret: secret) {
+            origin.principal = .user(session.identity)
+            origin.csrfToken = session.csrfToken
+            if Self.isUnsafe(request.method), path != "/login" {
+                let presented = isAPI ? request.headers[Self.csrfHeader] : try await Self.formToken(of: &request, context: context)
+                guard presented == session.csrfToken else {
+                    throw ServiceError.forbidden("the form is out of date or did not come from this site (anti-forgery token); reload the page and try again")
+                }
+            }
+        }
+
+        if origin.principal == .anonymous, !Self.isPublic(path, request.method) {
+            if isAPI { throw ServiceError.unauthorized("sign in first: send `Authorization: Bearer <token>`") }
+            return Self.signInRedirect(for: request)
+        }
+        let forwarded = request
+        return try await RequestOrigin.$current.withValue(origin) { try await next(forwarded, context) }
+    }
+
+    static func isPublic(_ path: String, _ method: HTTPRequest.Method) -> Bool {
+        path == "/health" || path == "/api/v1/health" || path == "/login" || path.hasPrefix("/static/")
+            || path.hasPrefix("/language/") || (path == "/api/v1/login" && method == .post)
+    }
+
+    static func isUnsafe(_ method: HTTPRequest.Method) -> Bool {
+        ![.get, .head, .options].contains(method)
+    }
+
+    /// Reads the `csrf` field of a posted form, keeping the body for the handler.
+    private static func formToken(of request: inout Request, context: Context) async throws -> String? {
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let fields = try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
+        return fields?["csrf"]
+    }
+
+    private static func signInRedirect(for request: Request) -> Response {
+        let target = request.method == .get ? request.uri.description : "/releases"
+        let next = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"
+        return Response(status: .seeOther, headers: [.location: "/login?next=\(next)"])
+    }
+}

@@ -1,0 +1,287 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+
+/// Accounts, sign-in, sessions and API tokens.
+public struct IdentityService: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+    let hasher: PasswordHasher
+    let gate: Gatekeeper
+
+    static let sessionLifetime: TimeInterval = 12 * 3600
+    /// Five failed sign-ins within this window, for one username or one address, lock that
+    /// subject out; attempts made while locked count too, so the lock lasts while they go on.
+    static let throttleWindow: TimeInterval = 60
+    static let throttleLimit = 5
+    static let badCredentials = "unknown username or wrong password"
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, hasher: PasswordHasher) {
+        self.store = store
+        self.now = now
+        self.hasher = hasher
+        self.gate = Gatekeeper(store: store, now: now)
+    }
+
+    // MARK: - Accounts
+
+    /// Creates an account; without a password one is generated and returned, to be shown once.
+    public func createUser(username: String, displayName: String = "", email: String = "", roles: Set<Role>, password: String? = nil) async throws -> (User, generatedPassword: String?) {
+        try await gate.require(.userManage, on: "user:\(username)")
+        return try await refusing {
+            let (name, display, mail) = try AccountRules.validate(username: username, displayName: displayName, email: email, roles: roles)
+            let generated = password == nil ? Secrets.password() : nil
+            let secret = password ?? generated ?? ""
+            try AccountRules.validate(password: secret)
+            let hash = try await hasher.hash(secret)
+            let user = User(username: name, displayName: display, email: mail, roles: roles, createdAt: now())
+            try await store.transaction { db in
+                let users = UserRepository(db)
+                if try await users.named(name) != nil { throw ServiceError.conflict("a user named \(name) already exists") }
+                try await users.insert(user, passwordHash: hash)
+                let roleList = roles.sorted().map(\.rawValue).joined(separator: ", ")
+                try await AuditLog.record(.userCreate, target: "user:\(name)", summary: "created \(name) with roles \(roleList)", at: user.createdAt, in: db)
+            }
+            return (user, generated)
+        }
+    }
+
+    /// The signed-in user's account.
+    public func me() async throws -> User {
+        let identity = try gate.currentUser()
+        guard let user = try await store.withConnection({ try await UserRepository($0).find(id: identity.userID) }) else {
+            throw ServiceError.unauthorized("the signed-in user no longer exists")
+        }
+        return user
+    }
+
+    public func users() async throws -> [User] {
+        try await gate.require(.userRead)
+        return try await store.withConnection { try await UserRepository($0).all() }
+    }
+
+    /// Changes roles, names or the disabled flag. Disabling ends the user's sessions; their
+    /// tokens stop working because disabled users are refused at each request.
+    public func updateUser(_ username: String, displayName: String? = nil, email: String? = nil, roles: Set<Role>? = nil, disabled: Bool? = nil) async throws -> User {
+        try await gate.require(.userManage, on: "user:\(username)")
+        return try await refusing {
+            try await store.transaction { db in
+                let users = UserRepository(db)
+                guard let current = try await users.named(username.lowercased()) else { throw ServiceError.notFound("user \(username)") }
+                var next = current
+                let (_, display, mail) = try AccountRules.validate(
+                    username: current.username, displayName: displayName ?? current.displayName, email: email ?? current.email,
+                    roles: roles ?? current.roles)
+                next.displayName = display
+                next.email = mail
+                next.roles = roles ?? current.roles
+                if let disabled { next.disabledAt = disabled ? (current.disabledAt ?? now()) : nil }
+                try await users.update(next, at: now())
+                if next.isDisabled { try await TokenRepository(db).deleteSessions(of: next.id) }
+                try await AuditLog.record(.userUpdate, target: "user:\(current.username)", summary: Self.describe(current, next), at: now(), in: db)
+                return next
+            }
+        }
+    }
+
+    /// Sets a new password (generated and returned when none is given) and ends the sessions.
+    public func resetPassword(_ username: String, to password: String? = nil) async throws -> String? {
+        try await gate.require(.userManage, on: "user:\(username)")
+        return try await refusing {
+            let generated = password == nil ? Secrets.password() : nil
+            let secret = password ?? generated ?? ""
+            try AccountRules.validate(password: secret)
+            let hash = try await hasher.hash(secret)
+            try await store.transaction { db in
+                let users = UserRepository(db)
+                guard let user = try await users.named(username.lowercased()) else { throw ServiceError.notFound("user \(username)") }
+                try await users.setPasswordHash(hash, of: user, at: now())
+                try await TokenRepository(db).deleteSessions(of: user.id)
+                try await AuditLog.record(.userPasswordReset, target: "user:\(user.username)", summary: "password reset; sessions ended", at: now(), in: db)
+            }
+            return generated
+        }
+    }
+
+    /// On a database without users, creates `admin` with a generated password to show once.
+    public func bootstrapAdmin() async throws -> String? {
+        let count = try await store.withConnection { try await UserRepository($0).count() }
+        guard count == 0 else { return nil }
+        return try await RequestOrigin.$current.withValue(.system) {
+            try await createUser(username: "admin", displayName: "Administrator", roles: [.admin]).generatedPassword
+        }
+    }
+
+    // MARK: - Signing in
+
+    /// Checks a username and password; one message for every bad credential.
+    public func signIn(username rawName: String, password: String) async throws -> WebSession {
+        let user = try await authenticate(username: rawName, password: password)
+        let secret = Secrets.random()
+        let csrf = Secrets.random(bytes: 24)
+        let at = now()
+        try await store.transaction { db in
+            try await TokenRepository(db).insertSession(secret: secret, userID: user.id, csrf: csrf, createdAt: at, expiresAt: at.addingTimeInterval(Self.sessionLifetime))
+            try await RequestOrigin.$current.withValue(Self.origin(acting: user)) {
+                try await AuditLog.record(.loginSuccess, target: "user:\(user.username)", summary: "signed in", at: at, in: db)
+            }
+        }
+        return WebSession(secret: secret, csrfToken: csrf, user: user, expiresAt: at.addingTimeInterval(Self.sessionLifetime))
+    }
+
+    public func signOut(secret: String) async throws {
+        guard let session = try await session(secret: secret) else { return }
+        try await store.transaction { db in
+            try await TokenRepository(db).deleteSession(secret: secret)
+            try await AuditLog.record(.logout, target: "user:\(session.identity.username)", summary: "signed out", at: now(), in: db)
+        }
+    }
+
+    /// The identity behind a session cookie, if the session is alive and the user enabled.
+    public func session(secret: String) async throws -> (identity: Identity, csrfToken: String)? {
+        try await store.withConnection { db in
+            guard let session = try await TokenRepository(db).session(secret: secret, at: now()),
+                  let user = try await UserRepository(db).find(id: session.userID), !user.isDisabled
+            else { return nil }
+            return (user.identity, session.csrf)
+        }
+    }
+
+    /// The identity behind a bearer token; refused when unknown, expired, revoked or disabled.
+    public func identity(bearer secret: String) async throws -> Identity {
+        let at = now()
+        let found: (APIToken, User)? = try await store.withConnection { db in
+            guard let token = try await TokenRepository(db).find(secret: secret), token.isUsable(at: at),
+                  let user = try await UserRepository(db).find(id: token.userID), !user.isDisabled
+            else { return nil }
+            return (token, user)
+        }
+        guard let (token, user) = found else { throw ServiceError.unauthorized("the token is unknown, expired or revoked") }
+        if token.lastUsedAt.map({ at.timeIntervalSince($0) > 60 }) ?? true {
+            try await store.transaction { try await TokenRepository($0).touch(token.id, at: at) }
+        }
+        return user.identity
+    }
+
+    // MARK: - Tokens
+
+    /// A new token for the signed-in user, or for `username` when called by a local admin
+    /// command. The secret is returned once and stored only as a hash.
+    public func createToken(name rawName: String, lifetimeDays: Int? = nil, for username: String? = nil) async throws -> (APIToken, secret: String) {
+        let owner: User
+        if let username {
+            try await gate.require(.userManage, on: "user:\(username)")
+            guard let user = try await store.withConnection({ try await UserRepository($0).named(username.lowercased()) }) else {
+                throw ServiceError.notFound("user \(username)")
+            }
+            owner = user
+        } else {
+            try await gate.require(.tokenOwn)
+            let identity = try gate.currentUser()
+            guard let user = try await store.withConnection({ try await UserRepository($0).find(id: identity.userID) }) else {
+                throw ServiceError.unauthorized("the signed-in user no longer exists")
+            }
+            owner = user
+        }
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors: [FieldError] = []
+        if name.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1 to 100 characters")) }
+        if let days = lifetimeDays, !(1...3650).contains(days) { errors.append(FieldError("expiresInDays", "must be between 1 and 3650")) }
+        if owner.isDisabled { errors.append(FieldError("user", "\(owner.username) is disabled")) }
+        guard errors.isEmpty else { throw ServiceError.invalid(errors) }
+        let secret = Secrets.tokenPrefix + Secrets.random()
+        let at = now()
+        let token = APIToken(
+            id: UUID(), userID: owner.id, name: name, prefix: String(secret.prefix(Secrets.tokenPrefix.count + 6)), createdAt: at,
+            expiresAt: lifetimeDays.map { at.addingTimeInterval(Double($0) * 86_400) })
+        try await store.transaction { db in
+            try await TokenRepository(db).insert(token, secret: secret)
+            let expiry = token.expiresAt.map { "expires \($0.formatted(Date.ISO8601FormatStyle()))" } ?? "never expires"
+            try await AuditLog.record(.tokenCreate, target: "user:\(owner.username)", summary: "token \"\(name)\" (\(token.prefix)…) created; \(expiry)", at: at, in: db)
+        }
+        return (token, secret)
+    }
+
+    public func tokens() async throws -> [APIToken] {
+        try await gate.require(.tokenOwn)
+        let identity = try gate.currentUser()
+        return try await store.withConnection { try await TokenRepository($0).owned(by: identity.userID) }
+    }
+
+    /// Revokes one of one's own tokens; an admin may revoke anyone's.
+    public func revokeToken(id: UUID) async throws {
+        try await gate.require(.tokenOwn)
+        let identity = try gate.currentUser()
+        try await refusing {
+            try await store.transaction { db in
+                let tokens = TokenRepository(db)
+                guard let token = try await tokens.find(id: id), token.userID == identity.userID || identity.may(.userManage) else {
+                    throw ServiceError.notFound("token \(id.uuidString)")
+                }
+                try await tokens.revoke(id, at: now())
+                try await AuditLog.record(.tokenRevoke, target: "token:\(token.prefix)", summary: "token \"\(token.name)\" revoked", at: now(), in: db)
+            }
+        }
+    }
+
+    /// `bascule login`: a password exchanged for a new API token.
+    public func tokenForPassword(username: String, password: String, name: String) async throws -> (APIToken, secret: String, user: User) {
+        let user = try await authenticate(username: username, password: password)
+        let (token, secret) = try await RequestOrigin.$current.withValue(Self.origin(acting: user)) {
+            try await createToken(name: name, lifetimeDays: 90)
+        }
+        return (token, secret, user)
+    }
+
+    // MARK: - Steps
+
+    /// The throttled check of a username and password. Failures are written in a transaction
+    /// of their own, since the request that made them fails.
+    private func authenticate(username rawName: String, password: String) async throws -> User {
+        let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
+        let origin = RequestOrigin.current
+        let subjects = ["user:\(username)"] + (origin.clientAddress.map { ["address:\($0)"] } ?? [])
+        let since = now().addingTimeInterval(-Self.throttleWindow)
+        let locked = try await store.withConnection { db in
+            for subject in subjects where try await TokenRepository(db).failures(of: subject, since: since) >= Self.throttleLimit {
+                return true
+            }
+            return false
+        }
+        let found = locked ? nil : try await store.withConnection { try await UserRepository($0).credentials(of: username) }
+        // Always run bcrypt, so that an unknown name answers as slowly as a wrong password.
+        let matches = try await hasher.verify(password, against: found?.1 ?? hasher.decoy)
+        if !locked, let (user, _) = found, matches, !user.isDisabled { return user }
+        try await store.transaction { db in
+            try await TokenRepository(db).recordFailure(subjects: subjects, at: now())
+            try await AuditLog.record(.loginFailure, target: "user:\(username)", summary: locked ? "refused: too many failures" : "bad credentials", at: now(), in: db)
+        }
+        if locked { throw ServiceError.tooManyRequests(retryAfter: Int(Self.throttleWindow)) }
+        throw ServiceError.unauthorized(Self.badCredentials)
+    }
+
+    static func origin(acting user: User) -> RequestOrigin {
+        var origin = RequestOrigin.current
+        origin.principal = .user(user.identity)
+        return origin
+    }
+
+    private static func describe(_ before: User, _ after: User) -> String {
+        var changes: [String] = []
+        if before.roles != after.roles {
+            changes.append("roles: \(before.roles.sorted().map(\.rawValue).joined(separator: ",")) → \(after.roles.sorted().map(\.rawValue).joined(separator: ","))")
+        }
+        if before.isDisabled != after.isDisabled { changes.append(after.isDisabled ? "disabled" : "enabled") }
+        if before.displayName != after.displayName { changes.append("display name changed") }
+        if before.email != after.email { changes.append("e-mail changed") }
+        return changes.isEmpty ? "no change" : changes.joined(separator: "; ")
+    }
+}
+
+/// A signed-in browser: the cookie's secret and the anti-forgery token of its forms.
+public struct WebSession: Sendable {
+    public let secret: String
+    public let csrfToken: String
+    public let user: User
+    public let expiresAt: Date
+}
