@@ -5,6 +5,7 @@
 set -euo pipefail
 
 bascule=$(realpath "${1:-.build/debug/bascule}")
+python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright >&2
 work=$(mktemp -d /tmp/bascule-e2e.XXXXXX)
 pids=()
 cleanup() {
@@ -24,7 +25,19 @@ server=$SERVER_URL
 export BASCULE_SERVER=$server
 grep -q "Demo: added 4 environments and 12 sample releases" "$SERVER_LOG" || fail "the demo was not announced"
 [ -f "$work/bascule-data/bascule.sqlite" ] || fail "no ./bascule-data/bascule.sqlite was created"
-check "serve --demo created ./bascule-data/bascule.sqlite and seeded the portfolio"
+admin_password=$(sed -n 's/^Created the first user: admin, password \(.*\)$/\1/p' "$SERVER_LOG")
+[ -n "$admin_password" ] || fail "the first admin's password was not printed"
+check "serve --demo created ./bascule-data/bascule.sqlite, the first admin and the portfolio"
+
+export XDG_CONFIG_HOME="$work/config"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$server/api/v1/releases")" = 401 ] || fail "the API answered without credentials"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$server/health")" = 200 ] || fail "/health needs no credentials"
+if "$bascule" release list 2>"$work/err"; then fail "the CLI worked without signing in"; fi
+grep -q "401" "$work/err" || fail "the CLI did not say it needs to sign in: $(cat "$work/err")"
+if echo "not the password at all" | "$bascule" login --username admin --password-stdin 2>"$work/err"; then fail "a wrong password signed in"; fi
+echo "$admin_password" | "$bascule" login --username admin --password-stdin | grep -q "signed in to $server as admin" || fail "bascule login"
+[ "$(stat -c %a "$XDG_CONFIG_HOME/bascule/credentials")" = 600 ] || fail "the credentials file is readable by others"
+check "without credentials only /health answers; bascule login saves a token readable by its owner only"
 
 "$bascule" version | grep -q "^bascule " || fail "bascule version"
 "$bascule" environment list | grep -q "production" || fail "environment list"
@@ -48,17 +61,23 @@ if "$bascule" release list --server "http://127.0.0.1:1" 2>"$work/err"; then fai
 grep -q "cannot reach" "$work/err" || fail "the unreachable server was not explained"
 check "refusals exit non-zero with a one-line reason"
 
-"$bascule" audit verify --data-dir "$work/bascule-data" | grep -q "audit trail intact" || fail "the audit trail does not verify"
-curl -fsS "$server/api/v1/audit?target=REL-13" | grep -q '"release.transition"' || fail "the transition was not audited"
-check "every write is in the audit trail and the chain verifies"
+token=$("$bascule" token create --user viewer --name e2e --expires 1d --data-dir "$work/bascule-data" 2>/dev/null)
+if "$bascule" release create --token "$token" --title "Not mine" --release-version 1 2>"$work/err"; then fail "a viewer created a release"; fi
+grep -q "^Error: 403" "$work/err" || fail "the viewer's refusal was not a 403: $(cat "$work/err")"
+check "a local token for the viewer reads but may not write (403)"
 
-dom=$(chromium --headless --no-sandbox --disable-gpu --dump-dom "$server/releases" 2>/dev/null)
-echo "$dom" | grep -q "E2E cutover of the billing engine" || fail "the releases page does not show the new release"
-echo "$dom" | grep -q 'status-planned' || fail "the releases page does not show statuses"
-echo "$dom" | grep -q "Billing 4.2: SEPA instant payments" || fail "the releases page does not show the demo"
-dom=$(chromium --headless --no-sandbox --disable-gpu --dump-dom "$server/releases/REL-13" 2>/dev/null)
-echo "$dom" | grep -q 'value="approved"' || fail "the release page does not offer the next transition"
-check "Chromium renders the releases page and the release page"
+"$bascule" audit verify --data-dir "$work/bascule-data" | grep -q "audit trail intact" || fail "the audit trail does not verify"
+curl -fsS -H "Authorization: Bearer $token" "$server/api/v1/releases/REL-13" >/dev/null || fail "the viewer's token does not read"
+curl -s -H "Authorization: Bearer $token" "$server/api/v1/audit?target=REL-13" | grep -q '"status":403' || fail "the viewer read the audit trail"
+"$bascule" release show REL-13 --json >/dev/null
+admin_token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$XDG_CONFIG_HOME/bascule/credentials")
+curl -fsS -H "Authorization: Bearer $admin_token" "$server/api/v1/audit?target=REL-13" | grep -q '"release.transition"' || fail "the transition was not audited"
+curl -fsS -H "Authorization: Bearer $admin_token" "$server/api/v1/audit?actor=viewer" | grep -q '"permission.denied"' || fail "the refusal was not audited"
+check "every write and every refusal is in the audit trail, and the chain verifies"
+
+python3 "$(dirname "$0")/browser_check.py" "$server" manager manager-bascule-demo REL-13 "E2E cutover of the billing engine" \
+  || fail "the pages in Chromium"
+check "Chromium: signed in, read the pages, approved through a form, in English and French"
 
 if [ -n "${BASCULE_TEST_POSTGRES_URL:-}" ]; then
   db="bascule_e2e_$$"
@@ -67,6 +86,8 @@ if [ -n "${BASCULE_TEST_POSTGRES_URL:-}" ]; then
   BASCULE_DATABASE_URL="$pg_url" start_demo_server "$bascule" "$work" || fail "the server did not start on PostgreSQL"
   pids+=("$SERVER_PID")
   curl -fsS "$SERVER_URL/api/v1/health" | grep -q '"postgresql"' || fail "the server does not run on PostgreSQL"
+  pg_password=$(sed -n 's/^Created the first user: admin, password \(.*\)$/\1/p' "$SERVER_LOG")
+  echo "$pg_password" | "$bascule" login --server "$SERVER_URL" --username admin --password-stdin >/dev/null || fail "login on PostgreSQL"
   "$bascule" release list --server "$SERVER_URL" | grep -q "REL-12" || fail "the demo on PostgreSQL"
   check "serve --demo on PostgreSQL (BASCULE_DATABASE_URL)"
 fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Takes docs/releases.png (and docs/release.png) from a demo server with headless Chromium.
+# Takes docs/releases.png and docs/release.png from a demo server, signed in as the demo
+# release manager, with headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product bascule >&2
@@ -8,7 +9,6 @@ source scripts/lib.sh
 work=$(mktemp -d /tmp/bascule-shot.XXXXXX)
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$work"' EXIT
 start_demo_server "$bin" "$work"
-shot() { chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,"$3" --screenshot="$PWD/docs/$2" "$SERVER_URL$1" 2>/dev/null; }
-shot /releases releases.png 1000
-shot /releases/REL-2 release.png 820
+python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright >&2
+python3 scripts/browser_check.py "$SERVER_URL" manager manager-bascule-demo REL-6 "Network core: firewall firmware" --screenshots "$PWD/docs"
 echo "docs/releases.png and docs/release.png updated"

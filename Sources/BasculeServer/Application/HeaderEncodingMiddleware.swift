@@ -5,8 +5,10 @@ import Hummingbird
 struct HeaderEncodingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        for name in [HTTPField.Name.eTag, .location] {
-            if let value = response.headers[name], value.contains("%"), let decoded = value.removingPercentEncoding {
+        // Only what the runtime encoded: a quoted tag, a path whose slashes were escaped. A
+        // Location of our own pages (`/login?next=%2F…`) keeps its escapes.
+        for (name, encodedStart) in [(HTTPField.Name.eTag, "%22"), (.location, "%2F")] {
+            if let value = response.headers[name], value.hasPrefix(encodedStart), let decoded = value.removingPercentEncoding {
                 response.headers[name] = decoded
             }
         }

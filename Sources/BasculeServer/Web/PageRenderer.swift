@@ -34,7 +34,7 @@ struct PageRenderer: Sendable {
             roles = identity.roles.sorted().map(\.rawValue).joined(separator: ", ")
         }
         let shell: [String: Any] = [
-            "user": user as Any,
+            "user": present(user),
             "roles": roles,
             "csrf": origin.csrfToken ?? "",
             "lang": language.rawValue,

@@ -58,7 +58,8 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
     private func loginPage(_ request: Request, next: String?, username: String, error: String?, status: HTTPResponse.Status) -> Response {
         let csrf = request.cookies[Self.loginCSRFCookie]?.value ?? Secrets.random(bytes: 24)
         let language = Language.of(request)
-        let model: [String: Any] = ["csrf": csrf, "next": Self.next(next), "username": username, "error": error as Any]
+        var model: [String: Any] = ["csrf": csrf, "next": Self.next(next), "username": username]
+        if let error { model["error"] = error }
         var response = renderer.render("login", title: text("login_title", language), page: model, request: request, status: status)
         response.setCookie(Cookie(name: Self.loginCSRFCookie, value: csrf, maxAge: 3600, path: "/", secure: Self.isSecure(request), httpOnly: true, sameSite: .lax))
         return response

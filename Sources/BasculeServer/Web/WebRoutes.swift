@@ -59,9 +59,9 @@ struct WebRoutes<Context: RequestContext>: Sendable {
             "statusOptions": ReleaseStatus.allCases.map {
                 ["value": $0.rawValue, "label": localizer.text("status_\($0.rawValue)", language), "selected": $0 == status]
             },
-            "nextPageHref": page.nextCursor.map { href(cursor: $0) } as Any,
+            "nextPageHref": present(page.nextCursor.map { href(cursor: $0) }),
             "canCreate": RequestOrigin.current.may(.releaseCreate),
-            "firstPageHref": (cursor == nil ? nil : href(cursor: nil)) as Any,
+            "firstPageHref": present(cursor == nil ? nil : href(cursor: nil)),
         ]
         return renderer.render("releases", title: localizer.text("releases_title", language), page: model, request: request)
     }

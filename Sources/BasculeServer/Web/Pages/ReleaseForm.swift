@@ -84,10 +84,10 @@ struct ReleaseFormView {
         var names = environments.map(\.name)
         if let chosen = values.environment, !chosen.isEmpty, !names.contains(chosen) { names.append(chosen) }
         return [
-            "key": key as Any,
+            "key": present(key),
             "action": key.map { "/releases/\($0)" } ?? "/releases",
             "cancelHref": key.map { "/releases/\($0)" } ?? "/releases",
-            "revision": values.revision as Any,
+            "revision": present(values.revision),
             "values": [
                 "title": values.title ?? "", "version": values.version ?? "", "plannedStart": values.plannedStart ?? "",
                 "plannedEnd": values.plannedEnd ?? "", "owner": values.owner ?? "", "description": values.description ?? "",
@@ -95,7 +95,7 @@ struct ReleaseFormView {
             ],
             "errors": byField,
             "hasErrors": !errors.isEmpty,
-            "generalError": (general.isEmpty ? nil : general) as Any,
+            "generalError": present(general.isEmpty ? nil : general),
             "typeOptions": ReleaseType.allCases.map {
                 ["value": $0.rawValue, "label": localizer.text("type_\($0.rawValue)", language), "selected": $0.rawValue == (values.type ?? "minor")]
             },

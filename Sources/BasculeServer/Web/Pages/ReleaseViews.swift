@@ -16,7 +16,7 @@ struct ReleaseViews: Sendable {
             "typeValue": release.type.rawValue,
             "status": localizer.text("status_\(release.status.rawValue)", language),
             "statusValue": release.status.rawValue,
-            "window": release.window.map { window(of: $0, language) } as Any,
+            "window": present(release.window.map { window(of: $0, language) }),
             "environment": release.environment ?? "",
             "owner": release.owner ?? "",
         ]
@@ -25,13 +25,13 @@ struct ReleaseViews: Sendable {
     func detail(_ release: Release, _ language: Language) -> [String: Any] {
         var view = row(release, language)
         view["semantic"] = release.semanticVersion != nil
-        view["environment"] = release.environment as Any
-        view["owner"] = release.owner as Any
+        view["environment"] = present(release.environment)
+        view["owner"] = present(release.owner)
         view["objectives"] = release.objectives
         view["hasObjectives"] = !release.objectives.isEmpty
         view["scope"] = release.scope
         view["hasScope"] = !release.scope.isEmpty
-        view["descriptionHTML"] = (release.description.isEmpty ? nil : MarkdownRenderer.html(release.description)) as Any
+        view["descriptionHTML"] = present(release.description.isEmpty ? nil : MarkdownRenderer.html(release.description))
         view["createdAt"] = formatting.display(release.createdAt, language)
         view["updatedAt"] = formatting.display(release.updatedAt, language)
         view["revision"] = release.revision

@@ -1,0 +1,114 @@
+import BasculeCore
+import BasculeServer
+import BasculeTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// Walks every API route with every role and checks the answer against the permission table:
+/// allowed is never 401/403, refused is 403, and without credentials it is 401.
+@Suite("Permission matrix")
+struct PermissionMatrixTests {
+    struct Route: Sendable, CustomTestStringConvertible {
+        let method: HTTPRequest.Method
+        let path: String
+        let body: String?
+        /// nil: anyone signed in.
+        let permission: Permission?
+
+        var testDescription: String { "\(method) \(path)" }
+    }
+
+    static let routes: [Route] = [
+        Route(method: .get, path: "/api/v1/releases", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases", body: Samples.release, permission: .releaseCreate),
+        Route(method: .get, path: "/api/v1/releases/REL-1", body: nil, permission: .releaseRead),
+        Route(method: .patch, path: "/api/v1/releases/REL-1", body: #"{"title":"Renamed"}"#, permission: .releaseEdit),
+        Route(method: .post, path: "/api/v1/releases/REL-1/transitions", body: #"{"to":"planned"}"#, permission: .releaseTransition),
+        Route(method: .delete, path: "/api/v1/releases/REL-2", body: nil, permission: .releaseDelete),
+        Route(method: .get, path: "/api/v1/environments", body: nil, permission: .environmentRead),
+        Route(method: .post, path: "/api/v1/environments", body: #"{"name":"recette","kind":"test"}"#, permission: .environmentManage),
+        Route(method: .get, path: "/api/v1/audit", body: nil, permission: .auditRead),
+        Route(method: .get, path: "/api/v1/users", body: nil, permission: .userRead),
+        Route(method: .post, path: "/api/v1/users", body: #"{"username":"newcomer","roles":["viewer"]}"#, permission: .userManage),
+        Route(method: .patch, path: "/api/v1/users/someone", body: #"{"roles":["operator"]}"#, permission: .userManage),
+        Route(method: .put, path: "/api/v1/users/someone/password", body: "{}", permission: .userManage),
+        Route(method: .get, path: "/api/v1/me", body: nil, permission: nil),
+        Route(method: .get, path: "/api/v1/tokens", body: nil, permission: .tokenOwn),
+        Route(method: .post, path: "/api/v1/tokens", body: #"{"name":"laptop"}"#, permission: .tokenOwn),
+        Route(method: .delete, path: "/api/v1/tokens/\(UUID().uuidString)", body: nil, permission: .tokenOwn),
+        Route(method: .get, path: "/api/v1/openapi.yaml", body: nil, permission: nil),
+    ]
+
+    /// A planned-ready draft (REL-1), a draft to delete (REL-2), and a user to manage.
+    private static func fixture(_ services: BasculeServices) async throws {
+        _ = try await services.environments.create(name: "production", kind: .production)
+        let start = Date(timeIntervalSince1970: 1_803_000_000)
+        _ = try await services.releases.create(ReleaseInput(title: "One", version: "1", type: .minor, plannedStart: start, plannedEnd: start.addingTimeInterval(3600), environment: "production"))
+        _ = try await services.releases.create(ReleaseInput(title: "Two", version: "2", type: .minor))
+        _ = try await services.identity.createUser(username: "someone", roles: [.viewer], password: TestApp.password)
+    }
+
+    @Test("each role gets what the table grants and 403 for the rest", arguments: Role.allCases)
+    func roleAgainstTable(role: Role) async throws {
+        try await TestApp.with(.sqlite, roles: [role]) { client, services in
+            // given
+            try await Self.fixture(services)
+            for route in Self.routes {
+                // when
+                let response = try await client.send(route.method, route.path, json: route.body)
+                // then
+                let allowed = route.permission.map { PermissionTable.allows([role], $0) } ?? true
+                let code = Int(response.status.code)
+                if allowed {
+                    #expect(code != 401 && code != 403, "\(role) \(route.method) \(route.path) answered \(code): \(response.text)")
+                } else {
+                    #expect(code == 403, "\(role) \(route.method) \(route.path) answered \(code), expected 403")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+            }
+        }
+    }
+
+    @Test("without credentials every route but the health check answers 401")
+    func anonymous() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            try await Self.fixture(services)
+            for route in Self.routes {
+                // when
+                let response = try await client.raw.send(route.method, route.path, json: route.body)
+                // then
+                #expect(response.status == .unauthorized, "\(route.method) \(route.path) answered \(response.status.code)")
+                #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            }
+            #expect(try await client.raw.send(.get, "/api/v1/health").status == .ok)
+            #expect(try await client.raw.send(.get, "/health").status == .ok)
+        }
+    }
+
+    @Test("a refusal is audited as permission.denied")
+    func refusalAudited() async throws {
+        try await TestApp.with(.sqlite, roles: [.viewer]) { client, services in
+            // when
+            try await client.send(.post, "/api/v1/releases", json: Samples.release)
+            // then
+            let events = try await services.audit.list(.init(actor: client.username)).items
+            #expect(events.first?.entry.action == .permissionDenied)
+            #expect(events.first?.entry.summary == "releaseCreate refused to \(client.username)")
+        }
+    }
+
+    @Test("docs/PERMISSIONS.md says what the table says")
+    func documentationMatches() throws {
+        // given
+        let doc = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/PERMISSIONS.md"), encoding: .utf8)
+        // then
+        for permission in Permission.allCases {
+            let row = Role.allCases.map { PermissionTable.allows([$0], permission) ? "✓" : " " }.joined(separator: " | ")
+            #expect(doc.contains("| `\(permission.rawValue)` | \(row) |"), "the row of \(permission.rawValue) differs")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+"""Signs in with a real headless Chromium (Debian's, driven by Playwright) and uses the pages
+as a person would: the releases list, a release, a transition button (a form with its
+anti-forgery token), the French switch, sign-out. Optionally takes the README's screenshots.
+
+Usage: python3 scripts/browser_check.py URL USERNAME PASSWORD KEY TITLE [--screenshots DIR]
+Exits non-zero with a one-line reason at the first thing that is not as expected.
+"""
+import sys
+
+from playwright.sync_api import sync_playwright
+
+
+def check(condition, message):
+    if not condition:
+        print(f"browser: FAILED: {message}", file=sys.stderr)
+        sys.exit(1)
+
+
+def submit(page, selector):
+    """Clicks a submit button and waits for the page that answers the form."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def main():
+    url, username, password, key, title = sys.argv[1:6]
+    shots = sys.argv[sys.argv.index("--screenshots") + 1] if "--screenshots" in sys.argv else None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+        page.goto(f"{url}/releases")
+        check("/login" in page.url, f"an anonymous visit was not sent to sign in ({page.url})")
+        page.fill("#username", username)
+        page.fill("#password", "wrong password, surely")
+        submit(page, "button[type=submit]")
+        check("Unknown username or wrong password" in page.content(), "a bad password was not refused on the page")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        submit(page, "button[type=submit]")
+        check(page.url == f"{url}/releases", f"signing in did not lead to the releases ({page.url})")
+        content = page.content()
+        check(title in content, f"the releases page does not show {title!r}")
+        check("status-planned" in content, "the releases page shows no status")
+        check(username in content, "the header does not show who is signed in")
+        if shots:
+            page.screenshot(path=f"{shots}/releases.png")
+        page.goto(f"{url}/releases/{key}")
+        check(page.locator("button", has_text="Approve").count() == 1, f"{key} offers no Approve button")
+        submit(page, "button:has-text('Approve')")
+        check("status-approved" in page.content(), "the Approve button did not approve")
+        check("status: planned → approved" in page.content(), "the history does not show the transition")
+        if shots:
+            page.goto(f"{url}/releases/REL-2")
+            page.screenshot(path=f"{shots}/release.png", full_page=True)
+        submit(page, "a.lang")
+        check("Mises en production" in page.content(), "the French switch did not translate the page")
+        submit(page, "a.lang")
+        submit(page, ".signout button")
+        check("/login" in page.url, f"signing out did not lead to the sign-in page ({page.url})")
+        page.goto(f"{url}/releases")
+        check("/login" in page.url, "signing out did not end the session")
+        browser.close()
+    print("browser: ok - signed in, read the pages, approved through a form, switched to French, signed out")
+
+
+main()
