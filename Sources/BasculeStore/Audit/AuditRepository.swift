@@ -57,6 +57,15 @@ public struct AuditRepository: Sendable {
         return (page, page.last?.sequence)
     }
 
+    /// How many times `action` was recorded since `since`, about `target` or from `address`:
+    /// the sign-in throttle counts failures here rather than in a table of its own.
+    public func count(_ action: AuditAction, target: String? = nil, address: String? = nil, since: Date) async throws -> Int {
+        var sql: SQLQueryString = "SELECT COUNT(*) AS n FROM audit_events WHERE action = \(bind: action.rawValue) AND at >= \(bind: Columns.millis(since))"
+        if let target { sql = sql + " AND target = \(bind: target)" }
+        if let address { sql = sql + " AND client_address = \(bind: address)" }
+        return try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// Walks the whole chain in order, `batch` events at a time, and names the first event
     /// that was changed, removed or inserted.
     public func verify(batch: Int = 1_000) async throws -> AuditVerification {

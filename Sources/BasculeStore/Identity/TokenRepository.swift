@@ -77,22 +77,6 @@ public struct TokenRepository: Sendable {
         try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userID.uuidString)").run()
     }
 
-    // MARK: - Failed sign-ins
-
-    public func recordFailure(subjects: [String], at: Date) async throws {
-        let now = Columns.millis(at)
-        for subject in subjects {
-            try await db.raw("INSERT INTO login_failures (subject, at) VALUES (\(bind: subject), \(bind: now))").run()
-        }
-        // Failures older than an hour tell nothing any more.
-        try await db.raw("DELETE FROM login_failures WHERE at < \(bind: now - 3_600_000)").run()
-    }
-
-    public func failures(of subject: String, since: Date) async throws -> Int {
-        try await db.raw("SELECT COUNT(*) AS n FROM login_failures WHERE subject = \(bind: subject) AND at >= \(bind: Columns.millis(since))")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
-    }
-
     static func token(_ row: any SQLRow) throws -> APIToken {
         guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)),
               let userID = UUID(uuidString: try row.decode(column: "user_id", as: String.self))

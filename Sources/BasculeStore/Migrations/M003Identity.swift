@@ -1,5 +1,6 @@
-/// Users, teams, API tokens, web sessions and the record of failed sign-ins. Tokens and
-/// session ids are stored only as SHA-256 hashes; passwords as bcrypt hashes.
+/// Users, API tokens and web sessions. Tokens and session ids are stored only as SHA-256
+/// hashes; passwords as bcrypt hashes. Failed sign-ins need no table: the audit trail records
+/// each one, and the throttle counts them there (hence the index).
 let m003Identity = Migration(version: 3, name: "identity") { _ in
     [
         """
@@ -16,15 +17,6 @@ let m003Identity = Migration(version: 3, name: "identity") { _ in
         )
         """,
         "CREATE UNIQUE INDEX users_username ON users (username)",
-        "CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)",
-        "CREATE UNIQUE INDEX teams_name ON teams (name)",
-        """
-        CREATE TABLE team_members (
-            team_id TEXT NOT NULL REFERENCES teams (id),
-            user_id TEXT NOT NULL REFERENCES users (id),
-            PRIMARY KEY (team_id, user_id)
-        )
-        """,
         """
         CREATE TABLE api_tokens (
             id TEXT PRIMARY KEY,
@@ -50,7 +42,6 @@ let m003Identity = Migration(version: 3, name: "identity") { _ in
         )
         """,
         "CREATE INDEX sessions_user ON sessions (user_id)",
-        "CREATE TABLE login_failures (subject TEXT NOT NULL, at BIGINT NOT NULL)",
-        "CREATE INDEX login_failures_subject ON login_failures (subject, at)",
+        "CREATE INDEX audit_events_action_at ON audit_events (action, at)",
     ]
 }

@@ -235,25 +235,24 @@ public struct IdentityService: Sendable {
 
     // MARK: - Steps
 
-    /// The throttled check of a username and password. Failures are written in a transaction
-    /// of their own, since the request that made them fails.
+    /// The throttled check of a username and password. A failure writes its audit event and
+    /// nothing else, in a transaction of its own since the request fails; the throttle counts
+    /// those events, for the username and for the client's address.
     private func authenticate(username rawName: String, password: String) async throws -> User {
         let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
-        let origin = RequestOrigin.current
-        let subjects = ["user:\(username)"] + (origin.clientAddress.map { ["address:\($0)"] } ?? [])
+        let address = RequestOrigin.current.clientAddress
         let since = now().addingTimeInterval(-Self.throttleWindow)
         let locked = try await store.withConnection { db in
-            for subject in subjects where try await TokenRepository(db).failures(of: subject, since: since) >= Self.throttleLimit {
-                return true
-            }
-            return false
+            let audit = AuditRepository(db)
+            if try await audit.count(.loginFailure, target: "user:\(username)", since: since) >= Self.throttleLimit { return true }
+            guard let address else { return false }
+            return try await audit.count(.loginFailure, address: address, since: since) >= Self.throttleLimit
         }
         let found = locked ? nil : try await store.withConnection { try await UserRepository($0).credentials(of: username) }
         // Always run bcrypt, so that an unknown name answers as slowly as a wrong password.
         let matches = try await hasher.verify(password, against: found?.1 ?? hasher.decoy)
         if !locked, let (user, _) = found, matches, !user.isDisabled { return user }
         try await store.transaction { db in
-            try await TokenRepository(db).recordFailure(subjects: subjects, at: now())
             try await AuditLog.record(.loginFailure, target: "user:\(username)", summary: locked ? "refused: too many failures" : "bad credentials", at: now(), in: db)
         }
         if locked { throw ServiceError.tooManyRequests(retryAfter: Int(Self.throttleWindow)) }
