@@ -63,6 +63,31 @@ struct IdentityTests {
         }
     }
 
+    @Test("five failures in a minute from one address lock that address out, whatever the usernames")
+    func throttledByAddress() async throws {
+        try await TestDatabase.with(.sqlite) { store in
+            // given
+            let services = BasculeServices(store: store, passwordCost: 4)
+            _ = try await services.identity.createUser(username: "ana", roles: [.viewer], password: TestApp.password)
+            let attacker = RequestOrigin(principal: .anonymous, clientAddress: "203.0.113.9")
+            // when
+            try await RequestOrigin.$current.withValue(attacker) {
+                for index in 1...5 {
+                    await #expect(throws: ServiceError.self) { try await services.identity.signIn(username: "guess\(index)", password: "nope nope nope") }
+                }
+                // then
+                await #expect(throws: ServiceError.tooManyRequests(retryAfter: 60)) {
+                    try await services.identity.signIn(username: "ana", password: TestApp.password)
+                }
+            }
+            let elsewhere = RequestOrigin(principal: .anonymous, clientAddress: "198.51.100.7")
+            let session = try await RequestOrigin.$current.withValue(elsewhere) {
+                try await services.identity.signIn(username: "ana", password: TestApp.password)
+            }
+            #expect(session.user.username == "ana")
+        }
+    }
+
     @Test("a malformed Authorization header is refused", arguments: ["Basic abc", "Bearer", "Bearer a b", "token"])
     func malformedHeader(header: String) async throws {
         try await TestApp.with(.sqlite) { client, _ in
