@@ -50,9 +50,9 @@ struct PermissionMatrixTests {
         _ = try await services.identity.createUser(username: "someone", roles: [.viewer], password: TestApp.password)
     }
 
-    @Test("each role gets what the table grants and 403 for the rest", arguments: Role.allCases)
-    func roleAgainstTable(role: Role) async throws {
-        try await TestApp.with(.sqlite, roles: [role]) { client, services in
+    @Test("each role gets what the table grants and 403 for the rest", arguments: TestEngine.available, Role.allCases)
+    func roleAgainstTable(engine: TestEngine, role: Role) async throws {
+        try await TestApp.with(engine, roles: [role]) { client, services in
             // given
             try await Self.fixture(services)
             for route in Self.routes {
@@ -71,9 +71,9 @@ struct PermissionMatrixTests {
         }
     }
 
-    @Test("without credentials every route but the health check answers 401")
-    func anonymous() async throws {
-        try await TestApp.with(.sqlite) { client, services in
+    @Test("without credentials every route but the health check answers 401", arguments: TestEngine.available)
+    func anonymous(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
             // given
             try await Self.fixture(services)
             for route in Self.routes {

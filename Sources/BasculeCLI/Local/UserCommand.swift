@@ -49,8 +49,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var username: String
 
         func run() async throws {
-            let user = try await LocalAdmin.run(storeOptions) { try await $0.identity.updateUser(username, disabled: true) }
-            print("\(user.username) is disabled")
+            try await LocalAdmin.setDisabled(true, username, storeOptions)
         }
     }
 
@@ -60,8 +59,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var username: String
 
         func run() async throws {
-            let user = try await LocalAdmin.run(storeOptions) { try await $0.identity.updateUser(username, disabled: false) }
-            print("\(user.username) is enabled")
+            try await LocalAdmin.setDisabled(false, username, storeOptions)
         }
     }
 
@@ -116,6 +114,11 @@ enum LocalAdmin {
             await store.close()
             throw error
         }
+    }
+
+    static func setDisabled(_ disabled: Bool, _ username: String, _ options: StoreOptions) async throws {
+        let user = try await run(options) { try await $0.identity.updateUser(username, disabled: disabled) }
+        print("\(user.username) is \(disabled ? "disabled" : "enabled")")
     }
 
     static func roles(_ names: [String]) throws -> Set<Role> {
