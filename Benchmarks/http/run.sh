@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Requests per second of GET /api/v1/releases/{key} against GET /health on the same server,
+# Requests per second of GET /api/v1/releases/{key} (authenticated) against GET /health on the same server,
 # under wrk on loopback, printed as a ratio so that the figure survives a change of machine.
 # Usage: Benchmarks/http/run.sh [path/to/bascule]   (default: a release build, made if missing)
 # Env: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2).
@@ -21,9 +21,15 @@ source scripts/lib.sh
 work=$(mktemp -d /tmp/bascule-bench.XXXXXX)
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$work"' EXIT
 BASCULE_LOG_LEVEL=warning start_demo_server "$bin" "$work"
+# The release read is measured as a client makes it: with a bearer token, so each request also
+# looks the token and its user up.
+token=$("$bin" token create --user viewer --name bench --data-dir "$work/bascule-data" 2>/dev/null)
 
+# rps PATH [HEADER]: requests per second of PATH, with HEADER sent on each request if given.
 rps() {
-  wrk -t"$threads" -c"$connections" -d"$duration" --latency "$SERVER_URL$1" >"$work/wrk.txt"
+  local header=()
+  [ -n "${2:-}" ] && header=(-H "$2")
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "${header[@]}" "$SERVER_URL$1" >"$work/wrk.txt"
   grep -q "Non-2xx" "$work/wrk.txt" && { cat "$work/wrk.txt" >&2; echo "non-2xx answers on $1" >&2; exit 1; }
   awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
 }
@@ -31,7 +37,7 @@ p99() { awk '/ 99%/ {print $2}' "$work/wrk.txt"; }
 
 wrk -t1 -c4 -d2s "$SERVER_URL/health" >/dev/null   # warm-up
 health=$(rps /health); health_p99=$(p99)
-release=$(rps /api/v1/releases/REL-5); release_p99=$(p99)
+release=$(rps /api/v1/releases/REL-5 "Authorization: Bearer $token"); release_p99=$(p99)
 ratio=$(python3 -c "print(f'{$release / $health:.2f}')")
 
 echo "machine: $(nproc) cores, $(uname -m); binary: $bin"
