@@ -34,6 +34,9 @@ struct PermissionMatrixTests {
         Route(method: .post, path: "/api/v1/users", body: #"{"username":"newcomer","roles":["viewer"]}"#, permission: .userManage),
         Route(method: .patch, path: "/api/v1/users/someone", body: #"{"roles":["operator"]}"#, permission: .userManage),
         Route(method: .put, path: "/api/v1/users/someone/password", body: "{}", permission: .userManage),
+        Route(method: .get, path: "/api/v1/teams", body: nil, permission: .teamRead),
+        Route(method: .post, path: "/api/v1/teams", body: #"{"name":"payments","members":["someone"]}"#, permission: .teamManage),
+        Route(method: .put, path: "/api/v1/teams/ops/members", body: #"{"members":["someone"]}"#, permission: .teamManage),
         Route(method: .get, path: "/api/v1/me", body: nil, permission: nil),
         Route(method: .get, path: "/api/v1/tokens", body: nil, permission: .tokenOwn),
         Route(method: .post, path: "/api/v1/tokens", body: #"{"name":"laptop"}"#, permission: .tokenOwn),
@@ -48,6 +51,7 @@ struct PermissionMatrixTests {
         _ = try await services.releases.create(ReleaseInput(title: "One", version: "1", type: .minor, plannedStart: start, plannedEnd: start.addingTimeInterval(3600), environment: "production"))
         _ = try await services.releases.create(ReleaseInput(title: "Two", version: "2", type: .minor))
         _ = try await services.identity.createUser(username: "someone", roles: [.viewer], password: TestApp.password)
+        _ = try await services.teams.create(name: "ops", members: [])
     }
 
     @Test("each role gets what the table grants and 403 for the rest", arguments: TestEngine.available, Role.allCases)

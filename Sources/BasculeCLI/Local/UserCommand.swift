@@ -78,6 +78,45 @@ struct UserCommand: AsyncParsableCommand {
     }
 }
 
+struct TeamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "team", abstract: "Manage teams (opens the database directly).", subcommands: [Create.self, List.self, SetMembers.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a team.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Team name: letters, digits, '.', '-', '_'.") var name: String
+        @Option(name: .customLong("member"), help: "A member's username (repeat).") var members: [String] = []
+
+        func run() async throws {
+            let team = try await LocalAdmin.run(storeOptions) { try await $0.teams.create(name: name, members: members) }
+            print("created team \(team.name) (\(team.members.isEmpty ? "no member" : team.members.joined(separator: ", ")))")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List teams and their members.")
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() async throws {
+            let teams = try await LocalAdmin.run(storeOptions) { try await $0.teams.teams() }
+            print(TextTable.render(["TEAM", "MEMBERS"], teams.map { [$0.name, $0.members.joined(separator: ", ")] }))
+        }
+    }
+
+    struct SetMembers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-members", abstract: "Replace the members of a team.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument var name: String
+        @Option(name: .customLong("member"), help: "A member's username (repeat).") var members: [String] = []
+
+        func run() async throws {
+            let team = try await LocalAdmin.run(storeOptions) { try await $0.teams.setMembers(of: name, to: members) }
+            print("team \(team.name): \(team.members.isEmpty ? "no member" : team.members.joined(separator: ", "))")
+        }
+    }
+}
+
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token", abstract: "Manage API tokens (opens the database directly).", subcommands: [Create.self])

@@ -82,4 +82,6 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case userUpdate = "user.update"
     case userPasswordReset = "user.password-reset"
     case permissionDenied = "permission.denied"
+    case teamCreate = "team.create"
+    case teamUpdate = "team.update"
 }

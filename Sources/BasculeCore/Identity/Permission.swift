@@ -4,6 +4,7 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case environmentRead, environmentManage
     case auditRead
     case userRead, userManage
+    case teamRead, teamManage
     /// Create, list and revoke one's own API tokens.
     case tokenOwn
 }
@@ -15,12 +16,12 @@ public enum PermissionTable {
         .admin: Set(Permission.allCases),
         .releaseManager: [
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
-            .environmentRead, .environmentManage, .auditRead, .userRead, .tokenOwn,
+            .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
         ],
-        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .tokenOwn],
-        .operator: [.releaseRead, .environmentRead, .tokenOwn],
-        .contributor: [.releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .tokenOwn],
-        .viewer: [.releaseRead, .environmentRead, .tokenOwn],
+        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn],
+        .contributor: [.releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn],
+        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn],
     ]
 
     public static func allows(_ roles: Set<Role>, _ permission: Permission) -> Bool {

@@ -59,6 +59,28 @@ extension APIHandler {
     }
 }
 
+extension APIHandler {
+    func listTeams(_ input: Operations.ListTeams.Input) async throws -> Operations.ListTeams.Output {
+        .ok(.init(body: .json(.init(items: try await teams.teams().map(Components.Schemas.Team.init)))))
+    }
+
+    func createTeam(_ input: Operations.CreateTeam.Input) async throws -> Operations.CreateTeam.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
+        return .created(.init(body: .json(.init(try await teams.create(name: body.name, members: body.members ?? [])))))
+    }
+
+    func setTeamMembers(_ input: Operations.SetTeamMembers.Input) async throws -> Operations.SetTeamMembers.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
+        return .ok(.init(body: .json(.init(try await teams.setMembers(of: input.path.name, to: body.members)))))
+    }
+}
+
+extension Components.Schemas.Team {
+    init(_ team: Team) {
+        self.init(name: team.name, members: team.members)
+    }
+}
+
 extension Components.Schemas.User {
     init(_ user: User) {
         self.init(

@@ -12,6 +12,7 @@ struct APIHandler: APIProtocol {
     let health: HealthService
     let audit: AuditService
     let identity: IdentityService
+    let teams: TeamService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         let engine = try await health.check()

@@ -15,6 +15,7 @@ public struct BasculeServices: Sendable {
     public let health: HealthService
     public let audit: AuditService
     public let identity: IdentityService
+    public let teams: TeamService
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
@@ -24,6 +25,7 @@ public struct BasculeServices: Sendable {
         health = HealthService(store: store)
         audit = AuditService(store: store, now: now)
         identity = IdentityService(store: store, now: now, hasher: PasswordHasher(cost: passwordCost))
+        teams = TeamService(store: store, now: now)
     }
 }
 
@@ -54,7 +56,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
-    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health, audit: services.audit, identity: services.identity)
+    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health, audit: services.audit, identity: services.identity, teams: services.teams)
     try handler.registerHandlers(
         on: router, serverURL: try Servers.Server1.url(), configuration: .bascule,
         middlewares: [ProblemMiddleware(logger: logger)])

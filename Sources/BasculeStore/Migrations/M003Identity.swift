@@ -1,4 +1,4 @@
-/// Users, API tokens and web sessions. Tokens and session ids are stored only as SHA-256
+/// Users, teams, API tokens and web sessions. Tokens and session ids are stored only as SHA-256
 /// hashes; passwords as bcrypt hashes. Failed sign-ins need no table: the audit trail records
 /// each one, and the throttle counts them there (hence the index).
 let m003Identity = Migration(version: 3, name: "identity") { _ in
@@ -17,6 +17,15 @@ let m003Identity = Migration(version: 3, name: "identity") { _ in
         )
         """,
         "CREATE UNIQUE INDEX users_username ON users (username)",
+        "CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE UNIQUE INDEX teams_name ON teams (name)",
+        """
+        CREATE TABLE team_members (
+            team_id TEXT NOT NULL REFERENCES teams (id),
+            user_id TEXT NOT NULL REFERENCES users (id),
+            PRIMARY KEY (team_id, user_id)
+        )
+        """,
         """
         CREATE TABLE api_tokens (
             id TEXT PRIMARY KEY,
