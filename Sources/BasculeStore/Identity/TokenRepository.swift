@@ -30,6 +30,17 @@ public struct TokenRepository: Sendable {
         try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM api_tokens WHERE token_hash = \(bind: Self.hash(secret))").first().map(Self.token)
     }
 
+    /// The token and its owner in one round trip: this runs on every API request.
+    public func findWithOwner(secret: String) async throws -> (APIToken, User)? {
+        guard let row = try await db.raw("""
+            SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.revoked_at, t.last_used_at,
+                   u.id AS owner_id, u.username, u.display_name, u.email, u.roles, u.disabled_at, u.created_at AS owner_created_at
+            FROM api_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = \(bind: Self.hash(secret))
+            """).first() else { return nil }
+        return (try Self.token(row), try UserRepository.user(row, id: "owner_id", createdAt: "owner_created_at"))
+    }
+
     public func find(id: UUID) async throws -> APIToken? {
         try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM api_tokens WHERE id = \(bind: id.uuidString)").first().map(Self.token)
     }
@@ -60,13 +71,14 @@ public struct TokenRepository: Sendable {
             """).run()
     }
 
-    /// The session's user and CSRF token, if it exists and has not expired.
-    public func session(secret: String, at: Date) async throws -> (userID: UUID, csrf: String)? {
+    /// The session's user and CSRF token, if it exists and has not expired, in one round trip.
+    public func session(secret: String, at: Date) async throws -> (user: User, csrf: String)? {
         guard let row = try await db.raw("""
-            SELECT user_id, csrf_token FROM sessions WHERE id_hash = \(bind: Self.hash(secret)) AND expires_at > \(bind: Columns.millis(at))
-            """).first(), let userID = UUID(uuidString: try row.decode(column: "user_id", as: String.self))
-        else { return nil }
-        return (userID, try row.decode(column: "csrf_token", as: String.self))
+            SELECT s.csrf_token, u.id, u.username, u.display_name, u.email, u.roles, u.disabled_at, u.created_at
+            FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.id_hash = \(bind: Self.hash(secret)) AND s.expires_at > \(bind: Columns.millis(at))
+            """).first() else { return nil }
+        return (try UserRepository.user(row), try row.decode(column: "csrf_token", as: String.self))
     }
 
     public func deleteSession(secret: String) async throws {

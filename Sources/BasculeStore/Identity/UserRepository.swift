@@ -26,11 +26,11 @@ public struct UserRepository: Sendable {
     }
 
     public func named(_ username: String) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE username = \(bind: username)").first().map(Self.user)
+        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE username = \(bind: username)").first().map { try Self.user($0) }
     }
 
     public func find(id: UUID) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE id = \(bind: id.uuidString)").first().map(Self.user)
+        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE id = \(bind: id.uuidString)").first().map { try Self.user($0) }
     }
 
     /// The user and their password hash, for signing in.
@@ -42,7 +42,7 @@ public struct UserRepository: Sendable {
     }
 
     public func all() async throws -> [User] {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users ORDER BY username").all().map(Self.user)
+        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users ORDER BY username").all().map { try Self.user($0) }
     }
 
     public func count() async throws -> Int {
@@ -66,14 +66,15 @@ public struct UserRepository: Sendable {
         roles.sorted().map(\.rawValue).joined(separator: ",")
     }
 
-    static func user(_ row: any SQLRow) throws -> User {
-        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else { throw StoreError.corruptRow("user id") }
+    /// `id` and `createdAt` name the columns when a join renames them.
+    static func user(_ row: any SQLRow, id idColumn: String = "id", createdAt createdColumn: String = "created_at") throws -> User {
+        guard let id = UUID(uuidString: try row.decode(column: idColumn, as: String.self)) else { throw StoreError.corruptRow("user id") }
         let roles = try row.decode(column: "roles", as: String.self).split(separator: ",").compactMap { Role(rawValue: String($0)) }
         return User(
             id: id, username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
             email: try row.decode(column: "email", as: String.self), roles: Set(roles),
             disabledAt: try row.decode(column: "disabled_at", as: Int64?.self).map(Columns.date),
-            createdAt: Columns.date(try row.decode(column: "created_at", as: Int64.self)))
+            createdAt: Columns.date(try row.decode(column: createdColumn, as: Int64.self)))
     }
 }

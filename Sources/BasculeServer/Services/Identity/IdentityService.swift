@@ -139,24 +139,19 @@ public struct IdentityService: Sendable {
 
     /// The identity behind a session cookie, if the session is alive and the user enabled.
     public func session(secret: String) async throws -> (identity: Identity, csrfToken: String)? {
-        try await store.withConnection { db in
-            guard let session = try await TokenRepository(db).session(secret: secret, at: now()),
-                  let user = try await UserRepository(db).find(id: session.userID), !user.isDisabled
-            else { return nil }
-            return (user.identity, session.csrf)
-        }
+        guard let session = try await store.withConnection({ try await TokenRepository($0).session(secret: secret, at: now()) }),
+              !session.user.isDisabled
+        else { return nil }
+        return (session.user.identity, session.csrf)
     }
 
     /// The identity behind a bearer token; refused when unknown, expired, revoked or disabled.
     public func identity(bearer secret: String) async throws -> Identity {
         let at = now()
-        let found: (APIToken, User)? = try await store.withConnection { db in
-            guard let token = try await TokenRepository(db).find(secret: secret), token.isUsable(at: at),
-                  let user = try await UserRepository(db).find(id: token.userID), !user.isDisabled
-            else { return nil }
-            return (token, user)
+        let found = try await store.withConnection { try await TokenRepository($0).findWithOwner(secret: secret) }
+        guard let (token, user) = found, token.isUsable(at: at), !user.isDisabled else {
+            throw ServiceError.unauthorized("the token is unknown, expired or revoked")
         }
-        guard let (token, user) = found else { throw ServiceError.unauthorized("the token is unknown, expired or revoked") }
         if token.lastUsedAt.map({ at.timeIntervalSince($0) > 60 }) ?? true {
             try await store.transaction { try await TokenRepository($0).touch(token.id, at: at) }
         }
