@@ -46,7 +46,7 @@ struct CLITests {
             let (_, token) = try await services.identity.createToken(name: "cli test", for: "claire")
             var logger = Logger(label: "test")
             logger.logLevel = .warning
-            let app = try await buildApplication(ServerConfiguration(port: 0, store: store.location), services: services, logger: logger)
+            let app = try await buildApplication(ServerConfiguration(port: 0), services: services, logger: logger)
             try await app.test(.live) { client in
                 let server = "http://127.0.0.1:\(try #require(client.port))"
                 // when

@@ -22,7 +22,7 @@ enum TestApp {
             let username = roles.sorted().map(\.rawValue).joined(separator: "-").lowercased()
             _ = try await services.identity.createUser(username: username, roles: roles, password: TestApp.password)
             let (_, token) = try await services.identity.createToken(name: "tests", for: username)
-            let configuration = ServerConfiguration(store: store.location, timeZone: TimeZone(identifier: timeZone) ?? .gmt)
+            let configuration = ServerConfiguration(timeZone: TimeZone(identifier: timeZone) ?? .gmt)
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let app = try await buildApplication(configuration, services: services, logger: logger)

@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: environment["BASCULE_LOG_LEVEL"] ?? "info") ?? .info
 
         let (store, applied) = try await storeOptions.openMigrated()
-        let configuration = ServerConfiguration(host: host, port: port, store: store.location, timeZone: zone)
+        let configuration = ServerConfiguration(host: host, port: port, timeZone: zone)
         let services = BasculeServices(store: store)
         Console.say("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
         if let password = try await services.identity.bootstrapAdmin() {

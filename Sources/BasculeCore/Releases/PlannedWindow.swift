@@ -11,12 +11,4 @@ public struct PlannedWindow: Sendable, Equatable, Hashable {
         self.start = start
         self.end = end
     }
-
-    public var duration: TimeInterval { end.timeIntervalSince(start) }
-
-    public func overlaps(from: Date?, to: Date?) -> Bool {
-        if let from, end < from { return false }
-        if let to, start >= to { return false }
-        return true
-    }
 }

@@ -3,9 +3,6 @@
 public enum ReleaseStatus: String, Sendable, CaseIterable, Codable, Hashable {
     case draft, planned, approved, ready, inProgress, deployed, closed, rolledBack, failed, cancelled
 
-    /// Statuses from which nothing more happens to the release itself.
-    public var isTerminal: Bool { self == .closed }
-
     /// Statuses in which the release is committed to a date and a target, so the window
     /// and the environment may no longer be removed.
     public var needsWindowAndEnvironment: Bool {

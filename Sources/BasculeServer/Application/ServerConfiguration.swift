@@ -1,22 +1,19 @@
-import BasculeStore
 import Foundation
 
-/// Everything `bascule serve` can be told. The CLI fills it from flags, then the
-/// environment (`BASCULE_*`), then these defaults.
+/// What the HTTP server is told. The CLI fills it from flags, then the environment
+/// (`BASCULE_*`), then these defaults; where the data lives is the `Store`'s business.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public var store: StoreLocation
     /// Days and hours are shown, typed and judged in this zone, not the server's.
     public var timeZone: TimeZone
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, store: StoreLocation = .dataDirectory("bascule-data"),
+        host: String = "127.0.0.1", port: Int = 8080,
         timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
     ) {
         self.host = host
         self.port = port
-        self.store = store
         self.timeZone = timeZone
     }
 }

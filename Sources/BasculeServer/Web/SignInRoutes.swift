@@ -67,12 +67,10 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
 
     private func text(_ key: String, _ language: Language) -> String { renderer.localizer.text(key, language) }
 
-    /// Only paths of this site, never an open redirect.
+    /// Back to where the person was going, but never to the sign-in page itself.
     static func next(_ target: String?) -> String {
-        guard let target, target.hasPrefix("/"), !target.hasPrefix("//"), !target.hasPrefix("/\\"), !target.hasPrefix("/login") else {
-            return "/releases"
-        }
-        return target
+        let path = SitePath.local(target)
+        return path.hasPrefix("/login") ? "/releases" : path
     }
 
     /// Over HTTPS, or behind a proxy that says the browser used HTTPS.

@@ -153,10 +153,7 @@ struct WebRoutes<Context: RequestContext>: Sendable {
 
     @Sendable func switchLanguage(_ request: Request, context: Context) async throws -> Response {
         let language = Language(rawValue: try context.parameters.require("lang")) ?? .en
-        var target = request.uri.queryParameters.get("return") ?? "/releases"
-        // Only paths of this site: never an open redirect.
-        if !target.hasPrefix("/") || target.hasPrefix("//") || target.hasPrefix("/\\") { target = "/releases" }
-        var response = Self.redirect(target)
+        var response = Self.redirect(SitePath.local(request.uri.queryParameters.get("return")))
         response.setCookie(.init(name: Language.cookieName, value: language.rawValue, maxAge: 31_536_000, path: "/", secure: false, httpOnly: true, sameSite: .lax))
         return response
     }

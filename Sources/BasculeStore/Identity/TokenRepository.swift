@@ -26,10 +26,6 @@ public struct TokenRepository: Sendable {
             """).run()
     }
 
-    public func find(secret: String) async throws -> APIToken? {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM api_tokens WHERE token_hash = \(bind: Self.hash(secret))").first().map(Self.token)
-    }
-
     /// The token and its owner in one round trip: this runs on every API request.
     public func findWithOwner(secret: String) async throws -> (APIToken, User)? {
         guard let row = try await db.raw("""

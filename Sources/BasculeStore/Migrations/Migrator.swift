@@ -9,12 +9,8 @@ public struct Migrator: Sendable {
     let migrations: [Migration]
 
     public init(store: Store) {
-        self.init(store: store, migrations: Migrations.all)
-    }
-
-    init(store: Store, migrations: [Migration]) {
         self.store = store
-        self.migrations = migrations
+        self.migrations = Migrations.all
     }
 
     public static var latestVersion: Int { Migrations.latest }
