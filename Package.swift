@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -35,7 +36,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-suppress-warnings"])],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
-        .target(name: "BasculeCore"),
+        // Yams is a pure parser: the policy document is read in Core, where its rules live.
+        .target(name: "BasculeCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "BasculeStore",
             dependencies: [

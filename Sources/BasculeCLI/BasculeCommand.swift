@@ -9,7 +9,8 @@ public struct BasculeCommand: AsyncParsableCommand {
         version: BasculeVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, AuditCommand.self, VersionCommand.self,
-            LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, EnvironmentCommand.self,
+            LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, EnvironmentCommand.self, PolicyCommand.self, ApprovalCommand.self,
+            TestCommand.self,
         ])
 
     public init() {}

@@ -50,10 +50,10 @@ struct ReleaseFieldsTests {
         #expect(fields { () throws(CoreError) in try input(end: Fixtures.t0).validate() } == ["plannedStart"])
     }
 
-    @Test("text is trimmed, blank optional text is absent and blank list items are dropped")
+    @Test("text is trimmed, blank optional text is absent, tags are lowercased and kept once")
     func normalisation() throws {
         // given
-        let raw = ReleaseInput(title: "  Portal  ", version: " 3.0.0 ", type: .major, environment: "  ", owner: " Ana ", objectives: ["a", " ", ""], scope: [" x "])
+        let raw = ReleaseInput(title: "  Portal  ", version: " 3.0.0 ", type: .major, environment: "  ", owner: " Ana ", tags: ["Payroll", " ", "", "payroll", " shop "])
         // when
         let fields = try raw.validate()
         // then
@@ -61,8 +61,7 @@ struct ReleaseFieldsTests {
         #expect(fields.version == "3.0.0")
         #expect(fields.environment == nil)
         #expect(fields.owner == "Ana")
-        #expect(fields.objectives == ["a"])
-        #expect(fields.scope == ["x"])
+        #expect(fields.tags == ["payroll", "shop"])
     }
 
     @Test("the plan of a release in progress cannot be edited")

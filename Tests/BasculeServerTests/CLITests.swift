@@ -53,7 +53,7 @@ struct CLITests {
                 let create = try ReleaseCommand.Create.parse([
                     "--server", server, "--token", token, "--title", "Billing 4.3", "--release-version", "4.3.0", "--type", "minor",
                     "--start", "2027-03-09T22:00", "--end", "2027-03-10T01:00", "--environment", "production",
-                    "--objective", "E-invoicing", "--time-zone", "Europe/Paris",
+                    "--tag", "E-invoicing", "--time-zone", "Europe/Paris",
                 ])
                 try await create.run()
                 let transition = try ReleaseCommand.Transition.parse(["--server", server, "--token", token, "REL-1", "planned"])
@@ -66,7 +66,7 @@ struct CLITests {
                 #expect(release.status == .planned)
                 #expect(release.title == "Billing 4.3")
                 #expect(release.window?.start == Date(timeIntervalSince1970: 1_804_626_000))
-                #expect(release.objectives == ["E-invoicing"])
+                #expect(release.tags == ["e-invoicing"])
             }
         }
     }

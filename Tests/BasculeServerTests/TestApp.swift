@@ -98,6 +98,6 @@ enum TestAppError: Error {
 
 enum Samples {
     static let release = #"{"title":"Billing 4.2","version":"4.2.0","type":"minor"}"#
-    static let plannedRelease = #"{"title":"Billing 4.2","version":"4.2.0","type":"minor","plannedStart":"2027-03-05T21:00:00Z","plannedEnd":"2027-03-06T00:00:00Z","environment":"production","owner":"Claire","objectives":["SEPA instant"],"scope":["billing"]}"#
+    static let plannedRelease = #"{"title":"Billing 4.2","version":"4.2.0","type":"minor","plannedStart":"2027-03-05T21:00:00Z","plannedEnd":"2027-03-06T00:00:00Z","environment":"production","owner":"Claire","tags":["billing"]}"#
     static let production = #"{"name":"production","kind":"production"}"#
 }

@@ -79,7 +79,7 @@ struct WebPagesTests {
             // when
             let response = try await client.form("/releases", [
                 "title": "Portal 3.0", "version": "3.0.0", "type": "major", "environment": "production",
-                "plannedStart": "2027-03-05T22:00", "plannedEnd": "2027-03-06T01:30", "objectives": "Login ok\nFast pages",
+                "plannedStart": "2027-03-05T22:00", "plannedEnd": "2027-03-06T01:30", "tags": "portal, Web",
             ])
             // then
             #expect(response.status == .seeOther)
@@ -87,7 +87,7 @@ struct WebPagesTests {
             let release = try await services.releases.get("REL-1")
             // 22:00 in Paris in March is 21:00 UTC.
             #expect(release.window?.start == Date(timeIntervalSince1970: 1_804_280_400))
-            #expect(release.objectives == ["Login ok", "Fast pages"])
+            #expect(release.tags == ["portal", "web"])
         }
     }
 

@@ -19,7 +19,7 @@ struct ReleaseRepositoryTests {
         try await store.transaction { db in
             let releases = ReleaseRepository(db)
             let fields = ReleaseFields(title: title, version: "1.0.0", type: .minor, window: window, environment: environment?.name,
-                                       owner: owner, description: "**bold**", objectives: ["fast", "safe"], scope: ["api"])
+                                       owner: owner, description: "**bold**", tags: ["api", "payroll"])
             let release = Release(key: try await releases.nextKey(), fields: fields, status: status, createdAt: Self.t0)
             try await releases.insert(release)
             return release

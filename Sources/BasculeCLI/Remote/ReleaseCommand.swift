@@ -5,7 +5,7 @@ import Foundation
 struct ReleaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "release", abstract: "Work with releases on a Bascule server.",
-        subcommands: [List.self, Show.self, Create.self, Transition.self])
+        subcommands: [List.self, Show.self, Create.self, Transition.self, Check.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List releases by planned start.")
@@ -86,8 +86,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         @Option(help: "Target environment's name.") var environment: String?
         @Option(help: "Who owns the release.") var owner: String?
         @Option(help: "Description, in Markdown.") var description: String?
-        @Option(name: .customLong("objective"), help: "An objective (repeat for several).") var objectives: [String] = []
-        @Option(name: .customLong("scope"), help: "An item of scope (repeat for several).") var scope: [String] = []
+        @Option(name: .customLong("tag"), help: "A tag of what the release touches, as the policy names it (repeat for several).") var tags: [String] = []
         @Option(name: .long, help: "Time zone of --start and --end when they have no offset.") var timeZone: String?
 
         func run() async throws {
@@ -100,7 +99,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 plannedStart: try start.map { try DateArgument.parse($0, timeZone: zone, option: "--start") },
                 plannedEnd: try end.map { try DateArgument.parse($0, timeZone: zone, option: "--end") },
                 environment: environment, owner: owner, description: description,
-                objectives: objectives.isEmpty ? nil : objectives, scope: scope.isEmpty ? nil : scope)
+                tags: tags.isEmpty ? nil : tags)
             let client = try remote.client()
             let output = try await remote.call { try await client.createRelease(body: .json(body)) }
             switch output {
@@ -124,6 +123,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         @Argument(help: "The status to move to: planned, approved, ready, inProgress, deployed, closed, rolledBack, failed, cancelled, draft.")
         var to: String
         @Option(name: .customLong("if-match"), help: "Refuse the move if the release changed since this revision.") var revision: Int?
+        @Option(help: "Pass a failing policy check, giving this reason (needs one of the policy's override roles).") var override: String?
 
         func run() async throws {
             guard let target = Components.Schemas.ReleaseStatus(rawValue: to) else {
@@ -132,7 +132,7 @@ struct ReleaseCommand: AsyncParsableCommand {
             let client = try remote.client()
             let output = try await remote.call {
                 try await client.transitionRelease(
-                    path: .init(key: key), headers: .init(ifMatch: revision.map { "\"\($0)\"" }), body: .json(.init(to: target)))
+                    path: .init(key: key), headers: .init(ifMatch: revision.map { "\"\($0)\"" }), body: .json(.init(to: target, override: override)))
             }
             switch output {
             case .ok(let ok):
@@ -153,8 +153,8 @@ struct ReleaseCommand: AsyncParsableCommand {
         let lines: [(String, String)] = [
             ("Key", release.key), ("Title", release.title), ("Version", release.version), ("Type", release._type.rawValue),
             ("Status", release.status.rawValue), ("Window", window ?? "not planned"), ("Environment", release.environment ?? "-"),
-            ("Owner", release.owner ?? "-"), ("Objectives", release.objectives.joined(separator: "; ")),
-            ("Scope", release.scope.joined(separator: "; ")), ("Revision", String(release.revision)),
+            ("Owner", release.owner ?? "-"), ("Tags", release.tags.isEmpty ? "-" : release.tags.joined(separator: ", ")),
+            ("Revision", String(release.revision)),
             ("Next", release.allowedTransitions.map(\.rawValue).joined(separator: ", ")),
         ]
         for (label, value) in lines { print(label.padding(toLength: 12, withPad: " ", startingAt: 0) + value) }

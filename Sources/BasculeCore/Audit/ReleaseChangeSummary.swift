@@ -21,8 +21,7 @@ public enum ReleaseChangeSummary {
         note("environment", before.environment, after.environment) { $0 ?? "none" }
         note("owner", before.owner, after.owner) { $0 ?? "none" }
         if before.description != after.description { changes.append("description edited") }
-        note("objectives", before.objectives, after.objectives) { "\($0.count) item(s)" }
-        note("scope", before.scope, after.scope) { "\($0.count) item(s)" }
+        note("tags", before.tags, after.tags) { $0.isEmpty ? "none" : $0.joined(separator: ", ") }
         note("status", before.status, after.status) { $0.rawValue }
         return changes.isEmpty ? "no change" : changes.joined(separator: "; ")
     }

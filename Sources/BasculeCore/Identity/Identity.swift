@@ -32,4 +32,13 @@ public enum Principal: Sendable, Equatable {
         case .user(let identity): return identity.username
         }
     }
+
+    /// The roles the principal acts with: the system acts with every role, nobody else with none.
+    public var roles: Set<Role> {
+        switch self {
+        case .system: return Set(Role.allCases)
+        case .anonymous: return []
+        case .user(let identity): return identity.roles
+        }
+    }
 }

@@ -3,6 +3,14 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case releaseRead, releaseCreate, releaseEdit, releaseDelete, releaseTransition
     case environmentRead, environmentManage
     case auditRead
+    /// Edit a release's plan and its documents (release notes, rollback plan).
+    case planEdit
+    /// Add, edit and remove the changes of a release.
+    case changeManage
+    /// Record test campaigns, by hand or from JUnit reports.
+    case testRecord
+    case policyRead, policyManage
+    case approvalRequest, approvalDecide
     case userRead, userManage
     case teamRead, teamManage
     /// Create, list and revoke one's own API tokens.
@@ -17,11 +25,15 @@ public enum PermissionTable {
         .releaseManager: [
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
+            .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest,
         ],
-        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn],
-        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn],
-        .contributor: [.releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn],
-        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn],
+        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord],
+        .contributor: [
+            .releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn,
+            .planEdit, .changeManage, .testRecord, .policyRead,
+        ],
+        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead],
     ]
 
     public static func allows(_ roles: Set<Role>, _ permission: Permission) -> Bool {

@@ -69,6 +69,16 @@ public struct Release: Sendable, Equatable, Identifiable {
         return next
     }
 
+    /// Back to planned because its approvals were voided (the scope changed after approval).
+    /// Releases that are not approved or ready keep their status.
+    public func returnedForApproval(at now: Date) -> Release {
+        guard status == .approved || status == .ready else { return self }
+        var next = self
+        next.status = .planned
+        next.touch(at: now)
+        return next
+    }
+
     /// Only a draft may be deleted: anything further has been seen by others and is kept.
     public func checkDeletable() throws(CoreError) {
         guard status == .draft else {

@@ -9,12 +9,12 @@ public struct ReleaseFields: Sendable, Equatable {
     public var environment: String?
     public var owner: String?
     public var description: String
-    public var objectives: [String]
-    public var scope: [String]
+    /// What the release touches, as the policy's scopes name it (`payroll`, `shop`).
+    public var tags: [String]
 
     public init(
         title: String, version: String, type: ReleaseType, window: PlannedWindow? = nil, environment: String? = nil,
-        owner: String? = nil, description: String = "", objectives: [String] = [], scope: [String] = []
+        owner: String? = nil, description: String = "", tags: [String] = []
     ) {
         self.title = title
         self.version = version
@@ -23,8 +23,7 @@ public struct ReleaseFields: Sendable, Equatable {
         self.environment = environment
         self.owner = owner
         self.description = description
-        self.objectives = objectives
-        self.scope = scope
+        self.tags = tags
     }
 }
 
@@ -38,13 +37,11 @@ public struct ReleaseInput: Sendable, Equatable {
     public var environment: String?
     public var owner: String?
     public var description: String
-    public var objectives: [String]
-    public var scope: [String]
+    public var tags: [String]
 
     public init(
         title: String, version: String, type: ReleaseType, plannedStart: Date? = nil, plannedEnd: Date? = nil,
-        environment: String? = nil, owner: String? = nil, description: String = "", objectives: [String] = [],
-        scope: [String] = []
+        environment: String? = nil, owner: String? = nil, description: String = "", tags: [String] = []
     ) {
         self.title = title
         self.version = version
@@ -54,15 +51,14 @@ public struct ReleaseInput: Sendable, Equatable {
         self.environment = environment
         self.owner = owner
         self.description = description
-        self.objectives = objectives
-        self.scope = scope
+        self.tags = tags
     }
 
     public init(_ fields: ReleaseFields) {
         self.init(
             title: fields.title, version: fields.version, type: fields.type, plannedStart: fields.window?.start,
             plannedEnd: fields.window?.end, environment: fields.environment, owner: fields.owner,
-            description: fields.description, objectives: fields.objectives, scope: fields.scope)
+            description: fields.description, tags: fields.tags)
     }
 }
 
@@ -74,8 +70,8 @@ public enum ReleaseLimits {
     public static let owner = 200
     public static let environment = 100
     public static let description = 100_000
-    public static let listItem = 1_000
-    public static let listCount = 200
+    public static let tag = 50
+    public static let tagCount = 50
 }
 
 extension ReleaseInput {
@@ -113,12 +109,11 @@ extension ReleaseInput {
         if description.count > ReleaseLimits.description {
             errors.append(FieldError("description", "must be at most \(ReleaseLimits.description) characters"))
         }
-        let objectives = Self.listItems(objectives, field: "objectives", errors: &errors)
-        let scope = Self.listItems(scope, field: "scope", errors: &errors)
+        let tags = Self.tags(tags, errors: &errors)
         guard errors.isEmpty else { throw .invalid(errors) }
         return ReleaseFields(
             title: title, version: version, type: type, window: window, environment: environment, owner: owner,
-            description: description, objectives: objectives, scope: scope)
+            description: description, tags: tags)
     }
 
     private static func optionalText(_ text: String?) -> String? {
@@ -126,14 +121,19 @@ extension ReleaseInput {
         return trimmed
     }
 
-    private static func listItems(_ items: [String], field: String, errors: inout [FieldError]) -> [String] {
-        let kept = items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-        if kept.count > ReleaseLimits.listCount {
-            errors.append(FieldError(field, "must have at most \(ReleaseLimits.listCount) items"))
+    /// Tags are lowercase words (letters, digits, `-`, `_`), each kept once, in the order given.
+    private static func tags(_ items: [String], errors: inout [FieldError]) -> [String] {
+        var kept: [String] = []
+        for item in items {
+            let tag = item.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            if tag.isEmpty || kept.contains(tag) { continue }
+            if tag.count > ReleaseLimits.tag || !tag.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+                errors.append(FieldError("tags", "'\(tag.prefix(60))' is not a tag: use letters, digits, - and _, at most \(ReleaseLimits.tag) characters"))
+                continue
+            }
+            kept.append(tag)
         }
-        if kept.contains(where: { $0.count > ReleaseLimits.listItem }) {
-            errors.append(FieldError(field, "each item must be at most \(ReleaseLimits.listItem) characters"))
-        }
+        if kept.count > ReleaseLimits.tagCount { errors.append(FieldError("tags", "must have at most \(ReleaseLimits.tagCount) tags")) }
         return kept
     }
 }

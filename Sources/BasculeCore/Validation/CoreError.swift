@@ -8,6 +8,8 @@ public enum CoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case requirementsNotMet(to: ReleaseStatus, [FieldError])
     /// The release is in a status where it can no longer be changed this way.
     case notEditable(ReleaseStatus, reason: String)
+    /// Refused in the current state of things, for the reason given (approving twice…).
+    case notAllowed(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum CoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "a release cannot go from \(from.rawValue) to \(to.rawValue) (allowed: \(next))"
         case .requirementsNotMet(let to, let errors):
             return "the release cannot become \(to.rawValue): " + errors.map(\.description).joined(separator: "; ")
+        case .notAllowed(let reason):
+            return reason
         case .notEditable(let status, let reason):
             return "a release in \(status.rawValue) cannot be changed: \(reason)"
         }

@@ -13,6 +13,25 @@ struct APIHandler: APIProtocol {
     let audit: AuditService
     let identity: IdentityService
     let teams: TeamService
+    let plans: PlanService
+    let changes: ChangeService
+    let tests: TestEvidenceService
+    let approvals: ApprovalService
+    let policy: PolicyService
+
+    init(services: BasculeServices) {
+        releases = services.releases
+        environments = services.environments
+        health = services.health
+        audit = services.audit
+        identity = services.identity
+        teams = services.teams
+        plans = services.plans
+        changes = services.changes
+        tests = services.tests
+        approvals = services.approvals
+        policy = services.policy
+    }
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         let engine = try await health.check()
@@ -61,7 +80,7 @@ struct APIHandler: APIProtocol {
     func transitionRelease(_ input: Operations.TransitionRelease.Input) async throws -> Operations.TransitionRelease.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
         let release = try await releases.transition(
-            input.path.key, to: body.to.domain, precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
+            input.path.key, to: body.to.domain, override: body.override, precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
         return .ok(.init(headers: .init(eTag: ETag.make(release.revision)), body: .json(.init(release))))
     }
 

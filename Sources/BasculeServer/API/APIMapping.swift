@@ -9,7 +9,7 @@ extension Components.Schemas.Release {
             key: release.key.description, title: release.title, version: release.version,
             _type: .init(release.type), status: .init(release.status), plannedStart: release.window?.start,
             plannedEnd: release.window?.end, environment: release.environment, owner: release.owner,
-            description: release.description, objectives: release.objectives, scope: release.scope,
+            description: release.description, tags: release.tags,
             createdAt: release.createdAt, updatedAt: release.updatedAt, revision: release.revision,
             allowedTransitions: release.allowedTransitions.map(Components.Schemas.ReleaseStatus.init))
     }
@@ -50,7 +50,7 @@ extension ReleaseInput {
         self.init(
             title: body.title, version: body.version, type: body._type.domain, plannedStart: body.plannedStart,
             plannedEnd: body.plannedEnd, environment: body.environment, owner: body.owner,
-            description: body.description ?? "", objectives: body.objectives ?? [], scope: body.scope ?? [])
+            description: body.description ?? "", tags: body.tags ?? [])
     }
 }
 
@@ -59,6 +59,6 @@ extension ReleaseChanges {
         self.init(
             title: body.title, version: body.version, type: body._type?.domain, plannedStart: body.plannedStart,
             plannedEnd: body.plannedEnd, clearWindow: body.clearWindow ?? false, environment: body.environment,
-            owner: body.owner, description: body.description, objectives: body.objectives, scope: body.scope)
+            owner: body.owner, description: body.description, tags: body.tags)
     }
 }

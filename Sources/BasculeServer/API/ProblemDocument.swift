@@ -6,6 +6,7 @@ struct ProblemDocument: Codable, Sendable {
     struct Field: Codable, Sendable {
         let field: String
         let message: String
+        let line: Int?
     }
 
     var type = "about:blank"
@@ -20,7 +21,7 @@ struct ProblemDocument: Codable, Sendable {
         self.status = status
         self.title = Self.title(for: status)
         self.detail = detail
-        self.errors = errors.isEmpty ? nil : errors.map { Field(field: $0.field, message: $0.message) }
+        self.errors = errors.isEmpty ? nil : errors.map { Field(field: $0.field, message: $0.message, line: $0.line) }
         self.allowedTransitions = allowedTransitions.isEmpty ? nil : allowedTransitions.map(\.rawValue)
     }
 

@@ -16,6 +16,11 @@ public struct BasculeServices: Sendable {
     public let audit: AuditService
     public let identity: IdentityService
     public let teams: TeamService
+    public let plans: PlanService
+    public let changes: ChangeService
+    public let tests: TestEvidenceService
+    public let approvals: ApprovalService
+    public let policy: PolicyService
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
@@ -26,6 +31,11 @@ public struct BasculeServices: Sendable {
         audit = AuditService(store: store, now: now)
         identity = IdentityService(store: store, now: now, hasher: PasswordHasher(cost: passwordCost))
         teams = TeamService(store: store, now: now)
+        plans = PlanService(store: store, now: now)
+        changes = ChangeService(store: store, now: now)
+        tests = TestEvidenceService(store: store, now: now)
+        approvals = ApprovalService(store: store, now: now)
+        policy = PolicyService(store: store, now: now)
     }
 }
 
@@ -56,7 +66,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
-    let handler = APIHandler(releases: services.releases, environments: services.environments, health: services.health, audit: services.audit, identity: services.identity, teams: services.teams)
+    let handler = APIHandler(services: services)
     try handler.registerHandlers(
         on: router, serverURL: try Servers.Server1.url(), configuration: .bascule,
         middlewares: [ProblemMiddleware(logger: logger)])

@@ -93,10 +93,10 @@ public enum DemoPortfolio {
 
     private static func input(
         _ title: String, _ version: String, _ type: ReleaseType, _ window: (Date, Date)?, _ environment: String?, _ owner: String,
-        _ description: String, _ objectives: [String], _ scope: [String]
+        _ description: String, _ objectives: [String], _ tags: [String]
     ) -> ReleaseInput {
         ReleaseInput(
             title: title, version: version, type: type, plannedStart: window?.0, plannedEnd: window?.1, environment: environment,
-            owner: owner, description: description, objectives: objectives, scope: scope)
+            owner: owner, description: description, tags: tags)
     }
 }

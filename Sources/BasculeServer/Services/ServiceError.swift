@@ -27,7 +27,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalid(let errors): self = .invalid(errors)
         case .forbiddenTransition(_, _, let allowed): self = .conflict(error.description, allowed: allowed)
         case .requirementsNotMet(_, let errors): self = .invalid(errors)
-        case .notEditable: self = .conflict(error.description)
+        case .notEditable, .notAllowed: self = .conflict(error.description)
         }
     }
 

@@ -113,7 +113,7 @@ struct WebRoutes<Context: RequestContext>: Sendable {
             title: input.title, version: input.version, type: input.type, plannedStart: input.plannedStart,
             plannedEnd: input.plannedEnd, clearWindow: input.plannedStart == nil && input.plannedEnd == nil,
             environment: input.environment ?? "", owner: input.owner ?? "", description: input.description,
-            objectives: input.objectives, scope: input.scope)
+            tags: input.tags)
         do {
             let release = try await releases.update(key, changes: changes, precondition: form.revisionPrecondition)
             return Self.redirect("/releases/\(release.key)")

@@ -12,6 +12,7 @@ enum Migrations {
         m001Foundation,
         m002AuditTrail,
         m003Identity,
+        m004Planning,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -12,7 +12,7 @@ public struct ReleaseRepository: Sendable {
 
     private static let select: SQLQueryString = """
         SELECT r.id, r.number, r.title, r.version, r.type, r.status, r.planned_start, r.planned_end,
-               e.name AS environment, r.owner, r.description, r.objectives, r.scope,
+               e.name AS environment, r.owner, r.description, r.tags,
                r.created_at, r.updated_at, r.revision
         FROM releases r LEFT JOIN environments e ON e.id = r.environment_id
         """
@@ -36,11 +36,11 @@ public struct ReleaseRepository: Sendable {
     public func insert(_ release: Release) async throws {
         try await db.raw("""
             INSERT INTO releases (id, number, title, version, type, status, planned_start, planned_end, environment_id,
-                                  owner, description, objectives, scope, created_at, updated_at, revision)
+                                  owner, description, objectives, scope, tags, created_at, updated_at, revision)
             VALUES (\(bind: release.id.uuidString), \(bind: release.key.number), \(bind: release.title), \(bind: release.version),
                     \(bind: release.type.rawValue), \(bind: release.status.rawValue), \(bind: release.window.map { Columns.millis($0.start) }),
                     \(bind: release.window.map { Columns.millis($0.end) }), (SELECT id FROM environments WHERE name = \(bind: release.environment)), \(bind: release.owner),
-                    \(bind: release.description), \(bind: Columns.json(release.objectives)), \(bind: Columns.json(release.scope)),
+                    \(bind: release.description), '[]', '[]', \(bind: Columns.json(release.tags)),
                     \(bind: Columns.millis(release.createdAt)), \(bind: Columns.millis(release.updatedAt)), \(bind: release.revision))
             """).run()
     }
@@ -54,7 +54,7 @@ public struct ReleaseRepository: Sendable {
                 planned_end = \(bind: release.window.map { Columns.millis($0.end) }),
                 environment_id = (SELECT id FROM environments WHERE name = \(bind: release.environment)),
                 owner = \(bind: release.owner), description = \(bind: release.description),
-                objectives = \(bind: Columns.json(release.objectives)), scope = \(bind: Columns.json(release.scope)),
+                tags = \(bind: Columns.json(release.tags)),
                 updated_at = \(bind: Columns.millis(release.updatedAt)), revision = \(bind: release.revision)
             WHERE id = \(bind: release.id.uuidString) AND revision = \(bind: previousRevision)
             RETURNING id
@@ -62,7 +62,13 @@ public struct ReleaseRepository: Sendable {
         return !rows.isEmpty
     }
 
+    /// Deletes a draft with everything recorded inside it.
     public func delete(_ release: Release) async throws -> Bool {
+        let id = release.id.uuidString
+        try await db.raw("DELETE FROM approval_decisions WHERE round_id IN (SELECT id FROM approval_rounds WHERE release_id = \(bind: id))").run()
+        for table in ["approval_rounds", "gate_overrides", "test_campaigns", "changes", "release_documents", "release_plans"] {
+            try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE release_id = \(bind: id)").run()
+        }
         let rows = try await db.raw("DELETE FROM releases WHERE id = \(bind: release.id.uuidString) AND revision = \(bind: release.revision) RETURNING id").all()
         return !rows.isEmpty
     }
@@ -136,8 +142,7 @@ public struct ReleaseRepository: Sendable {
             environment: try row.decode(column: "environment", as: String?.self),
             owner: try row.decode(column: "owner", as: String?.self),
             description: try row.decode(column: "description", as: String.self),
-            objectives: try Columns.list(try row.decode(column: "objectives", as: String.self)),
-            scope: try Columns.list(try row.decode(column: "scope", as: String.self)))
+            tags: try Columns.list(try row.decode(column: "tags", as: String.self)))
         return Release(
             id: id, key: ReleaseKey(number: try row.decode(column: "number", as: Int.self)), fields: fields, status: status,
             createdAt: Columns.date(try row.decode(column: "created_at", as: Int64.self)),

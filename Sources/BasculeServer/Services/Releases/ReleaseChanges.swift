@@ -14,13 +14,12 @@ public struct ReleaseChanges: Sendable, Equatable {
     /// An empty string clears the owner.
     public var owner: String?
     public var description: String?
-    public var objectives: [String]?
-    public var scope: [String]?
+    public var tags: [String]?
 
     public init(
         title: String? = nil, version: String? = nil, type: ReleaseType? = nil, plannedStart: Date? = nil,
         plannedEnd: Date? = nil, clearWindow: Bool = false, environment: String? = nil, owner: String? = nil,
-        description: String? = nil, objectives: [String]? = nil, scope: [String]? = nil
+        description: String? = nil, tags: [String]? = nil
     ) {
         self.title = title
         self.version = version
@@ -31,8 +30,7 @@ public struct ReleaseChanges: Sendable, Equatable {
         self.environment = environment
         self.owner = owner
         self.description = description
-        self.objectives = objectives
-        self.scope = scope
+        self.tags = tags
     }
 
     /// The full input that results from applying these changes to `current`.
@@ -50,8 +48,7 @@ public struct ReleaseChanges: Sendable, Equatable {
         if let environment { input.environment = environment }
         if let owner { input.owner = owner }
         if let description { input.description = description }
-        if let objectives { input.objectives = objectives }
-        if let scope { input.scope = scope }
+        if let tags { input.tags = tags }
         return input
     }
 }

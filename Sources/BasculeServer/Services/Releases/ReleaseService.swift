@@ -1,6 +1,7 @@
 import BasculeCore
 import BasculeStore
 import Foundation
+import SQLKit
 
 /// The releases capability: each use case is one transaction that loads, applies a Core
 /// rule and saves.
@@ -68,12 +69,26 @@ public struct ReleaseService: Sendable {
                 let updated = try current.updating(with: fields, at: now())
                 try await Self.save(updated, over: current, in: releases)
                 try await AuditLog.record(.releaseUpdate, target: updated.key.description, summary: ReleaseChangeSummary.changes(from: current, to: updated), at: updated.updatedAt, in: db)
-                return updated
+                guard let reason = Self.scopeChange(from: current, to: updated) else { return updated }
+                return try await ApprovalVoiding.void(updated, because: reason, in: db, at: now())
             }
         }
     }
 
-    public func transition(_ key: String, to target: ReleaseStatus, precondition: RevisionPrecondition? = nil) async throws -> Release {
+    /// What makes approvals given to `before` worthless for `after`, if anything.
+    static func scopeChange(from before: Release, to after: Release) -> String? {
+        if before.window != after.window { return "the planned window moved" }
+        if before.environment != after.environment { return "the target environment changed" }
+        if before.type != after.type { return "the release type changed" }
+        return nil
+    }
+
+    /// Moves the release after the lifecycle, the guards and the release policy agree. A
+    /// failing policy check is refused with every failure, unless `override` carries a reason and
+    /// the person holds one of the policy's override roles; the override is kept and audited.
+    public func transition(
+        _ key: String, to target: ReleaseStatus, override: String? = nil, precondition: RevisionPrecondition? = nil
+    ) async throws -> Release {
         try await gate.require(.releaseTransition, on: key)
         return try await refusing {
             try await store.transaction { [guards] db in
@@ -81,11 +96,32 @@ public struct ReleaseService: Sendable {
                 let current = try await Self.load(key, from: releases)
                 try Self.check(precondition, against: current)
                 let moved = try current.transitioned(to: target, at: now(), guards: guards)
+                let policy = try await PolicyInForce.load(in: db)
+                let check = policy.check(try await Dossier.load(current, in: db, now: now()), to: target)
+                if !check.passed {
+                    try await Self.overrideGate(check, of: current, reason: override, policy: policy, in: db, at: moved.updatedAt)
+                }
                 try await Self.save(moved, over: current, in: releases)
                 try await AuditLog.record(.releaseTransition, target: moved.key.description, summary: ReleaseChangeSummary.changes(from: current, to: moved), at: moved.updatedAt, in: db)
                 return moved
             }
         }
+    }
+
+    /// Refuses the move with the policy's failures, or records the override that lets it pass.
+    static func overrideGate(_ check: PolicyCheck, of release: Release, reason: String?, policy: ReleasePolicy, in db: any SQLDatabase, at now: Date) async throws {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !reason.isEmpty else { throw ServiceError.invalid(check.fieldErrors) }
+        guard reason.count <= 2_000 else { throw ServiceError.invalid([FieldError("override", "must be at most 2000 characters")]) }
+        let origin = RequestOrigin.current
+        guard !policy.overrideRoles.isDisjoint(with: origin.principal.roles) else {
+            let roles = Role.allCases.filter(policy.overrideRoles.contains).map(\.rawValue).joined(separator: ", ")
+            throw ServiceError.forbidden("\(origin.actor) may not override the release policy; the policy allows: \(roles)")
+        }
+        let rules = check.failures.map(\.rule)
+        try await ApprovalRepository(db).insert(GateOverride(target: check.target, rules: rules, reason: reason, actor: origin.actor, at: now), for: release)
+        try await AuditLog.record(.gateOverride, target: release.key.description,
+                                  summary: "overrode \(rules.joined(separator: ", ")) to reach \(check.target.rawValue): \(reason)", at: now, in: db)
     }
 
     public func delete(_ key: String, precondition: RevisionPrecondition? = nil) async throws {

@@ -12,8 +12,7 @@ struct ReleaseFormData: Decodable, Sendable {
     var environment: String?
     var owner: String?
     var description: String?
-    var objectives: String?
-    var scope: String?
+    var tags: String?
     var revision: String?
 
     init(_ release: Release?, formatting: WebFormatting) {
@@ -25,8 +24,7 @@ struct ReleaseFormData: Decodable, Sendable {
         environment = release?.environment
         owner = release?.owner
         description = release?.description
-        objectives = release?.objectives.joined(separator: "\n")
-        scope = release?.scope.joined(separator: "\n")
+        tags = release?.tags.joined(separator: ", ")
         revision = release.map { String($0.revision) }
     }
 
@@ -49,15 +47,16 @@ struct ReleaseFormData: Decodable, Sendable {
         return (ReleaseInput(
             title: title ?? "", version: version ?? "", type: kind, plannedStart: start, plannedEnd: end,
             environment: environment, owner: owner ?? "", description: description ?? "",
-            objectives: Self.lines(objectives), scope: Self.lines(scope)), [])
+            tags: Self.words(tags)), [])
     }
 
     var revisionPrecondition: RevisionPrecondition? {
         revision.flatMap(Int.init).map { .oneOf([$0]) }
     }
 
-    private static func lines(_ text: String?) -> [String] {
-        (text ?? "").split(whereSeparator: \.isNewline).map(String.init)
+    /// Tags typed as `payroll, shop` or `payroll shop`.
+    private static func words(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
     }
 
     static func decode(from request: Request, context: some RequestContext) async throws -> ReleaseFormData {
@@ -79,7 +78,7 @@ struct ReleaseFormView {
     ) -> [String: Any] {
         var byField: [String: String] = [:]
         for error in errors { byField[error.field] = byField[error.field].map { $0 + "; " + error.message } ?? error.message }
-        let known = Set(["title", "version", "type", "plannedStart", "plannedEnd", "environment", "owner", "description", "objectives", "scope"])
+        let known = Set(["title", "version", "type", "plannedStart", "plannedEnd", "environment", "owner", "description", "tags"])
         let general = errors.filter { !known.contains($0.field) }.map(\.description).joined(separator: "; ")
         var names = environments.map(\.name)
         if let chosen = values.environment, !chosen.isEmpty, !names.contains(chosen) { names.append(chosen) }
@@ -91,7 +90,7 @@ struct ReleaseFormView {
             "values": [
                 "title": values.title ?? "", "version": values.version ?? "", "plannedStart": values.plannedStart ?? "",
                 "plannedEnd": values.plannedEnd ?? "", "owner": values.owner ?? "", "description": values.description ?? "",
-                "objectives": values.objectives ?? "", "scope": values.scope ?? "",
+                "tags": values.tags ?? "",
             ],
             "errors": byField,
             "hasErrors": !errors.isEmpty,

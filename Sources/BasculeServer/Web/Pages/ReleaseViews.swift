@@ -27,10 +27,8 @@ struct ReleaseViews: Sendable {
         view["semantic"] = release.semanticVersion != nil
         view["environment"] = present(release.environment)
         view["owner"] = present(release.owner)
-        view["objectives"] = release.objectives
-        view["hasObjectives"] = !release.objectives.isEmpty
-        view["scope"] = release.scope
-        view["hasScope"] = !release.scope.isEmpty
+        view["tags"] = release.tags
+        view["hasTags"] = !release.tags.isEmpty
         view["descriptionHTML"] = present(release.description.isEmpty ? nil : MarkdownRenderer.html(release.description))
         view["createdAt"] = formatting.display(release.createdAt, language)
         view["updatedAt"] = formatting.display(release.updatedAt, language)

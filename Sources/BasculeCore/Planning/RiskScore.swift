@@ -1,0 +1,69 @@
+import Foundation
+
+/// How worried to be about a release, 0–100, and why. Computed from the dossier and the
+/// policy check; the formula is in docs/RISK-SCORE.md and each factor says what it added.
+public struct RiskScore: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable, CaseIterable { case onTrack, attention, atRisk }
+
+    public struct Factor: Sendable, Equatable {
+        public let name: String
+        public let points: Int
+        public let explanation: LocalizedText
+    }
+
+    public let score: Int
+    public let status: Status
+    public let factors: [Factor]
+
+    /// Points from each source, capped so that no single one decides alone.
+    public enum Weights {
+        public static let registerCap = 30
+        public static let type: [ReleaseType: Int] = [.major: 10, .minor: 5, .patch: 0, .emergency: 20]
+        public static let perPolicyFailure = 10, policyCap = 30
+        public static let perOverdueMilestone = 5, milestoneCap = 15
+        public static let testsCap = 25
+        public static let attentionFrom = 30, atRiskFrom = 60
+    }
+
+    public init(dossier: ReleaseDossier, policyFailures: [RuleOutcome]) {
+        var factors: [Factor] = []
+        let live = dossier.plan.risks.filter { $0.status == .open || $0.status == .accepted }
+        if let worst = live.max(by: { $0.score < $1.score }) {
+            let points = min(Weights.registerCap, worst.score * Weights.registerCap / 25)
+            factors.append(Factor(name: "riskRegister", points: points, explanation: LocalizedText(
+                en: "highest open risk \"\(worst.title)\" scores \(worst.score)/25 (\(live.count) open or accepted)",
+                fr: "le risque ouvert le plus élevé « \(worst.title) » vaut \(worst.score)/25 (\(live.count) ouvert(s) ou accepté(s))")))
+        }
+        let type = dossier.release.type
+        if let points = Weights.type[type], points > 0 {
+            factors.append(Factor(name: "releaseType", points: points, explanation: LocalizedText(
+                en: "a \(type.rawValue) release", fr: "une version \(type.rawValue)")))
+        }
+        if !policyFailures.isEmpty {
+            let points = min(Weights.policyCap, policyFailures.count * Weights.perPolicyFailure)
+            let rules = policyFailures.map(\.rule).joined(separator: ", ")
+            factors.append(Factor(name: "policyFailures", points: points, explanation: LocalizedText(
+                en: "\(policyFailures.count) policy rule(s) failing: \(rules)", fr: "\(policyFailures.count) règle(s) de la politique en échec : \(rules)")))
+        }
+        let overdue = dossier.plan.overdueMilestones(at: dossier.now)
+        if !overdue.isEmpty {
+            let points = min(Weights.milestoneCap, overdue.count * Weights.perOverdueMilestone)
+            let names = overdue.map(\.name).joined(separator: ", ")
+            factors.append(Factor(name: "overdueMilestones", points: points, explanation: LocalizedText(
+                en: "\(overdue.count) milestone(s) overdue: \(names)", fr: "\(overdue.count) jalon(s) en retard : \(names)")))
+        }
+        let latest = dossier.campaigns.latestByKind().values.sorted { $0.kind.rawValue < $1.kind.rawValue }
+        let failing = latest.filter { $0.result.failed > 0 }
+        if !failing.isEmpty {
+            let worstRate = failing.compactMap(\.result.passRate).min() ?? 0
+            let points = max(1, min(Weights.testsCap, Int(((100 - worstRate) * Double(Weights.testsCap) / 20).rounded(.up))))
+            let kinds = failing.map { "\($0.kind.rawValue) \(ArtefactsRule.percent($0.result.passRate ?? 0))" }.joined(separator: ", ")
+            factors.append(Factor(name: "failingTests", points: points, explanation: LocalizedText(
+                en: "latest campaigns with failing tests: \(kinds)", fr: "dernières campagnes avec des tests en échec : \(kinds)")))
+        }
+        let score = min(100, factors.map(\.points).reduce(0, +))
+        self.score = score
+        self.factors = factors
+        self.status = score >= Weights.atRiskFrom ? .atRisk : score >= Weights.attentionFrom ? .attention : .onTrack
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// How long before its planned start a release must pass the gate, by release type.
+public struct LeadTimeRule: PolicyRule {
+    public let id: String
+    public let kind = "leadTime"
+    public let minimum: [ReleaseType: TimeInterval]
+    public let gates: Set<ReleaseStatus>
+
+    public init(id: String, minimum: [ReleaseType: TimeInterval], gates: Set<ReleaseStatus> = [.approved]) {
+        self.id = id
+        self.minimum = minimum
+        self.gates = gates
+    }
+
+    public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
+        let type = dossier.release.type
+        guard let needed = minimum[type], needed > 0 else {
+            return .notApplicable("no lead time is set for \(type.rawValue) releases", "aucun délai n'est fixé pour les versions \(type.rawValue)")
+        }
+        guard let window = dossier.release.window else {
+            return .notApplicable("the release has no planned window yet", "la mise en production n'a pas encore de fenêtre prévue")
+        }
+        let notice = window.start.timeIntervalSince(dossier.now)
+        let need = describeDuration(needed)
+        if notice >= needed {
+            let left = describeDuration(notice)
+            return .pass("the planned window starts in \(left); a \(type.rawValue) release needs \(need) notice (rule `\(id)`)",
+                         "la fenêtre prévue commence dans \(left) ; une version \(type.rawValue) demande \(need) de préavis (règle `\(id)`)")
+        }
+        if notice <= 0 {
+            return .fail("the planned window has already started; a \(type.rawValue) release needs \(need) notice (rule `\(id)`)",
+                         "la fenêtre prévue a déjà commencé ; une version \(type.rawValue) demande \(need) de préavis (règle `\(id)`)")
+        }
+        let left = describeDuration(notice)
+        return .fail("the planned window starts in \(left); a \(type.rawValue) release needs \(need) notice (rule `\(id)`)",
+                     "la fenêtre prévue commence dans \(left) ; une version \(type.rawValue) demande \(need) de préavis (règle `\(id)`)")
+    }
+}

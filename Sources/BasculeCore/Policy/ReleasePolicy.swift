@@ -1,0 +1,111 @@
+import Foundation
+
+/// What emergency releases may skip, and how soon the approvals they skipped must follow.
+public struct EmergencyProvision: Sendable, Equatable {
+    public let skips: Set<String>
+    public let approvalsWithinHours: Int
+
+    public init(skips: Set<String>, approvalsWithinHours: Int) {
+        self.skips = skips
+        self.approvalsWithinHours = approvalsWithinHours
+    }
+}
+
+/// The outcome of one rule at one gate, as shown on the release and returned by the API.
+public struct RuleOutcome: Sendable, Equatable {
+    public let rule: String
+    public let kind: String
+    public let verdict: Verdict
+    public let explanation: LocalizedText
+}
+
+/// Every rule's verdict for a release about to enter `target`.
+public struct PolicyCheck: Sendable, Equatable {
+    public let target: ReleaseStatus
+    public let policyVersion: Int
+    public let outcomes: [RuleOutcome]
+
+    public var failures: [RuleOutcome] { outcomes.filter { $0.verdict == .fail } }
+    public var passed: Bool { failures.isEmpty }
+
+    /// The failures as field errors (field `policy.<rule>`), for a refused transition.
+    public var fieldErrors: [FieldError] { failures.map { FieldError("policy.\($0.rule)", $0.explanation.en) } }
+}
+
+/// The release policy: one document of rules, evaluated in its own time zone.
+public struct ReleasePolicy: Sendable {
+    public static let defaultTimeZone = "Europe/Paris"
+    public let version: Int
+    public let clock: PolicyClock
+    /// Who may push a release through a failing gate, with a reason.
+    public let overrideRoles: Set<Role>
+    public let emergency: EmergencyProvision?
+    public let rules: [any PolicyRule]
+
+    public init(version: Int = 0, timeZone: TimeZone, overrideRoles: Set<Role> = [.admin], emergency: EmergencyProvision? = nil,
+                rules: [any PolicyRule]) {
+        self.version = version
+        self.clock = PolicyClock(timeZone: timeZone)
+        self.overrideRoles = overrideRoles
+        self.emergency = emergency
+        self.rules = rules
+    }
+
+    /// The policy in force before anyone wrote one: no rule, overrides by admins.
+    public static let empty = ReleasePolicy(timeZone: TimeZone(identifier: defaultTimeZone) ?? .gmt, rules: [])
+
+    public func check(_ dossier: ReleaseDossier, to target: ReleaseStatus) -> PolicyCheck {
+        let context = PolicyContext(clock: clock, target: target)
+        let outcomes = rules.map { rule in
+            let result = evaluate(rule, dossier, context)
+            return RuleOutcome(rule: rule.id, kind: rule.kind, verdict: result.verdict, explanation: result.explanation)
+        }
+        return PolicyCheck(target: target, policyVersion: version, outcomes: outcomes)
+    }
+
+    /// The approvals this release needs: one requirement per approval rule that covers it.
+    /// An emergency release still gets them; they are only allowed to come later.
+    public func approvalRequirements(for dossier: ReleaseDossier) -> [ApprovalRequirement] {
+        rules.compactMap { $0 as? ApprovalRule }.filter { $0.applies(to: dossier) }.map(\.requirement)
+    }
+
+    /// When the approvals an emergency release skipped become overdue.
+    public func emergencyApprovalDeadline(for release: Release) -> Date? {
+        guard release.type == .emergency, let emergency, let start = release.window?.start else { return nil }
+        return start.addingTimeInterval(TimeInterval(emergency.approvalsWithinHours) * 3600)
+    }
+
+    private func evaluate(_ rule: any PolicyRule, _ dossier: ReleaseDossier, _ context: PolicyContext) -> RuleEvaluation {
+        if dossier.release.type == .emergency, let emergency, emergency.skips.contains(rule.id) {
+            return evaluateSkipped(rule, dossier, context, emergency)
+        }
+        guard rule.gates.contains(context.target) else {
+            let gates = describeGates(rule.gates)
+            return .notApplicable("checked only before \(gates)", "vérifiée seulement avant \(gates)")
+        }
+        return rule.evaluate(dossier, context: context)
+    }
+
+    /// A skipped rule is waived, except approvals: they must follow within the provision's
+    /// hours of the planned start and before the release is closed.
+    private func evaluateSkipped(_ rule: any PolicyRule, _ dossier: ReleaseDossier, _ context: PolicyContext,
+                                 _ emergency: EmergencyProvision) -> RuleEvaluation {
+        guard let approvals = rule as? ApprovalRule else {
+            return RuleEvaluation(.waived, LocalizedText(
+                en: "waived for an emergency release by the policy's emergency provision (rule `\(rule.id)`)",
+                fr: "levée pour une mise en production d'urgence par la disposition d'urgence de la politique (règle `\(rule.id)`)"))
+        }
+        let result = approvals.evaluate(dossier, context: context)
+        guard result.verdict == .fail else { return result }
+        let deadline = emergencyApprovalDeadline(for: dossier.release)
+        let due = deadline.map { clock.describe($0) }
+        if context.target == .closed || deadline.map({ dossier.now > $0 }) == true {
+            return RuleEvaluation(.fail, LocalizedText(
+                en: "emergency approvals after the fact are overdue (due by \(due?.en ?? "the cutover")): " + result.explanation.en,
+                fr: "les approbations d'urgence a posteriori sont en retard (attendues avant \(due?.fr ?? "la bascule")) : " + result.explanation.fr))
+        }
+        return RuleEvaluation(.waived, LocalizedText(
+            en: "emergency release: approvals may follow, within \(emergency.approvalsWithinHours) h of the planned start (by \(due?.en ?? "—")) (rule `\(rule.id)`)",
+            fr: "mise en production d'urgence : les approbations peuvent suivre, dans les \(emergency.approvalsWithinHours) h après le début prévu (avant \(due?.fr ?? "—")) (règle `\(rule.id)`)"))
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Everything known about a release that a gate may look at: its plan, changes, documents,
+/// test evidence and approvals, and the time of the question. The release policy and the risk
+/// score read it; they never fetch anything themselves.
+public struct ReleaseDossier: Sendable {
+    public let release: Release
+    public let plan: ReleasePlan
+    public let changes: [Change]
+    /// The documents that exist with some content.
+    public let documents: Set<DocumentKind>
+    public let campaigns: [TestCampaign]
+    /// The latest approval round, open or voided; nil when approval was never requested.
+    public let approvals: ApprovalRound?
+    /// The moment of the question: lead times and overdue milestones count from it.
+    public let now: Date
+
+    public init(release: Release, plan: ReleasePlan = ReleasePlan(), changes: [Change] = [], documents: Set<DocumentKind> = [],
+                campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date) {
+        self.release = release
+        self.plan = plan
+        self.changes = changes
+        self.documents = documents
+        self.campaigns = campaigns
+        self.approvals = approvals
+        self.now = now
+    }
+
+    /// The highest of the changes' risks and of the open risks in the register.
+    public var riskLevel: RiskLevel {
+        let fromChanges = changes.filter { $0.fields.status != .cancelled && $0.fields.status != .rejected }.map(\.fields.risk)
+        let fromRegister = plan.risks.filter { $0.status == .open || $0.status == .accepted }.map(\.level)
+        return (fromChanges + fromRegister).max() ?? .low
+    }
+}

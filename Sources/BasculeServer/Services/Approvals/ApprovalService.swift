@@ -1,0 +1,108 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+
+/// Approval rounds: requesting, deciding, the inbox of each approver.
+public struct ApprovalService: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+    let gate: Gatekeeper
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+        self.gate = Gatekeeper(store: store, now: now)
+    }
+
+    /// The latest round of the release, or nil when approval was never requested.
+    public func current(of key: String) async throws -> ApprovalRound? {
+        try await gate.require(.releaseRead, on: key)
+        return try await refusing {
+            try await store.withConnection { db in
+                try await ApprovalRepository(db).latest(for: try await ReleaseService.load(key, from: ReleaseRepository(db)))
+            }
+        }
+    }
+
+    /// Opens a round whose required approvers come from the policy's approval rules. A
+    /// round already open is replaced (voided) by the new one.
+    public func request(_ key: String) async throws -> ApprovalRound {
+        try await gate.require(.approvalRequest, on: key)
+        return try await refusing {
+            try await store.transaction { db in
+                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
+                guard release.status == .planned || (release.type == .emergency && [.ready, .inProgress, .deployed].contains(release.status)) else {
+                    throw ServiceError.conflict("approval is requested for a planned release; \(release.key) is \(release.status.rawValue)")
+                }
+                let policy = try await PolicyInForce.load(in: db)
+                let dossier = try await Dossier.load(release, in: db, now: now())
+                let requirements = policy.approvalRequirements(for: dossier)
+                guard !requirements.isEmpty else {
+                    throw ServiceError.conflict("the release policy asks no approval for \(release.key); move it to approved directly")
+                }
+                let approvals = ApprovalRepository(db)
+                if let open = dossier.approvals, open.status == .open {
+                    _ = try await approvals.void(open.voided(because: "approval was requested again", at: now()))
+                }
+                let round = ApprovalRound(requestedBy: RequestOrigin.current.actor, requestedAt: now(), requirements: requirements)
+                try await approvals.insert(round, for: release)
+                let needs = requirements.map { "\($0.count) from \($0.roles.map(\.rawValue).joined(separator: "/")) (\($0.rule))" }.joined(separator: ", ")
+                try await AuditLog.record(.approvalRequest, target: release.key.description, summary: "approval requested: \(needs)", at: round.requestedAt, in: db)
+                return round
+            }
+        }
+    }
+
+    public func decide(_ key: String, decision: ApprovalDecisionKind, comment: String, conditions: String) async throws -> ApprovalRound {
+        try await gate.require(.approvalDecide, on: key)
+        return try await refusing {
+            guard comment.count <= 5_000, conditions.count <= 5_000 else {
+                throw ServiceError.invalid([FieldError(comment.count > 5_000 ? "comment" : "conditions", "must be at most 5000 characters")])
+            }
+            return try await store.transaction { db in
+                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
+                let approvals = ApprovalRepository(db)
+                guard let round = try await approvals.latest(for: release), round.status == .open,
+                      release.status == .planned || release.type == .emergency
+                else {
+                    throw ServiceError.conflict("\(release.key) is not awaiting approval (request approval first)")
+                }
+                let origin = RequestOrigin.current
+                let requesters = Dictionary(try await ChangeRepository(db).all(of: release).map { ($0.key, $0.requestedBy) }, uniquingKeysWith: { a, _ in a })
+                let made = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: decision,
+                                            comment: comment.trimmingCharacters(in: .whitespacesAndNewlines),
+                                            conditions: conditions.trimmingCharacters(in: .whitespacesAndNewlines), at: now())
+                let next = try round.deciding(made, changeRequesters: requesters)
+                try await approvals.add(made, to: round)
+                let quorum = next.isApproved ? "; quorum reached" : ""
+                try await AuditLog.record(.approvalDecide, target: release.key.description,
+                                          summary: "\(decision.rawValue)\(made.comment.isEmpty ? "" : ": \(made.comment)")\(quorum)", at: made.at, in: db)
+                return next
+            }
+        }
+    }
+
+    public struct InboxItem: Sendable {
+        public let release: Release
+        public let round: ApprovalRound
+    }
+
+    /// The open rounds this person may decide on and has not yet: the right role, no change of theirs in the release.
+    public func inbox() async throws -> [InboxItem] {
+        try await gate.require(.approvalDecide)
+        return try await refusing {
+            try await store.withConnection { db in
+                let origin = RequestOrigin.current
+                var items: [InboxItem] = []
+                let releases = ReleaseRepository(db)
+                for (number, round) in try await ApprovalRepository(db).open() {
+                    guard let release = try await releases.find(ReleaseKey(number: number)) else { continue }
+                    let requesters = Dictionary(try await ChangeRepository(db).all(of: release).map { ($0.key, $0.requestedBy) }, uniquingKeysWith: { a, _ in a })
+                    let probe = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: .approve, comment: "", at: now())
+                    if (try? round.deciding(probe, changeRequesters: requesters)) != nil { items.append(InboxItem(release: release, round: round)) }
+                }
+                return items
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import SQLKit
+
+/// Gathers what the gates read about a release, in the caller's transaction.
+enum Dossier {
+    static func load(_ release: Release, in db: any SQLDatabase, now: Date) async throws -> ReleaseDossier {
+        ReleaseDossier(
+            release: release, plan: try await PlanRepository(db).find(for: release).plan,
+            changes: try await ChangeRepository(db).all(of: release), documents: try await DocumentRepository(db).present(for: release),
+            campaigns: try await TestCampaignRepository(db).all(of: release), approvals: try await ApprovalRepository(db).latest(for: release),
+            now: now)
+    }
+}
+
+/// The policy in force, read from the latest stored version.
+enum PolicyInForce {
+    /// The rule kinds this server understands; later capabilities append theirs.
+    static let kinds = PolicyDocument.standardKinds
+
+    static func load(in db: any SQLDatabase) async throws -> ReleasePolicy {
+        guard let current = try await PolicyRepository(db).current() else { return .empty }
+        do {
+            return try PolicyDocument.parse(current.document, version: current.version, kinds: kinds)
+        } catch {
+            // A stored version was valid when saved; failing now means a kind was removed from this binary.
+            throw ServiceError.unavailable("the stored policy version \(current.version) can no longer be read: \(error)")
+        }
+    }
+}
+
+/// The approvals of a release are voided when its scope changes after they were given.
+enum ApprovalVoiding {
+    /// Voids the open round if it holds decisions or the release is already approved, and
+    /// sends an approved or ready release back to planned. Returns the release as it now is.
+    static func void(_ release: Release, because reason: String, in db: any SQLDatabase, at now: Date) async throws -> Release {
+        let approvals = ApprovalRepository(db)
+        guard let round = try await approvals.latest(for: release), round.status == .open,
+              !round.decisions.isEmpty || release.status == .approved || release.status == .ready
+        else { return release }
+        _ = try await approvals.void(round.voided(because: reason, at: now))
+        let returned = release.returnedForApproval(at: now)
+        if returned != release {
+            guard try await ReleaseRepository(db).update(returned, previousRevision: release.revision) else {
+                throw ServiceError.stale(current: release.revision)
+            }
+        }
+        let back = returned.status != release.status ? "; the release is back to planned" : ""
+        try await AuditLog.record(.approvalVoid, target: release.key.description,
+                                  summary: "approvals voided because \(reason)\(back)", at: now, in: db)
+        return returned
+    }
+}
