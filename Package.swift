@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["BasculeStore", "BasculeCore", .product(name: "PostgresKit", package: "postgres-kit")],
             path: "Tests/BasculeTestSupport"
         ),
-        .testTarget(name: "BasculeCoreTests", dependencies: ["BasculeCore"]),
+        .testTarget(name: "BasculeCoreTests", dependencies: ["BasculeCore"], exclude: ["JUnitReports"]),
         .testTarget(name: "BasculeStoreTests", dependencies: ["BasculeStore", "BasculeCore", "BasculeTestSupport"]),
         .testTarget(
             name: "BasculeServerTests",

@@ -16,8 +16,11 @@ struct PermissionMatrixTests {
         let body: String?
         /// nil: anyone signed in.
         let permission: Permission?
+        var contentType: String? = nil
 
         var testDescription: String { "\(method) \(path)" }
+
+        var headers: HTTPFields { contentType.map { [.contentType: $0] } ?? [:] }
     }
 
     static let routes: [Route] = [
@@ -42,9 +45,32 @@ struct PermissionMatrixTests {
         Route(method: .post, path: "/api/v1/tokens", body: #"{"name":"laptop"}"#, permission: .tokenOwn),
         Route(method: .delete, path: "/api/v1/tokens/\(UUID().uuidString)", body: nil, permission: .tokenOwn),
         Route(method: .get, path: "/api/v1/openapi.yaml", body: nil, permission: nil),
+        Route(method: .get, path: "/api/v1/releases/REL-1/policy-check?to=approved", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/risk-score", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/plan", body: nil, permission: .releaseRead),
+        Route(method: .put, path: "/api/v1/releases/REL-1/plan", body: #"{"scopeIn":["billing"]}"#, permission: .planEdit),
+        Route(method: .get, path: "/api/v1/releases/REL-1/documents/rollbackPlan", body: nil, permission: .releaseRead),
+        Route(method: .put, path: "/api/v1/releases/REL-1/documents/rollbackPlan", body: #"{"content":"Restore the backup."}"#, permission: .planEdit),
+        Route(method: .get, path: "/api/v1/releases/REL-1/changes", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-1/changes", body: #"{"title":"Schema"}"#, permission: .changeManage),
+        Route(method: .get, path: "/api/v1/changes/CHG-1", body: nil, permission: .releaseRead),
+        Route(method: .put, path: "/api/v1/changes/CHG-1", body: #"{"title":"Schema v2"}"#, permission: .changeManage),
+        Route(method: .delete, path: "/api/v1/changes/CHG-2", body: nil, permission: .changeManage),
+        Route(method: .get, path: "/api/v1/releases/REL-1/test-campaigns", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-1/test-campaigns", body: #"{"kind":"regression","passed":9,"failed":1,"skipped":0}"#, permission: .testRecord),
+        Route(method: .post, path: "/api/v1/releases/REL-1/test-campaigns/junit?kind=functional", body: #"<testsuite><testcase name="a"/></testsuite>"#,
+              permission: .testRecord, contentType: "application/xml"),
+        Route(method: .get, path: "/api/v1/releases/REL-3/approvals", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-3/approvals/decisions", body: #"{"decision":"approve"}"#, permission: .approvalDecide),
+        Route(method: .post, path: "/api/v1/releases/REL-3/approvals/request", body: nil, permission: .approvalRequest),
+        Route(method: .get, path: "/api/v1/approvals/inbox", body: nil, permission: .approvalDecide),
+        Route(method: .get, path: "/api/v1/policy", body: nil, permission: .policyRead),
+        Route(method: .put, path: "/api/v1/policy", body: Samples.policy, permission: .policyManage, contentType: "application/yaml"),
+        Route(method: .get, path: "/api/v1/policy/versions", body: nil, permission: .policyRead),
     ]
 
-    /// A planned-ready draft (REL-1), a draft to delete (REL-2), and a user to manage.
+    /// A planned-ready draft (REL-1) with two changes, a draft to delete (REL-2), a planned
+    /// release awaiting approval (REL-3), a policy, and a user to manage.
     private static func fixture(_ services: BasculeServices) async throws {
         _ = try await services.environments.create(name: "production", kind: .production)
         let start = Date(timeIntervalSince1970: 1_803_000_000)
@@ -52,6 +78,13 @@ struct PermissionMatrixTests {
         _ = try await services.releases.create(ReleaseInput(title: "Two", version: "2", type: .minor))
         _ = try await services.identity.createUser(username: "someone", roles: [.viewer], password: TestApp.password)
         _ = try await services.teams.create(name: "ops", members: [])
+        _ = try await services.changes.create(in: "REL-1", ChangeFields(title: "First"))
+        _ = try await services.changes.create(in: "REL-1", ChangeFields(title: "Second"))
+        _ = try await services.policy.replace(with: Samples.policy)
+        let wednesday = Date(timeIntervalSince1970: 1_804_104_000)
+        _ = try await services.releases.create(ReleaseInput(title: "Three", version: "3", type: .minor, plannedStart: wednesday, plannedEnd: wednesday.addingTimeInterval(7200), environment: "production"))
+        _ = try await services.releases.transition("REL-3", to: .planned)
+        _ = try await services.approvals.request("REL-3")
     }
 
     @Test("each role gets what the table grants and 403 for the rest", arguments: TestEngine.available, Role.allCases)
@@ -61,7 +94,7 @@ struct PermissionMatrixTests {
             try await Self.fixture(services)
             for route in Self.routes {
                 // when
-                let response = try await client.send(route.method, route.path, json: route.body)
+                let response = try await client.send(route.method, route.path, json: route.body, headers: route.headers)
                 // then
                 let allowed = route.permission.map { PermissionTable.allows([role], $0) } ?? true
                 let code = Int(response.status.code)
@@ -82,7 +115,7 @@ struct PermissionMatrixTests {
             try await Self.fixture(services)
             for route in Self.routes {
                 // when
-                let response = try await client.raw.send(route.method, route.path, json: route.body)
+                let response = try await client.raw.send(route.method, route.path, json: route.body, headers: route.headers)
                 // then
                 #expect(response.status == .unauthorized, "\(route.method) \(route.path) answered \(response.status.code)")
                 #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)

@@ -61,7 +61,7 @@ extension TestClientProtocol {
     @discardableResult
     func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
         var headers = headers
-        if json != nil { headers[.contentType] = "application/json" }
+        if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { $0 }
     }
 
@@ -100,4 +100,20 @@ enum Samples {
     static let release = #"{"title":"Billing 4.2","version":"4.2.0","type":"minor"}"#
     static let plannedRelease = #"{"title":"Billing 4.2","version":"4.2.0","type":"minor","plannedStart":"2027-03-05T21:00:00Z","plannedEnd":"2027-03-06T00:00:00Z","environment":"production","owner":"Claire","tags":["billing"]}"#
     static let production = #"{"name":"production","kind":"production"}"#
+    /// No production release on Friday, and two approvers for production.
+    static let policy = """
+        timeZone: Europe/Paris
+        rules:
+          - id: no-friday
+            kind: allowedDays
+            environment: production
+            days: [mon, tue, wed, thu]
+          - id: cab
+            kind: approvals
+            when: {environments: [production]}
+            roles: [approver]
+            count: 2
+        """
+    /// Wednesday 2027-03-03 21:00–23:00 in Paris.
+    static let wednesdayRelease = #"{"title":"Payroll 3.1","version":"3.1.0","type":"minor","plannedStart":"2027-03-03T20:00:00Z","plannedEnd":"2027-03-03T22:00:00Z","environment":"production"}"#
 }

@@ -27,6 +27,11 @@ public enum JUnitReport {
         guard reader.sawRoot else {
             throw .invalid([FieldError("report", "is not a JUnit XML report: the root element must be <testsuites> or <testsuite>")])
         }
+        // Foundation's parser on Linux reports success on a document cut off in the middle:
+        // the root must have been closed for the report to be whole.
+        guard reader.closedRoot else {
+            throw .invalid([FieldError("report", "is cut off (line \(parser.lineNumber)): the root element is never closed")])
+        }
         return TestResult(passed: reader.passed, failed: reader.failingNames.count, skipped: reader.skipped,
                           failingTests: Array(reader.failingNames.prefix(TestResult.maximumFailingNames)))
     }
@@ -38,6 +43,7 @@ public enum JUnitReport {
 
     private final class Reader: NSObject, XMLParserDelegate {
         var sawRoot = false
+        var closedRoot = false
         var failure: String?
         var passed = 0
         var skipped = 0
@@ -67,6 +73,7 @@ public enum JUnitReport {
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             depth -= 1
+            if depth == 0 { closedRoot = true }
             guard name == "testcase", let test = current else { return }
             if test.failed { failingNames.append(test.name) } else if test.skipped { skipped += 1 } else { passed += 1 }
             current = nil
