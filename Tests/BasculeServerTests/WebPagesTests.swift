@@ -191,10 +191,30 @@ struct DemoPortfolioTests {
             // when
             let outcome = try await DemoPortfolio.seed(services, timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt)
             // then
-            #expect(outcome == .seeded(releases: 12, environments: 4))
+            #expect(outcome == .seeded(releases: 16, environments: 4))
             let releases = try await services.releases.list(.init(), limit: 200).items
-            #expect(releases.count == 12)
+            #expect(releases.count == 16)
             #expect(Set(releases.map(\.status)).count >= 7)
+        }
+    }
+
+    @Test("the demo shows releases blocked by the Friday rule, a freeze and missing approvals, and one that passes", arguments: TestEngine.available)
+    func gatesExplained(engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            // given
+            let services = BasculeServices(store: store, passwordCost: 4)
+            _ = try await DemoPortfolio.seed(services, timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt)
+            let releases = try await services.releases.list(.init(text: ""), limit: 200).items
+            func failures(_ title: String) async throws -> [String] {
+                let key = try #require(releases.first { $0.title.hasPrefix(title) }).key.description
+                return try await services.policy.check(key, to: .approved).check.failures.map(\.rule)
+            }
+            // then
+            // A recurring freeze (payroll days, Christmas) may add itself, depending on today's date.
+            #expect(try await failures("Payroll 11.2").first == "no-friday")
+            #expect(try await failures("Shop catalogue 7.1").contains("quarter-end"))
+            #expect(try await failures("CRM 8.4") == ["cab"])
+            #expect(try await failures("Intranet 2.1") == [])
         }
     }
 

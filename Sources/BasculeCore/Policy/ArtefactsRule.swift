@@ -79,7 +79,7 @@ public struct ArtefactsRule: PolicyRule {
                      "il manque \(joinNames(missingFr, and: "et")) (règle `\(id)`)")
     }
 
-    static func percent(_ value: Double) -> String {
+    public static func percent(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) %" : String(format: "%.1f %%", value)
     }
 }

@@ -73,7 +73,8 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     SignInRoutes<BasculeRequestContext>(identity: services.identity, renderer: renderer).register(on: router)
     WebRoutes<BasculeRequestContext>(
         releases: services.releases, environments: services.environments, audit: services.audit, renderer: renderer,
-        formatting: WebFormatting(timeZone: configuration.timeZone)
+        formatting: WebFormatting(timeZone: configuration.timeZone), services: services
     ).register(on: router)
+    ApprovalRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
     return router
 }

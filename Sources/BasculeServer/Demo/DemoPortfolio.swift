@@ -43,7 +43,7 @@ public enum DemoPortfolio {
             return (start, start.addingTimeInterval(Double(hours) * 3600))
         }
 
-        let samples: [(ReleaseInput, [ReleaseStatus])] = [
+        let samples: [((ReleaseInput, [String]), [ReleaseStatus])] = [
             (input("Billing 4.2: SEPA instant payments", "4.2.0", .minor, window(-20, 22, 3), "production", "Claire Martin",
                    "Adds SEPA Instant Credit Transfer to the billing engine.",
                    ["Instant transfers settled in under 10 s", "No increase of the batch window"], ["billing-engine", "payments-gateway"]),
@@ -82,21 +82,26 @@ public enum DemoPortfolio {
                    "Index rebuild with the new analyser.", ["Search relevance score up 5%"], ["search"]),
              [.planned, .approved, .ready, .inProgress, .failed]),
         ]
-        for (input, path) in samples {
+        for ((input, objectives), path) in samples {
             let release = try await services.releases.create(input)
+            if !objectives.isEmpty {
+                _ = try await services.plans.replacePlan(of: release.key.description, with: ReleasePlan(objectives: objectives.map { Objective(statement: $0) }))
+            }
             for status in path {
                 _ = try await services.releases.transition(release.key.description, to: status)
             }
         }
-        return .seeded(releases: samples.count, environments: 4)
+        // The policy comes after the history above, which predates it; then the releases that show its gates.
+        let gated = try await DemoPolicy.seed(services, today: today, calendar: calendar)
+        return .seeded(releases: samples.count + gated, environments: 4)
     }
 
     private static func input(
         _ title: String, _ version: String, _ type: ReleaseType, _ window: (Date, Date)?, _ environment: String?, _ owner: String,
         _ description: String, _ objectives: [String], _ tags: [String]
-    ) -> ReleaseInput {
-        ReleaseInput(
+    ) -> (ReleaseInput, [String]) {
+        (ReleaseInput(
             title: title, version: version, type: type, plannedStart: window?.0, plannedEnd: window?.1, environment: environment,
-            owner: owner, description: description, tags: tags)
+            owner: owner, description: description, tags: tags), objectives)
     }
 }

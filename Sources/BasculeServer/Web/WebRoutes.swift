@@ -11,6 +11,7 @@ struct WebRoutes<Context: RequestContext>: Sendable {
     let audit: AuditService
     let renderer: PageRenderer
     let formatting: WebFormatting
+    let services: BasculeServices
 
     private var localizer: Localizer { renderer.localizer }
     private var views: ReleaseViews { ReleaseViews(localizer: localizer, formatting: formatting) }
@@ -131,11 +132,12 @@ struct WebRoutes<Context: RequestContext>: Sendable {
                 throw ServiceError.badRequest([FieldError("to", "must be one of: " + ReleaseStatus.allCases.map(\.rawValue).joined(separator: ", "))])
             }
             let precondition = fields["revision"].flatMap(Int.init).map { RevisionPrecondition.oneOf([$0]) }
-            let release = try await releases.transition(key, to: target, precondition: precondition)
+            let override = fields["override"]?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let release = try await releases.transition(key, to: target, override: override?.isEmpty == false ? override : nil, precondition: precondition)
             return Self.redirect("/releases/\(release.key)")
         } catch let error as ServiceError {
             if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }
-            return try await releasePage(key, request: request, refusal: error)
+            return try await releasePage(key, request: request, refusal: error, refusedTarget: fields["to"].flatMap(ReleaseStatus.init(rawValue:)))
         }
     }
 
@@ -160,20 +162,32 @@ struct WebRoutes<Context: RequestContext>: Sendable {
 
     // MARK: - Helpers
 
-    private func releasePage(_ key: String, request: Request, refusal: ServiceError? = nil) async throws -> Response {
+    private func releasePage(_ key: String, request: Request, refusal: ServiceError? = nil, refusedTarget: ReleaseStatus? = nil) async throws -> Response {
         let language = Language.of(request)
         let release = try await releases.get(key)
+        let parameters = request.uri.queryParameters
+        let tab = parameters.get("tab").flatMap { ReleaseTabs.names.contains($0) ? $0 : nil } ?? "overview"
+        let tabs = ReleaseTabs(services: services, localizer: localizer, formatting: formatting)
         let canReadHistory = RequestOrigin.current.may(.auditRead)
         let history = canReadHistory ? try await audit.list(AuditQuery(target: release.key.description), limit: 50).items : []
         var model: [String: Any] = [
             "release": views.detail(release, language),
             "history": history.map { views.historyLine($0, language) },
             "hasHistory": !history.isEmpty,
-            "canReadHistory": canReadHistory,
+            "canReadHistory": canReadHistory && tab == "overview",
+            "tabs": tabs.navigation(release.key.description, current: tab, language),
+            "overview": tab == "overview",
         ]
+        if tab != "overview" {
+            model[tab] = try await tabs.model(tab, release: release, target: parameters.get("to").flatMap(ReleaseStatus.init(rawValue:)), language)
+        }
         if let refusal {
             model["error"] = refusal.description
             if !refusal.fieldErrors.isEmpty { model["errorList"] = refusal.fieldErrors.map(\.message) }
+            // A gate refused by the policy may be overridden, with a reason, by the roles the policy names.
+            if let refusedTarget, refusal.fieldErrors.contains(where: { $0.field.hasPrefix("policy.") }), RequestOrigin.current.may(.releaseTransition) {
+                model["override"] = ["to": refusedTarget.rawValue, "revision": release.revision]
+            }
         }
         return renderer.render(
             "release", title: "\(release.key) \(release.title)", page: model, request: request,
@@ -192,7 +206,7 @@ struct WebRoutes<Context: RequestContext>: Sendable {
         error.fieldErrors.isEmpty ? [FieldError("form", error.description)] : error.fieldErrors
     }
 
-    private static func form(_ request: Request) async throws -> [String: String] {
+    static func form(_ request: Request) async throws -> [String: String] {
         let body = try await request.body.collect(upTo: 65_536)
         do {
             return try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))

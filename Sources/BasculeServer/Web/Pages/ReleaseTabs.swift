@@ -1,0 +1,137 @@
+import BasculeCore
+import Foundation
+
+/// The tabs of the release page: plan, risks, changes, tests, approvals and the policy check.
+/// Each reads through the services, so a person sees only what they may read.
+struct ReleaseTabs: Sendable {
+    static let names = ["overview", "plan", "risks", "changes", "tests", "approvals", "policy"]
+
+    let services: BasculeServices
+    let localizer: Localizer
+    let formatting: WebFormatting
+
+    func navigation(_ key: String, current: String, _ language: Language) -> [[String: Any]] {
+        Self.names.map { name in
+            ["href": name == "overview" ? "/releases/\(key)" : "/releases/\(key)?tab=\(name)",
+             "label": localizer.text("tab_\(name)", language), "current": name == current]
+        }
+    }
+
+    func model(_ tab: String, release: Release, target: ReleaseStatus?, _ language: Language) async throws -> [String: Any] {
+        let key = release.key.description
+        switch tab {
+        case "plan": return try await plan(key, language)
+        case "risks": return try await risks(key, language)
+        case "changes":
+            let changes = try await services.changes.list(of: key)
+            return ["changes": changes.map { change -> [String: Any] in
+                let f = change.fields
+                return ["key": change.key.description, "title": f.title, "category": f.category.rawValue, "kind": f.kind.rawValue,
+                        "risk": f.risk.rawValue, "status": f.status.rawValue, "requestedBy": change.requestedBy,
+                        "link": present(f.link.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil }),
+                        "reference": present(f.link), "rollback": f.rollback]
+            }, "hasChanges": !changes.isEmpty]
+        case "tests":
+            let campaigns = try await services.tests.list(of: key)
+            return ["campaigns": campaigns.map { campaign -> [String: Any] in
+                let r = campaign.result
+                return ["kind": campaign.kind.rawValue, "environment": campaign.environment ?? "—", "passed": r.passed, "failed": r.failed,
+                        "skipped": r.skipped, "rate": r.passRate.map { ArtefactsRule.percent(($0 * 10).rounded() / 10) } ?? "—",
+                        "failing": Array(r.failingTests.prefix(20)), "hasFailing": !r.failingTests.isEmpty, "source": campaign.source,
+                        "by": campaign.recordedBy, "at": formatting.display(campaign.recordedAt, language),
+                        "evidence": present(campaign.evidence.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil })]
+            }, "hasCampaigns": !campaigns.isEmpty]
+        case "approvals": return try await approvals(release, language)
+        case "policy": return try await policy(release, target: target, language)
+        default: return [:]
+        }
+    }
+
+    private func plan(_ key: String, _ language: Language) async throws -> [String: Any] {
+        let (plan, revision) = try await services.plans.plan(of: key)
+        let now = Date()
+        var documents: [[String: Any]] = []
+        for kind in DocumentKind.allCases {
+            let (current, history) = try await services.plans.document(kind, of: key)
+            documents.append(["title": localizer.text("doc_\(kind.rawValue)", language),
+                              "html": present(current.map { MarkdownRenderer.html($0.content) }),
+                              "meta": present(current.map { "v\($0.version) · \($0.author) · \(formatting.display($0.at, language)) · \(history.count)" })])
+        }
+        return [
+            "revision": revision,
+            "objectives": plan.objectives.map { ["statement": $0.statement, "criterion": $0.successCriterion, "assessment": $0.assessment?.rawValue ?? "—"] },
+            "hasObjectives": !plan.objectives.isEmpty,
+            "scopeIn": plan.scopeIn, "scopeOut": plan.scopeOut,
+            "milestones": plan.milestones.map { m -> [String: Any] in
+                ["name": m.name, "due": formatting.display(m.due, language), "done": present(m.doneAt.map { formatting.display($0, language) }),
+                 "overdue": m.isOverdue(at: now)]
+            },
+            "hasMilestones": !plan.milestones.isEmpty,
+            "resources": plan.resources.map { ["name": $0.name, "kind": $0.kind.rawValue, "role": $0.role.rawValue] },
+            "training": plan.training.map { ["title": $0.title, "audience": $0.audience.rawValue, "due": $0.due.map { formatting.display($0, language) } ?? "—", "done": $0.done] },
+            "requirements": plan.requirements.map { ["category": $0.category.rawValue, "target": $0.target, "verification": $0.verification, "status": $0.status.rawValue] },
+            "readiness": plan.readiness.map { ["title": $0.title, "done": $0.done] },
+            "readinessDone": "\(plan.readiness.filter(\.done).count)/\(plan.readiness.count)",
+            "documents": documents,
+        ]
+    }
+
+    private func risks(_ key: String, _ language: Language) async throws -> [String: Any] {
+        let (plan, _) = try await services.plans.plan(of: key)
+        let score = try await services.policy.riskScore(key)
+        return [
+            "risks": plan.risks.sorted { $0.score > $1.score }.map { risk -> [String: Any] in
+                ["title": risk.title, "probability": risk.probability, "impact": risk.impact, "score": risk.score, "level": risk.level.rawValue,
+                 "mitigation": risk.mitigation, "owner": risk.owner, "status": risk.status.rawValue]
+            },
+            "hasRisks": !plan.risks.isEmpty,
+            "score": score.score, "scoreStatus": score.status.rawValue, "scoreLabel": localizer.text("risk_\(score.status.rawValue)", language),
+            "factors": score.factors.map { ["points": $0.points, "text": $0.explanation.text(for: language.rawValue)] },
+            "hasFactors": !score.factors.isEmpty,
+        ]
+    }
+
+    private func approvals(_ release: Release, _ language: Language) async throws -> [String: Any] {
+        let origin = RequestOrigin.current
+        var model: [String: Any] = [
+            "canRequest": origin.may(.approvalRequest) && release.status == .planned,
+            "canDecide": false,
+        ]
+        guard let round = try await services.approvals.current(of: release.key.description) else { return model }
+        model["round"] = [
+            "requestedBy": round.requestedBy, "requestedAt": formatting.display(round.requestedAt, language),
+            "voided": round.status == .voided, "voidReason": round.voidReason ?? "", "approved": round.isApproved,
+            "requirements": round.requirements.map { requirement -> [String: Any] in
+                let approvers = round.approvers(for: requirement)
+                return ["rule": requirement.rule, "roles": requirement.roles.map(\.rawValue).joined(separator: ", "), "have": approvers.count,
+                        "count": requirement.count, "satisfied": round.isSatisfied(requirement), "approvers": approvers.joined(separator: ", ")]
+            },
+            "decisions": round.decisions.map { d -> [String: Any] in
+                ["approver": d.approver, "decision": localizer.text("decision_\(d.decision.rawValue)", language), "value": d.decision.rawValue,
+                 "comment": d.comment, "conditions": present(d.conditions.isEmpty ? nil : d.conditions), "at": formatting.display(d.at, language)]
+            },
+        ] as [String: Any]
+        model["canDecide"] = round.status == .open && origin.may(.approvalDecide) && !round.decisions.contains { $0.approver == origin.actor }
+        return model
+    }
+
+    private func policy(_ release: Release, target: ReleaseStatus?, _ language: Language) async throws -> [String: Any] {
+        let gate = target ?? PolicyService.nextGate(for: release)
+        let (check, overrides) = try await services.policy.check(release.key.description, to: gate)
+        return [
+            "target": localizer.text("status_\(gate.rawValue)", language),
+            "targets": [ReleaseStatus.approved, .ready, .inProgress, .closed].map {
+                ["value": $0.rawValue, "label": localizer.text("status_\($0.rawValue)", language), "selected": $0 == gate]
+            },
+            "passed": check.passed, "version": check.policyVersion,
+            "outcomes": check.outcomes.map { outcome -> [String: Any] in
+                ["rule": outcome.rule, "kind": outcome.kind, "verdict": outcome.verdict.rawValue,
+                 "verdictLabel": localizer.text("verdict_\(outcome.verdict.rawValue)", language),
+                 "explanation": outcome.explanation.text(for: language.rawValue)]
+            },
+            "overrides": overrides.map { ["actor": $0.actor, "target": $0.target.rawValue, "rules": $0.rules.joined(separator: ", "),
+                                          "reason": $0.reason, "at": formatting.display($0.at, language)] },
+            "hasOverrides": !overrides.isEmpty,
+        ]
+    }
+}
