@@ -1,6 +1,6 @@
 """Signs in with a real headless Chromium (Debian's, driven by Playwright) and uses the pages
 as a person would: the releases list, a release, a transition button (a form with its
-anti-forgery token), the French switch, sign-out. Optionally takes the README's screenshots.
+anti-forgery token), the policy check tab, the French switch, sign-out. Optionally takes the README's screenshots.
 
 Usage: python3 scripts/browser_check.py URL USERNAME PASSWORD KEY TITLE [--screenshots DIR]
 Exits non-zero with a one-line reason at the first thing that is not as expected.
@@ -49,6 +49,11 @@ def main():
         submit(page, "button:has-text('Approve')")
         check("status-approved" in page.content(), "the Approve button did not approve")
         check("status: planned → approved" in page.content(), "the history does not show the transition")
+        page.goto(f"{url}/releases/REL-13?tab=policy&to=approved")
+        check("verdict-fail" in page.content() and "not allowed on Friday" in page.content(),
+              "the policy tab of the demo's Friday release does not explain the refusal")
+        if shots:
+            page.screenshot(path=f"{shots}/policy-check.png", full_page=True)
         if shots:
             page.goto(f"{url}/releases/REL-2")
             page.screenshot(path=f"{shots}/release.png", full_page=True)
