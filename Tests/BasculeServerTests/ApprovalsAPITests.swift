@@ -164,4 +164,25 @@ struct ApprovalsAPITests {
             #expect(after?.isEmpty == true)
         }
     }
+
+    @Test("an emergency release already ready still collects its approvals after the fact, from the inbox", arguments: TestEngine.available)
+    func emergencyAfterTheFact(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
+            // given
+            let (ana, _) = try await Self.setUp(client, services)
+            try await client.send(.put, "/api/v1/policy", json: "emergency: {skips: [cab], approvalsWithinHours: 48}\n" + Samples.policy.replacingOccurrences(of: "timeZone: Europe/Paris\n", with: ""),
+                                  headers: [.contentType: "application/yaml"])
+            try await client.send(.patch, "/api/v1/releases/REL-1", json: #"{"type":"emergency"}"#)
+            let ready = try await client.send(.post, "/api/v1/releases/REL-1/transitions", json: #"{"to":"ready"}"#)
+            // when
+            let requested = try await client.send(.post, "/api/v1/releases/REL-1/approvals/request")
+            let inbox = try await client.send(.get, "/api/v1/approvals/inbox", headers: ana).json()["items"] as? [[String: Any]]
+            let decided = try await client.send(.post, "/api/v1/releases/REL-1/approvals/decisions", json: Self.approve, headers: ana)
+            // then
+            #expect(ready.status == .ok)
+            #expect(requested.status == .created)
+            #expect((inbox?.first?["release"] as? [String: Any])?["key"] as? String == "REL-1")
+            #expect(decided.status == .ok)
+        }
+    }
 }

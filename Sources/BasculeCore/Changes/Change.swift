@@ -10,11 +10,7 @@ public struct ChangeKey: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public init?(_ text: String) {
-        let upper = text.uppercased()
-        guard upper.hasPrefix(Self.prefix) else { return nil }
-        let digits = upper.dropFirst(Self.prefix.count)
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits), number > 0
-        else { return nil }
+        guard let number = NumberedKey.number(in: text, prefix: Self.prefix) else { return nil }
         self.number = number
     }
 
@@ -83,11 +79,7 @@ public struct ChangeFields: Sendable, Equatable {
         if fields.title.count > ReleaseLimits.title { errors.append(FieldError("title", "must be at most \(ReleaseLimits.title) characters")) }
         if description.count > ReleaseLimits.description { errors.append(FieldError("description", "must be at most \(ReleaseLimits.description) characters")) }
         if rollback.count > ReleaseLimits.description { errors.append(FieldError("rollback", "must be at most \(ReleaseLimits.description) characters")) }
-        let link = link?.trimmingCharacters(in: .whitespacesAndNewlines)
-        fields.link = link?.isEmpty == false ? link : nil
-        if let link = fields.link, link.count > 2_000 || link.contains(where: \.isWhitespace) {
-            errors.append(FieldError("link", "must be a URL or a ticket identifier without spaces, at most 2000 characters"))
-        }
+        fields.link = Reference.validated(link, field: "link", errors: &errors)
         guard errors.isEmpty else { throw .invalid(errors) }
         return fields
     }

@@ -20,14 +20,11 @@ public struct AllowedDaysRule: PolicyRule {
     }
 
     public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
-        let release = dossier.release
-        guard release.environment?.lowercased() == environment.lowercased() else {
-            return .notApplicable("the rule is about \(environment) releases", "la règle concerne les mises en production en \(environment)")
+        let planned: DateInterval
+        switch WindowSubject(dossier.release, environment: environment) {
+        case .skip(let reason): return reason
+        case .window(let window): planned = window
         }
-        guard let window = release.window else {
-            return .notApplicable("the release has no planned window yet", "la mise en production n'a pas encore de fenêtre prévue")
-        }
-        let planned = DateInterval(start: window.start, end: window.end)
         let allowed = RecurringSchedule(days: .weekdays(days), hours: hours).occurrences(overlapping: planned, clock: context.clock)
         let shown = describeWindow(planned, clock: context.clock)
         guard let gap = allowed.firstGap(in: planned) else {

@@ -30,10 +30,11 @@ public struct FreezeRule: PolicyRule {
             let text = scope.text
             return .notApplicable("the freeze \"\(reason)\" covers only \(text.en)", "le gel « \(reason) » ne concerne que \(text.fr)")
         }
-        guard let window = dossier.release.window else {
-            return .notApplicable("the release has no planned window yet", "la mise en production n'a pas encore de fenêtre prévue")
+        let planned: DateInterval
+        switch WindowSubject(dossier.release, environment: nil) {
+        case .skip(let reason): return reason
+        case .window(let window): planned = window
         }
-        let planned = DateInterval(start: window.start, end: window.end)
         let clash: DateInterval?
         switch period {
         case .oneOff(let interval):

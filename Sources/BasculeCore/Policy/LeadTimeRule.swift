@@ -18,10 +18,12 @@ public struct LeadTimeRule: PolicyRule {
         guard let needed = minimum[type], needed > 0 else {
             return .notApplicable("no lead time is set for \(type.rawValue) releases", "aucun délai n'est fixé pour les versions \(type.rawValue)")
         }
-        guard let window = dossier.release.window else {
-            return .notApplicable("the release has no planned window yet", "la mise en production n'a pas encore de fenêtre prévue")
+        let planned: DateInterval
+        switch WindowSubject(dossier.release, environment: nil) {
+        case .skip(let reason): return reason
+        case .window(let window): planned = window
         }
-        let notice = window.start.timeIntervalSince(dossier.now)
+        let notice = planned.start.timeIntervalSince(dossier.now)
         let need = describeDuration(needed)
         if notice >= needed {
             let left = describeDuration(notice)

@@ -16,14 +16,11 @@ public struct MaintenanceWindowRule: PolicyRule {
     }
 
     public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
-        let release = dossier.release
-        guard release.environment?.lowercased() == environment.lowercased() else {
-            return .notApplicable("the rule is about \(environment) releases", "la règle concerne les mises en production en \(environment)")
+        let planned: DateInterval
+        switch WindowSubject(dossier.release, environment: environment) {
+        case .skip(let reason): return reason
+        case .window(let window): planned = window
         }
-        guard let window = release.window else {
-            return .notApplicable("the release has no planned window yet", "la mise en production n'a pas encore de fenêtre prévue")
-        }
-        let planned = DateInterval(start: window.start, end: window.end)
         let shown = describeWindow(planned, clock: context.clock)
         let summaries = windows.map(\.summary)
         let listEn = summaries.map(\.en).joined(separator: "; "), listFr = summaries.map(\.fr).joined(separator: " ; ")

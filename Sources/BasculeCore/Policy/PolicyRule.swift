@@ -102,3 +102,20 @@ func joinNames(_ names: [String], and: String) -> String {
     guard names.count > 1 else { return names.first ?? "" }
     return names.dropLast().joined(separator: ", ") + " \(and) " + names[names.count - 1]
 }
+
+/// What a rule about the planned window looks at, or why it does not apply.
+enum WindowSubject {
+    case window(DateInterval)
+    case skip(RuleEvaluation)
+
+    /// The window of `release`; a rule about one environment skips releases to another.
+    init(_ release: Release, environment: String? = nil) {
+        if let environment, release.environment?.lowercased() != environment.lowercased() {
+            self = .skip(.notApplicable("the rule is about \(environment) releases", "la règle concerne les mises en production en \(environment)"))
+        } else if let window = release.window {
+            self = .window(DateInterval(start: window.start, end: window.end))
+        } else {
+            self = .skip(.notApplicable("the release has no planned window yet", "la mise en production n'a pas encore de fenêtre prévue"))
+        }
+    }
+}

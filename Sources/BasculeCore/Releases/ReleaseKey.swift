@@ -9,16 +9,25 @@ public struct ReleaseKey: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Accepts `REL-42` in any letter case; nothing else.
     public init?(_ text: String) {
-        let upper = text.uppercased()
-        guard upper.hasPrefix(Self.prefix) else { return nil }
-        let digits = upper.dropFirst(Self.prefix.count)
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-              let number = Int(digits), number > 0
-        else { return nil }
+        guard let number = NumberedKey.number(in: text, prefix: Self.prefix) else { return nil }
         self.number = number
     }
 
     public var description: String { "\(Self.prefix)\(number)" }
 
     public static func < (lhs: ReleaseKey, rhs: ReleaseKey) -> Bool { lhs.number < rhs.number }
+}
+
+/// The shape shared by the human keys (`REL-42`, `CHG-7`): a prefix and a positive number.
+enum NumberedKey {
+    /// The number of `text` when it is `prefix` followed by digits, in any letter case.
+    static func number(in text: String, prefix: String) -> Int? {
+        let upper = text.uppercased()
+        guard upper.hasPrefix(prefix) else { return nil }
+        let digits = upper.dropFirst(prefix.count)
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let number = Int(digits), number > 0
+        else { return nil }
+        return number
+    }
 }

@@ -57,12 +57,13 @@ public struct ApprovalRepository: Sendable {
         return try await round(row)
     }
 
-    /// Open rounds across releases, with the release numbers, for the approvals inbox.
+    /// Open rounds across releases, with the release numbers, for the approvals inbox; whether a
+    /// release still takes decisions is the caller's rule (`ApprovalRound.awaitsDecisions`).
     public func open() async throws -> [(releaseNumber: Int, round: ApprovalRound)] {
         let rows = try await db.raw("""
             SELECT a.id, a.requested_by, a.requested_at, a.requirements, a.status, a.void_reason, a.voided_at, r.number
             FROM approval_rounds a JOIN releases r ON r.id = a.release_id
-            WHERE a.status = 'open' AND r.status = 'planned' ORDER BY a.requested_at
+            WHERE a.status = 'open' ORDER BY a.requested_at
             """).all()
         var result: [(Int, ApprovalRound)] = []
         for row in rows { result.append((try row.decode(column: "number", as: Int.self), try await round(row))) }

@@ -1,6 +1,7 @@
 import BasculeCore
 import BasculeStore
 import Foundation
+import SQLKit
 
 /// Approval rounds: requesting, deciding, the inbox of each approver.
 public struct ApprovalService: Sendable {
@@ -10,7 +11,7 @@ public struct ApprovalService: Sendable {
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+        self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
     }
 
@@ -31,7 +32,7 @@ public struct ApprovalService: Sendable {
         return try await refusing {
             try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
-                guard release.status == .planned || (release.type == .emergency && [.ready, .inProgress, .deployed].contains(release.status)) else {
+                guard release.acceptsApprovalRequest else {
                     throw ServiceError.conflict("approval is requested for a planned release; \(release.key) is \(release.status.rawValue)")
                 }
                 let policy = try await PolicyInForce.load(in: db)
@@ -62,13 +63,11 @@ public struct ApprovalService: Sendable {
             return try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let approvals = ApprovalRepository(db)
-                guard let round = try await approvals.latest(for: release), round.status == .open,
-                      release.status == .planned || release.type == .emergency
-                else {
+                guard let round = try await approvals.latest(for: release), round.awaitsDecisions(on: release) else {
                     throw ServiceError.conflict("\(release.key) is not awaiting approval (request approval first)")
                 }
                 let origin = RequestOrigin.current
-                let requesters = Dictionary(try await ChangeRepository(db).all(of: release).map { ($0.key, $0.requestedBy) }, uniquingKeysWith: { a, _ in a })
+                let requesters = try await Self.changeRequesters(of: release, in: db)
                 let made = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: decision,
                                             comment: comment.trimmingCharacters(in: .whitespacesAndNewlines),
                                             conditions: conditions.trimmingCharacters(in: .whitespacesAndNewlines), at: now())
@@ -96,13 +95,18 @@ public struct ApprovalService: Sendable {
                 var items: [InboxItem] = []
                 let releases = ReleaseRepository(db)
                 for (number, round) in try await ApprovalRepository(db).open() {
-                    guard let release = try await releases.find(ReleaseKey(number: number)) else { continue }
-                    let requesters = Dictionary(try await ChangeRepository(db).all(of: release).map { ($0.key, $0.requestedBy) }, uniquingKeysWith: { a, _ in a })
+                    guard let release = try await releases.find(ReleaseKey(number: number)), round.awaitsDecisions(on: release) else { continue }
+                    let requesters = try await Self.changeRequesters(of: release, in: db)
                     let probe = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: .approve, comment: "", at: now())
                     if (try? round.deciding(probe, changeRequesters: requesters)) != nil { items.append(InboxItem(release: release, round: round)) }
                 }
                 return items
             }
         }
+    }
+
+    /// Who requested each change of the release: they never approve it.
+    static func changeRequesters(of release: Release, in db: any SQLDatabase) async throws -> [ChangeKey: String] {
+        Dictionary(try await ChangeRepository(db).all(of: release).map { ($0.key, $0.requestedBy) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -11,7 +11,7 @@ public struct ChangeService: Sendable {
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+        self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
     }
 
@@ -50,6 +50,8 @@ public struct ChangeService: Sendable {
         }
     }
 
+    /// Edits a change. Unlike adding or removing one, this stays open during the cutover: an
+    /// operator marks a change implemented as it happens.
     public func update(_ key: String, _ fields: ChangeFields, precondition: RevisionPrecondition? = nil) async throws -> Change {
         try await gate.require(.changeManage, on: key)
         return try await refusing {

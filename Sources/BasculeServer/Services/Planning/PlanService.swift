@@ -10,7 +10,7 @@ public struct PlanService: Sendable {
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+        self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
     }
 

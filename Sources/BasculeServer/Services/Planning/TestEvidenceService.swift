@@ -10,7 +10,7 @@ public struct TestEvidenceService: Sendable {
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+        self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
     }
 
@@ -54,10 +54,7 @@ public struct TestEvidenceService: Sendable {
     private func save(_ key: String, _ record: Record, result: TestResult, source: String) async throws -> TestCampaign {
         var errors: [FieldError] = []
         let environment = record.environment?.trimmingCharacters(in: .whitespaces).nilIfEmpty
-        let evidence = record.evidence?.trimmingCharacters(in: .whitespaces).nilIfEmpty
-        if let evidence, evidence.count > 2_000 || evidence.contains(where: \.isWhitespace) {
-            errors.append(FieldError("evidence", "must be a link without spaces, at most 2000 characters"))
-        }
+        let evidence = Reference.validated(record.evidence, field: "evidence", errors: &errors)
         let shapeErrors = errors
         return try await store.transaction { db in
             var errors = shapeErrors

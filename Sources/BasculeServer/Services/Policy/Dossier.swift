@@ -36,9 +36,7 @@ enum ApprovalVoiding {
     /// sends an approved or ready release back to planned. Returns the release as it now is.
     static func void(_ release: Release, because reason: String, in db: any SQLDatabase, at now: Date) async throws -> Release {
         let approvals = ApprovalRepository(db)
-        guard let round = try await approvals.latest(for: release), round.status == .open,
-              !round.decisions.isEmpty || release.status == .approved || release.status == .ready
-        else { return release }
+        guard let round = try await approvals.latest(for: release), round.isVoidedByScopeChange(of: release) else { return release }
         _ = try await approvals.void(round.voided(because: reason, at: now))
         let returned = release.returnedForApproval(at: now)
         if returned != release {

@@ -10,7 +10,7 @@ public struct PolicyService: Sendable {
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+        self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
     }
 
@@ -81,14 +81,8 @@ public struct PolicyService: Sendable {
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let policy = try await PolicyInForce.load(in: db)
                 let dossier = try await Dossier.load(release, in: db, now: now())
-                return RiskScore(dossier: dossier, policyFailures: policy.check(dossier, to: Self.nextGate(for: release)).failures)
+                return RiskScore(dossier: dossier, policyFailures: policy.check(dossier, to: release.nextGate).failures)
             }
         }
-    }
-
-    /// The gate a release faces next: the first forward move the lifecycle allows it.
-    static func nextGate(for release: Release) -> ReleaseStatus {
-        let forward: [ReleaseStatus] = [.planned, .approved, .ready, .inProgress, .deployed, .closed]
-        return release.allowedTransitions.first(where: forward.contains) ?? release.status
     }
 }

@@ -13,8 +13,7 @@ public struct ReleaseService: Sendable {
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, guards: [any TransitionGuard] = [RequiredFieldsGuard()]) {
         self.store = store
-        // The store keeps milliseconds: answer with the time as it will be read back.
-        self.now = { Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+        self.now = millisecondClock(now)
         self.guards = guards
         self.gate = Gatekeeper(store: store, now: now)
     }
@@ -69,18 +68,10 @@ public struct ReleaseService: Sendable {
                 let updated = try current.updating(with: fields, at: now())
                 try await Self.save(updated, over: current, in: releases)
                 try await AuditLog.record(.releaseUpdate, target: updated.key.description, summary: ReleaseChangeSummary.changes(from: current, to: updated), at: updated.updatedAt, in: db)
-                guard let reason = Self.scopeChange(from: current, to: updated) else { return updated }
+                guard let reason = updated.scopeChange(from: current) else { return updated }
                 return try await ApprovalVoiding.void(updated, because: reason, in: db, at: now())
             }
         }
-    }
-
-    /// What makes approvals given to `before` worthless for `after`, if anything.
-    static func scopeChange(from before: Release, to after: Release) -> String? {
-        if before.window != after.window { return "the planned window moved" }
-        if before.environment != after.environment { return "the target environment changed" }
-        if before.type != after.type { return "the release type changed" }
-        return nil
     }
 
     /// Moves the release after the lifecycle, the guards and the release policy agree. A

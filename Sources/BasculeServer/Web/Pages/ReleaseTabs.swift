@@ -28,7 +28,7 @@ struct ReleaseTabs: Sendable {
                 let f = change.fields
                 return ["key": change.key.description, "title": f.title, "category": f.category.rawValue, "kind": f.kind.rawValue,
                         "risk": f.risk.rawValue, "status": f.status.rawValue, "requestedBy": change.requestedBy,
-                        "link": present(f.link.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil }),
+                        "link": present(f.link.flatMap { Reference.isWebLink($0) ? $0 : nil }),
                         "reference": present(f.link), "rollback": f.rollback]
             }, "hasChanges": !changes.isEmpty]
         case "tests":
@@ -39,7 +39,7 @@ struct ReleaseTabs: Sendable {
                         "skipped": r.skipped, "rate": r.passRate.map { ArtefactsRule.percent(($0 * 10).rounded() / 10) } ?? "—",
                         "failing": Array(r.failingTests.prefix(20)), "hasFailing": !r.failingTests.isEmpty, "source": campaign.source,
                         "by": campaign.recordedBy, "at": formatting.display(campaign.recordedAt, language),
-                        "evidence": present(campaign.evidence.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil })]
+                        "evidence": present(campaign.evidence.flatMap { Reference.isWebLink($0) ? $0 : nil })]
             }, "hasCampaigns": !campaigns.isEmpty]
         case "approvals": return try await approvals(release, language)
         case "policy": return try await policy(release, target: target, language)
@@ -94,7 +94,7 @@ struct ReleaseTabs: Sendable {
     private func approvals(_ release: Release, _ language: Language) async throws -> [String: Any] {
         let origin = RequestOrigin.current
         var model: [String: Any] = [
-            "canRequest": origin.may(.approvalRequest) && release.status == .planned,
+            "canRequest": origin.may(.approvalRequest) && release.acceptsApprovalRequest,
             "canDecide": false,
         ]
         guard let round = try await services.approvals.current(of: release.key.description) else { return model }
@@ -111,12 +111,12 @@ struct ReleaseTabs: Sendable {
                  "comment": d.comment, "conditions": present(d.conditions.isEmpty ? nil : d.conditions), "at": formatting.display(d.at, language)]
             },
         ] as [String: Any]
-        model["canDecide"] = round.status == .open && origin.may(.approvalDecide) && !round.decisions.contains { $0.approver == origin.actor }
+        model["canDecide"] = round.awaitsDecisions(on: release) && origin.may(.approvalDecide) && !round.decisions.contains { $0.approver == origin.actor }
         return model
     }
 
     private func policy(_ release: Release, target: ReleaseStatus?, _ language: Language) async throws -> [String: Any] {
-        let gate = target ?? PolicyService.nextGate(for: release)
+        let gate = target ?? release.nextGate
         let (check, overrides) = try await services.policy.check(release.key.description, to: gate)
         return [
             "target": localizer.text("status_\(gate.rawValue)", language),
