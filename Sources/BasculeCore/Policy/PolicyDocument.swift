@@ -103,7 +103,7 @@ public enum PolicyDocument {
         return try kind.parse(id, entries, gates, clock)
     }
 
-    private static func syntaxError(_ error: any Error) -> FieldError {
+    static func syntaxError(_ error: any Error) -> FieldError {
         if let yaml = error as? YamlError {
             switch yaml {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):

@@ -84,18 +84,7 @@ public struct PolicyNode {
 
     /// `14d`, `48h`, `90m`, `1d12h`, or `0`.
     public func duration() throws(FieldError) -> TimeInterval {
-        let text = try string()
-        if text == "0" { return 0 }
-        var total: TimeInterval = 0, digits = "", units: [Character] = []
-        for character in text {
-            if character.isASCII, character.isNumber { digits.append(character); continue }
-            guard let value = Double(digits), let unit = ["d": 86_400.0, "h": 3_600.0, "m": 60.0][character], !units.contains(character)
-            else { throw error("must be a duration such as 14d, 48h, 90m or 1d12h") }
-            total += value * unit
-            units.append(character)
-            digits = ""
-        }
-        guard digits.isEmpty, !units.isEmpty, total <= 366 * 86_400 else {
+        guard let total = DurationText.seconds(try string()), total <= 366 * 86_400 else {
             throw error("must be a duration such as 14d, 48h, 90m or 1d12h, at most a year")
         }
         return total

@@ -2,7 +2,7 @@ import Foundation
 
 extension PolicyDocument {
     /// The rule kinds of the release policy itself.
-    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts]
+    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts]
 
     static let freeze = PolicyRuleKind(name: "freeze", keys: ["reason", "from", "to", "recurring", "scope"]) { id, entries, gates, clock throws(FieldError) in
         let reason = try required(entries, "reason", in: id).string()
@@ -70,6 +70,11 @@ extension PolicyDocument {
         }
         if require.isEmpty, tests.isEmpty { throw FieldError(id, "an artefacts rule needs require or tests") }
         return ArtefactsRule(id: id, require: require, tests: tests, scope: try scope(entries["scope"]), gates: gates ?? [.approved])
+    }
+
+    static let conflicts = PolicyRuleKind(name: "conflicts", keys: ["kinds"]) { id, entries, gates, _ throws(FieldError) in
+        let kinds = try entries["kinds"]?.choices(ConflictKind.self) ?? ConflictKind.allCases
+        return ConflictsRule(id: id, kinds: Set(kinds), gates: gates ?? [.approved, .ready])
     }
 
     // MARK: - Pieces shared by the kinds

@@ -14,9 +14,11 @@ public struct ReleaseDossier: Sendable {
     public let approvals: ApprovalRound?
     /// The moment of the question: lead times and overdue milestones count from it.
     public let now: Date
+    /// What clashes with the release's window in the calendar; nil when not looked up.
+    public let conflicts: [Conflict]?
 
     public init(release: Release, plan: ReleasePlan = ReleasePlan(), changes: [Change] = [], documents: Set<DocumentKind> = [],
-                campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date) {
+                campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date, conflicts: [Conflict]? = nil) {
         self.release = release
         self.plan = plan
         self.changes = changes
@@ -24,6 +26,7 @@ public struct ReleaseDossier: Sendable {
         self.campaigns = campaigns
         self.approvals = approvals
         self.now = now
+        self.conflicts = conflicts
     }
 
     /// The highest of the changes' risks and of the open risks in the register.
