@@ -95,4 +95,12 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case approvalDecide = "approval.decide"
     case approvalVoid = "approval.void"
     case gateOverride = "gate.override"
+    case itemCreate = "ci.create"
+    case itemUpdate = "ci.update"
+    case itemDelete = "ci.delete"
+    case inventoryImport = "inventory.import"
+    case maintenanceCreate = "maintenance.create"
+    case maintenanceUpdate = "maintenance.update"
+    case maintenanceDelete = "maintenance.delete"
+    case calendarFeed = "calendar.feed"
 }

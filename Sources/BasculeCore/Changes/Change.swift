@@ -58,9 +58,11 @@ public struct ChangeFields: Sendable, Equatable {
     public var risk: RiskLevel
     public var rollback: String
     public var status: ChangeStatus
+    /// The configuration items it modifies (keys), which the calendar checks for conflicts.
+    public var items: [String]
 
     public init(title: String, description: String = "", category: ChangeCategory = .normal, kind: ChangeKind = .software,
-                link: String? = nil, risk: RiskLevel = .low, rollback: String = "", status: ChangeStatus = .proposed) {
+                link: String? = nil, risk: RiskLevel = .low, rollback: String = "", status: ChangeStatus = .proposed, items: [String] = []) {
         self.title = title
         self.description = description
         self.category = category
@@ -69,7 +71,11 @@ public struct ChangeFields: Sendable, Equatable {
         self.risk = risk
         self.rollback = rollback
         self.status = status
+        self.items = items
     }
+
+    /// The items as keys; valid once `validated()` passed.
+    public var itemKeys: [CIKey] { items.compactMap(CIKey.init) }
 
     public func validated() throws(CoreError) -> ChangeFields {
         var errors: [FieldError] = []
@@ -80,6 +86,13 @@ public struct ChangeFields: Sendable, Equatable {
         if description.count > ReleaseLimits.description { errors.append(FieldError("description", "must be at most \(ReleaseLimits.description) characters")) }
         if rollback.count > ReleaseLimits.description { errors.append(FieldError("rollback", "must be at most \(ReleaseLimits.description) characters")) }
         fields.link = Reference.validated(link, field: "link", errors: &errors)
+        var keys: Set<CIKey> = []
+        for raw in items {
+            guard let key = CIKey(raw) else { errors.append(FieldError("items", "\"\(raw)\" \(CIKey.rule)")); continue }
+            keys.insert(key)
+        }
+        if keys.count > InventoryLimits.dependencies { errors.append(FieldError("items", "must name at most \(InventoryLimits.dependencies) items")) }
+        fields.items = keys.sorted().map(\.text)
         guard errors.isEmpty else { throw .invalid(errors) }
         return fields
     }

@@ -11,6 +11,10 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case testRecord
     case policyRead, policyManage
     case approvalRequest, approvalDecide
+    /// Read configuration items, impacts, maintenance windows.
+    case inventoryRead
+    /// Create, edit, import and delete configuration items and maintenance windows.
+    case inventoryManage
     case userRead, userManage
     case teamRead, teamManage
     /// Create, list and revoke one's own API tokens.
@@ -25,15 +29,15 @@ public enum PermissionTable {
         .releaseManager: [
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
-            .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest,
+            .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
         ],
-        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide],
-        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord],
+        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead],
         .contributor: [
             .releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn,
-            .planEdit, .changeManage, .testRecord, .policyRead,
+            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead,
         ],
-        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead],
+        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead],
     ]
 
     public static func allows(_ roles: Set<Role>, _ permission: Permission) -> Bool {

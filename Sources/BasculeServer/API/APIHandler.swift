@@ -18,6 +18,9 @@ struct APIHandler: APIProtocol {
     let tests: TestEvidenceService
     let approvals: ApprovalService
     let policy: PolicyService
+    let inventory: InventoryService
+    let calendar: CalendarService
+    let maintenance: MaintenanceWindowService
 
     init(services: BasculeServices) {
         releases = services.releases
@@ -31,6 +34,9 @@ struct APIHandler: APIProtocol {
         tests = services.tests
         approvals = services.approvals
         policy = services.policy
+        inventory = services.inventory
+        calendar = services.calendar
+        maintenance = services.maintenance
     }
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {

@@ -61,7 +61,7 @@ extension Components.Schemas.Change {
         self.init(
             key: change.key.description, release: change.releaseKey.description, title: f.title, description: f.description,
             category: mapped(f.category, or: .normal), kind: mapped(f.kind, or: .software), link: f.link, risk: mapped(f.risk, or: .low),
-            rollback: f.rollback, status: mapped(f.status, or: .proposed), requestedBy: change.requestedBy,
+            rollback: f.rollback, status: mapped(f.status, or: .proposed), items: f.items, requestedBy: change.requestedBy,
             createdAt: change.createdAt, updatedAt: change.updatedAt, revision: change.revision)
     }
 }
@@ -71,7 +71,7 @@ extension ChangeFields {
         self.init(
             title: input.title, description: input.description ?? "", category: mapped(input.category) ?? .normal,
             kind: mapped(input.kind) ?? .software, link: input.link, risk: mapped(input.risk) ?? .low, rollback: input.rollback ?? "",
-            status: mapped(input.status) ?? .proposed)
+            status: mapped(input.status) ?? .proposed, items: input.items ?? [])
     }
 }
 

@@ -21,6 +21,9 @@ public struct BasculeServices: Sendable {
     public let tests: TestEvidenceService
     public let approvals: ApprovalService
     public let policy: PolicyService
+    public let inventory: InventoryService
+    public let calendar: CalendarService
+    public let maintenance: MaintenanceWindowService
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
@@ -36,6 +39,9 @@ public struct BasculeServices: Sendable {
         tests = TestEvidenceService(store: store, now: now)
         approvals = ApprovalService(store: store, now: now)
         policy = PolicyService(store: store, now: now)
+        inventory = InventoryService(store: store, now: now)
+        calendar = CalendarService(store: store, now: now)
+        maintenance = MaintenanceWindowService(store: store, now: now)
     }
 }
 

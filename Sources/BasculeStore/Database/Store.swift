@@ -20,6 +20,8 @@ public final class Store: Sendable {
 
     public let engine: Engine
     public let location: StoreLocation
+    /// The inventory's dependency graph, shared by the requests of this process.
+    public let dependencyGraphs = DependencyGraphCache()
     private let pool: Pool
     private let logger: Logger
     private let writeGate = WriteGate()

@@ -13,6 +13,7 @@ enum Migrations {
         m002AuditTrail,
         m003Identity,
         m004Planning,
+        m005Inventory,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -25,11 +25,24 @@ public struct ChangeRepository: Sendable {
     }
 
     public func all(of release: Release) async throws -> [Change] {
-        try await db.raw(Self.select + " WHERE c.release_id = \(bind: release.id.uuidString) ORDER BY c.number").all().map(Self.change)
+        var items: [String: [String]] = [:]
+        for row in try await db.raw("""
+            SELECT i.change_id, i.item FROM change_items i JOIN changes c ON c.id = i.change_id
+            WHERE c.release_id = \(bind: release.id.uuidString) ORDER BY i.item
+            """).all() {
+            items[try row.decode(column: "change_id", as: String.self), default: []].append(try row.decode(column: "item", as: String.self))
+        }
+        return try await db.raw(Self.select + " WHERE c.release_id = \(bind: release.id.uuidString) ORDER BY c.number").all().map { row in
+            var change = try Self.change(row)
+            change.fields.items = items[change.id.uuidString] ?? []
+            return change
+        }
     }
 
     public func find(_ key: ChangeKey) async throws -> Change? {
-        try await db.raw(Self.select + " WHERE c.number = \(bind: key.number)").first().map(Self.change)
+        guard var change = try await db.raw(Self.select + " WHERE c.number = \(bind: key.number)").first().map(Self.change) else { return nil }
+        change.fields.items = try await InventoryRepository(db).items(ofChange: change.id).map(\.text)
+        return change
     }
 
     public func insert(_ change: Change, in release: Release) async throws {
@@ -42,6 +55,7 @@ public struct ChangeRepository: Sendable {
                     \(bind: f.status.rawValue), \(bind: change.requestedBy), \(bind: Columns.millis(change.createdAt)),
                     \(bind: Columns.millis(change.updatedAt)), \(bind: change.revision))
             """).run()
+        try await InventoryRepository(db).setItems(f.itemKeys, ofChange: change.id)
     }
 
     public func update(_ change: Change, previousRevision: Int) async throws -> Bool {
@@ -52,11 +66,14 @@ public struct ChangeRepository: Sendable {
                 status = \(bind: f.status.rawValue), updated_at = \(bind: Columns.millis(change.updatedAt)), revision = \(bind: change.revision)
             WHERE id = \(bind: change.id.uuidString) AND revision = \(bind: previousRevision) RETURNING id
             """).all()
-        return !rows.isEmpty
+        guard !rows.isEmpty else { return false }
+        try await InventoryRepository(db).setItems(f.itemKeys, ofChange: change.id)
+        return true
     }
 
     public func delete(_ change: Change) async throws -> Bool {
-        !(try await db.raw("DELETE FROM changes WHERE id = \(bind: change.id.uuidString) AND revision = \(bind: change.revision) RETURNING id").all()).isEmpty
+        try await db.raw("DELETE FROM change_items WHERE change_id = \(bind: change.id.uuidString)").run()
+        return !(try await db.raw("DELETE FROM changes WHERE id = \(bind: change.id.uuidString) AND revision = \(bind: change.revision) RETURNING id").all()).isEmpty
     }
 
     static func change(_ row: any SQLRow) throws -> Change {

@@ -25,6 +25,21 @@ public struct PlanRepository: Sendable {
         return (plan, 0)
     }
 
+    /// The milestones of each release that has a plan, by key.
+    public func milestones(of releases: [Release]) async throws -> [ReleaseKey: [Milestone]] {
+        guard !releases.isEmpty else { return [:] }
+        let keys = Dictionary(releases.map { ($0.id.uuidString, $0.key) }, uniquingKeysWith: { first, _ in first })
+        var result: [ReleaseKey: [Milestone]] = [:]
+        for chunk in stride(from: 0, to: releases.count, by: 400).map({ releases[$0..<min($0 + 400, releases.count)] }) {
+            for row in try await db.raw("SELECT release_id, plan FROM release_plans WHERE release_id IN (\(binds: chunk.map(\.id.uuidString)))").all() {
+                guard let key = keys[try row.decode(column: "release_id", as: String.self)] else { continue }
+                let plan = try Self.decode(try row.decode(column: "plan", as: String.self))
+                if !plan.milestones.isEmpty { result[key] = plan.milestones }
+            }
+        }
+        return result
+    }
+
     /// Writes the plan if it is still at `previousRevision`; false when someone wrote in between.
     public func save(_ plan: ReleasePlan, for release: Release, previousRevision: Int, at: Date) async throws -> Bool {
         let text = try Self.encode(plan)

@@ -66,11 +66,20 @@ public struct ReleaseRepository: Sendable {
     public func delete(_ release: Release) async throws -> Bool {
         let id = release.id.uuidString
         try await db.raw("DELETE FROM approval_decisions WHERE round_id IN (SELECT id FROM approval_rounds WHERE release_id = \(bind: id))").run()
+        try await db.raw("DELETE FROM change_items WHERE change_id IN (SELECT id FROM changes WHERE release_id = \(bind: id))").run()
         for table in ["approval_rounds", "gate_overrides", "test_campaigns", "changes", "release_documents", "release_plans"] {
             try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE release_id = \(bind: id)").run()
         }
         let rows = try await db.raw("DELETE FROM releases WHERE id = \(bind: release.id.uuidString) AND revision = \(bind: release.revision) RETURNING id").all()
         return !rows.isEmpty
+    }
+
+    /// Every release whose window overlaps `period` (cancelled ones included: callers filter).
+    public func overlapping(_ period: DateInterval) async throws -> [Release] {
+        try await db.raw(Self.select + """
+             WHERE r.planned_start < \(bind: Columns.millis(period.end)) AND r.planned_end > \(bind: Columns.millis(period.start))
+             ORDER BY r.planned_start, r.number
+            """).all().map(Self.release)
     }
 
     /// One page in planned order: by planned start, unplanned last, then by key number.

@@ -36,7 +36,7 @@ public struct ApprovalService: Sendable {
                     throw ServiceError.conflict("approval is requested for a planned release; \(release.key) is \(release.status.rawValue)")
                 }
                 let policy = try await PolicyInForce.load(in: db)
-                let dossier = try await Dossier.load(release, in: db, now: now())
+                let dossier = try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs)
                 let requirements = policy.approvalRequirements(for: dossier)
                 guard !requirements.isEmpty else {
                     throw ServiceError.conflict("the release policy asks no approval for \(release.key); move it to approved directly")

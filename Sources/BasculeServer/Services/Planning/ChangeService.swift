@@ -38,6 +38,7 @@ public struct ChangeService: Sendable {
             return try await store.transaction { db in
                 let release = try await ReleaseService.load(releaseKey, from: ReleaseRepository(db))
                 try Self.checkOpen(release)
+                try await InventoryService.checkKnown(valid.itemKeys, in: InventoryRepository(db), field: "items")
                 let changes = ChangeRepository(db)
                 let change = Change(key: try await changes.nextKey(), releaseKey: release.key, fields: valid,
                                     requestedBy: RequestOrigin.current.actor, createdAt: now())
@@ -60,12 +61,19 @@ public struct ChangeService: Sendable {
                 let changes = ChangeRepository(db)
                 let current = try await Self.load(key, from: changes)
                 if let precondition, !precondition.allows(current.revision) { throw ServiceError.stale(current: current.revision) }
+                try await InventoryService.checkKnown(valid.itemKeys, in: InventoryRepository(db), field: "items")
                 var updated = current
                 updated.fields = valid
                 updated.updatedAt = max(now(), current.updatedAt)
                 updated.revision += 1
                 guard try await changes.update(updated, previousRevision: current.revision) else { throw ServiceError.stale(current: current.revision) }
                 try await AuditLog.record(.changeUpdate, target: key.uppercased(), summary: "\"\(valid.title)\" status \(valid.status.rawValue), risk \(valid.risk.rawValue)", at: updated.updatedAt, in: db)
+                if valid.items != current.fields.items {
+                    // The items a release modifies are its scope, as much as its changes are.
+                    let release = try await ReleaseService.load(current.releaseKey.description, from: ReleaseRepository(db))
+                    try Self.checkOpen(release)
+                    _ = try await ApprovalVoiding.void(release, because: "the items modified by \(current.key) changed", in: db, at: now())
+                }
                 return updated
             }
         }

@@ -5,12 +5,14 @@ import SQLKit
 
 /// Gathers what the gates read about a release, in the caller's transaction.
 enum Dossier {
-    static func load(_ release: Release, in db: any SQLDatabase, now: Date) async throws -> ReleaseDossier {
-        ReleaseDossier(
+    /// The calendar's conflicts are looked up only when a rule of `policy` reads them.
+    static func load(_ release: Release, in db: any SQLDatabase, now: Date, policy: ReleasePolicy, graphs: DependencyGraphCache) async throws -> ReleaseDossier {
+        let needsCalendar = policy.rules.contains { $0 is ConflictsRule }
+        return ReleaseDossier(
             release: release, plan: try await PlanRepository(db).find(for: release).plan,
             changes: try await ChangeRepository(db).all(of: release), documents: try await DocumentRepository(db).present(for: release),
             campaigns: try await TestCampaignRepository(db).all(of: release), approvals: try await ApprovalRepository(db).latest(for: release),
-            now: now)
+            now: now, conflicts: needsCalendar ? try await CalendarSnapshot.conflicts(of: release, in: db, policy: policy, graphs: graphs) : nil)
     }
 }
 

@@ -67,7 +67,7 @@ public struct PolicyService: Sendable {
             try await store.withConnection { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let policy = try await PolicyInForce.load(in: db)
-                let check = policy.check(try await Dossier.load(release, in: db, now: now()), to: target)
+                let check = policy.check(try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs), to: target)
                 return (check, try await ApprovalRepository(db).overrides(for: release))
             }
         }
@@ -80,7 +80,7 @@ public struct PolicyService: Sendable {
             try await store.withConnection { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let policy = try await PolicyInForce.load(in: db)
-                let dossier = try await Dossier.load(release, in: db, now: now())
+                let dossier = try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs)
                 return RiskScore(dossier: dossier, policyFailures: policy.check(dossier, to: release.nextGate).failures)
             }
         }

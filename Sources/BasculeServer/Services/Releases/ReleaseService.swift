@@ -88,7 +88,7 @@ public struct ReleaseService: Sendable {
                 try Self.check(precondition, against: current)
                 let moved = try current.transitioned(to: target, at: now(), guards: guards)
                 let policy = try await PolicyInForce.load(in: db)
-                let check = policy.check(try await Dossier.load(current, in: db, now: now()), to: target)
+                let check = policy.check(try await Dossier.load(current, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs), to: target)
                 if !check.passed {
                     try await Self.overrideGate(check, of: current, reason: override, policy: policy, in: db, at: moved.updatedAt)
                 }

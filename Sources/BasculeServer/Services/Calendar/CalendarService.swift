@@ -1,0 +1,115 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import SQLKit
+
+/// The release calendar: entries of a period, each release's conflicts, free windows, and
+/// the iCalendar feed that calendar clients subscribe to with a read-only token.
+public struct CalendarService: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+    let gate: Gatekeeper
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.now = millisecondClock(now)
+        self.gate = Gatekeeper(store: store, now: now)
+    }
+
+    /// The feed covers three months back and a year ahead.
+    public static let feedPast: TimeInterval = 92 * 86_400
+    public static let feedAhead: TimeInterval = 366 * 86_400
+
+    public func entries(_ query: CalendarQuery) async throws -> [CalendarEntry] {
+        try await gate.require(.releaseRead)
+        return try await refusing { try await store.withConnection { db in try await entries(query, in: db) } }
+    }
+
+    /// The policy's time zone, in which pages show the calendar.
+    public func timeZone() async throws -> TimeZone {
+        try await refusing { try await store.withConnection { db in try await PolicyInForce.load(in: db).clock.timeZone } }
+    }
+
+    private func entries(_ query: CalendarQuery, in db: any SQLDatabase) async throws -> [CalendarEntry] {
+        let policy = try await PolicyInForce.load(in: db)
+        let snapshot = try await CalendarSnapshot.load(query.period, in: db, policy: policy, graphs: store.dependencyGraphs)
+        let milestones = try await PlanRepository(db).milestones(of: snapshot.releases.map(\.release))
+        return ReleaseCalendar(detector: snapshot.detector, releases: snapshot.releases, milestones: milestones,
+                               maintenance: snapshot.maintenance, policy: policy).entries(query)
+    }
+
+    public func conflicts(of key: String) async throws -> (release: Release, conflicts: [Conflict]) {
+        try await gate.require(.releaseRead, on: key)
+        return try await refusing {
+            try await store.withConnection { db in
+                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
+                let policy = try await PolicyInForce.load(in: db)
+                return (release, try await CalendarSnapshot.conflicts(of: release, in: db, policy: policy, graphs: store.dependencyGraphs))
+            }
+        }
+    }
+
+    /// The next windows where the release passes the policy's window rules with no conflict.
+    /// The duration defaults to the current window's.
+    public func slots(of key: String, within: String?, duration: String?, limit: Int?) async throws -> (request: SlotRequest, slots: [Slot]) {
+        try await gate.require(.releaseRead, on: key)
+        return try await refusing {
+            try await store.withConnection { db in
+                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
+                let request = try SlotRequest.parse(within: within, duration: duration,
+                                                    defaultDuration: release.window.map { $0.end.timeIntervalSince($0.start) }, limit: limit)
+                let policy = try await PolicyInForce.load(in: db)
+                let at = now()
+                let horizon = DateInterval(start: at, end: at.addingTimeInterval(request.within))
+                let snapshot = try await CalendarSnapshot.load(horizon, in: db, policy: policy, graphs: store.dependencyGraphs, margin: 0, also: release)
+                let subject = snapshot.scheduled(release)
+                return (request, SlotFinder(policy: policy, detector: snapshot.detector).slots(for: subject, request: request, now: at))
+            }
+        }
+    }
+
+    // MARK: - Feed
+
+    /// A new subscription token for the signed-in user; the previous one stops working.
+    /// The secret is shown once and stored hashed.
+    public func createFeedToken() async throws -> String {
+        try await gate.require(.releaseRead)
+        let user = try gate.currentUser()
+        let secret = "bcal_" + Secrets.random()
+        try await refusing {
+            try await store.transaction { db in
+                try await CalendarFeedRepository(db).replace(userID: user.userID, secret: secret, at: now())
+                try await AuditLog.record(.calendarFeed, target: "user:\(user.username)", summary: "calendar feed token issued", at: now(), in: db)
+            }
+        }
+        return secret
+    }
+
+    public func revokeFeedToken() async throws {
+        try await gate.require(.releaseRead)
+        let user = try gate.currentUser()
+        try await refusing {
+            try await store.transaction { db in
+                try await CalendarFeedRepository(db).revoke(userID: user.userID)
+                try await AuditLog.record(.calendarFeed, target: "user:\(user.username)", summary: "calendar feed token revoked", at: now(), in: db)
+            }
+        }
+    }
+
+    /// The feed for the holder of `token`: the owner must still be active and allowed to read releases.
+    public func feed(token: String, releaseURL: String?, environment: String? = nil) async throws -> String {
+        try await refusing {
+            try await store.withConnection { db in
+                guard token.hasPrefix("bcal_"), token.count < 200, let owner = try await CalendarFeedRepository(db).owner(secret: token),
+                      !owner.isDisabled, PermissionTable.allows(Set(owner.roles), .releaseRead)
+                else { throw ServiceError.unauthorized("this calendar feed token is unknown or revoked") }
+                let at = now()
+                let period = DateInterval(start: at.addingTimeInterval(-Self.feedPast), end: at.addingTimeInterval(Self.feedAhead))
+                let policy = try await PolicyInForce.load(in: db)
+                let found = try await entries(CalendarQuery(period: period, environment: environment), in: db)
+                return ICalendarFeed(name: "Bascule releases", timeZone: policy.clock.timeZone, releaseURL: releaseURL, generatedAt: at)
+                    .render(found, period: period)
+            }
+        }
+    }
+}
