@@ -82,5 +82,6 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         formatting: WebFormatting(timeZone: configuration.timeZone), services: services
     ).register(on: router)
     ApprovalRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
+    CalendarRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
     return router
 }

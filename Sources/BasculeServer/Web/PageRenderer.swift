@@ -18,7 +18,7 @@ struct PageRenderer: Sendable {
 
     /// The sections of the product; those not built yet are shown greyed so the shape is visible.
     private static let sections: [(key: String, href: String, built: Bool)] = [
-        ("nav_releases", "/releases", true), ("nav_calendar", "/calendar", false), ("nav_inventory", "/inventory", false),
+        ("nav_releases", "/releases", true), ("nav_calendar", "/calendar", true), ("nav_inventory", "/inventory", false),
         ("nav_runbooks", "/runbooks", false), ("nav_approvals", "/approvals", true), ("nav_reports", "/reports", false),
     ]
 

@@ -52,7 +52,7 @@ struct WebFormatting: Sendable {
 
     var zoneName: String { timeZone.identifier }
 
-    private var calendar: Calendar {
+    var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar

@@ -27,6 +27,7 @@ struct WebRoutes<Context: RequestContext>: Sendable {
         router.post("/releases/{key}", use: update)
         router.post("/releases/{key}/transitions", use: transition)
         router.post("/releases/{key}/delete", use: delete)
+        router.post("/releases/{key}/window", use: moveWindow)
     }
 
     // MARK: - Pages
@@ -141,6 +142,24 @@ struct WebRoutes<Context: RequestContext>: Sendable {
         }
     }
 
+    /// Moves the release to a window offered by the scheduling assistant.
+    @Sendable func moveWindow(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        let fields = try await Self.form(request)
+        do {
+            let iso = ISO8601DateFormatter()
+            guard let start = fields["start"].flatMap(iso.date(from:)), let end = fields["end"].flatMap(iso.date(from:)) else {
+                throw ServiceError.badRequest([FieldError("start", "start and end must be RFC 3339 times")])
+            }
+            let release = try await releases.update(key, changes: ReleaseChanges(plannedStart: start, plannedEnd: end),
+                                                    precondition: fields["revision"].flatMap(Int.init).map { .oneOf([$0]) })
+            return Self.redirect("/releases/\(release.key)?tab=calendar")
+        } catch let error as ServiceError {
+            if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }
+            return try await releasePage(key, request: request, refusal: error)
+        }
+    }
+
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
         let fields = try await Self.form(request)
@@ -187,6 +206,8 @@ struct WebRoutes<Context: RequestContext>: Sendable {
             // A gate refused by the policy may be overridden, with a reason, by the roles the policy names.
             if let refusedTarget, refusal.fieldErrors.contains(where: { $0.field.hasPrefix("policy.") }), RequestOrigin.current.may(.releaseTransition) {
                 model["override"] = ["to": refusedTarget.rawValue, "revision": release.revision]
+                // A window refused by the policy comes with windows that would pass.
+                if let offer = try? await tabs.slots(release, language), offer["hasSlots"] as? Bool == true { model["suggested"] = offer }
             }
         }
         return renderer.render(

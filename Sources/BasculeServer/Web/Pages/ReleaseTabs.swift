@@ -4,7 +4,7 @@ import Foundation
 /// The tabs of the release page: plan, risks, changes, tests, approvals and the policy check.
 /// Each reads through the services, so a person sees only what they may read.
 struct ReleaseTabs: Sendable {
-    static let names = ["overview", "plan", "risks", "changes", "tests", "approvals", "policy"]
+    static let names = ["overview", "plan", "risks", "changes", "impact", "calendar", "tests", "approvals", "policy"]
 
     let services: BasculeServices
     let localizer: Localizer
@@ -29,7 +29,7 @@ struct ReleaseTabs: Sendable {
                 return ["key": change.key.description, "title": f.title, "category": f.category.rawValue, "kind": f.kind.rawValue,
                         "risk": f.risk.rawValue, "status": f.status.rawValue, "requestedBy": change.requestedBy,
                         "link": present(f.link.flatMap { Reference.isWebLink($0) ? $0 : nil }),
-                        "reference": present(f.link), "rollback": f.rollback]
+                        "reference": present(f.link), "rollback": f.rollback, "items": f.items.joined(separator: ", ")]
             }, "hasChanges": !changes.isEmpty]
         case "tests":
             let campaigns = try await services.tests.list(of: key)
@@ -43,6 +43,8 @@ struct ReleaseTabs: Sendable {
             }, "hasCampaigns": !campaigns.isEmpty]
         case "approvals": return try await approvals(release, language)
         case "policy": return try await policy(release, target: target, language)
+        case "impact": return try await impact(key, language)
+        case "calendar": return try await calendar(release, language)
         default: return [:]
         }
     }
@@ -132,6 +134,53 @@ struct ReleaseTabs: Sendable {
             "overrides": overrides.map { ["actor": $0.actor, "target": $0.target.rawValue, "rules": $0.rules.joined(separator: ", "),
                                           "reason": $0.reason, "at": formatting.display($0.at, language)] },
             "hasOverrides": !overrides.isEmpty,
+        ]
+    }
+
+    private func impact(_ key: String, _ language: Language) async throws -> [String: Any] {
+        let impact = try await services.inventory.impact(ofRelease: key)
+        let diagram = ImpactDiagram(modified: impact.modified, impacted: impact.impacted)
+        func row(_ item: ImpactedItem) -> [String: Any] {
+            ["key": item.node.key.text, "name": item.node.name, "type": item.node.type.rawValue, "criticality": item.node.criticality,
+             "depth": item.depth, "path": item.path.map(\.text).joined(separator: " → "), "team": item.node.ownerTeam ?? "—"]
+        }
+        return [
+            "modified": impact.modified.map { ["key": $0.key.text, "name": $0.name, "type": $0.type.rawValue] },
+            "hasModified": !impact.modified.isEmpty,
+            "services": impact.businessServices.map(row), "hasServices": !impact.businessServices.isEmpty,
+            "impacted": impact.impacted.map(row), "count": impact.impacted.count,
+            "svg": impact.modified.isEmpty ? "" : diagram.svg(title: localizer.text("impact_graph", language) + " " + key),
+            "omitted": diagram.omitted, "hasOmitted": diagram.omitted > 0,
+        ]
+    }
+
+    private func calendar(_ release: Release, _ language: Language) async throws -> [String: Any] {
+        let key = release.key.description
+        let (_, conflicts) = try await services.calendar.conflicts(of: key)
+        var model: [String: Any] = [
+            "conflicts": conflicts.map { conflictRow($0, language) }, "hasConflicts": !conflicts.isEmpty,
+            "hasWindow": release.window != nil,
+            "window": release.window.map { formatting.displayWindow($0.start, $0.end, language) } ?? "",
+        ]
+        model.merge(try await slots(release, language)) { _, new in new }
+        return model
+    }
+
+    func conflictRow(_ conflict: Conflict, _ language: Language) -> [String: Any] {
+        ["kind": conflict.kind.rawValue, "kindLabel": localizer.text("conflict_\(conflict.kind.rawValue)", language),
+         "explanation": conflict.explanation.text(for: language.rawValue),
+         "other": present(conflict.other?.description), "otherHref": present(conflict.other.map { "/releases/\($0)?tab=calendar" })]
+    }
+
+    /// The scheduling assistant's offers, each a form that moves the release there.
+    func slots(_ release: Release, _ language: Language) async throws -> [String: Any] {
+        guard release.window != nil, release.status.isPlanEditable, RequestOrigin.current.may(.releaseEdit) else { return ["hasSlots": false] }
+        let (_, slots) = try await services.calendar.slots(of: release.key.description, within: nil, duration: nil, limit: 5)
+        let iso = ISO8601DateFormatter()
+        return [
+            "slots": slots.map { ["label": formatting.displayWindow($0.start, $0.end, language), "start": iso.string(from: $0.start),
+                                  "end": iso.string(from: $0.end), "revision": release.revision, "key": release.key.description] },
+            "hasSlots": !slots.isEmpty, "noSlots": slots.isEmpty,
         ]
     }
 }
