@@ -48,6 +48,9 @@ enum DemoPolicy {
             kind: artefacts
             require: [rollbackPlan]
             scope: {environment: production}
+          - id: no-conflicts
+            kind: conflicts
+            description: No clash in the calendar when a release is approved or made ready
           - id: ready-to-run
             kind: artefacts
             gates: [ready]
@@ -101,7 +104,7 @@ enum DemoPolicy {
             _ = try await services.changes.create(in: key, ChangeFields(
                 title: "\(input.title): application update", description: "Deploy \(input.version).", category: .normal, kind: .software,
                 link: "https://git.example.com/\(input.tags.first ?? "app")/-/merge_requests/\(input.version)", risk: .medium,
-                rollback: "Redeploy the previous version."))
+                rollback: "Redeploy the previous version.", items: DemoInventory.items(for: input.title)))
             _ = try await services.tests.record(in: key, .init(kind: .regression, environment: "recette", evidence: "https://ci.example.com/\(key)"),
                                                result: TestResult(passed: 412, failed: approved ? 0 : 9, skipped: 3,
                                                                   failingTests: approved ? [] : ["ConsentTests.testWithdrawal"]))

@@ -92,8 +92,10 @@ public enum DemoPortfolio {
             }
         }
         // The policy comes after the history above, which predates it; then the releases that show its gates.
+        try await DemoInventory.seedInventory(services)
         let gated = try await DemoPolicy.seed(services, today: today, calendar: calendar)
-        return .seeded(releases: samples.count + gated, environments: 4)
+        let clashing = try await DemoInventory.seedReleases(services, today: today, calendar: calendar)
+        return .seeded(releases: samples.count + gated + clashing, environments: 4)
     }
 
     private static func input(
