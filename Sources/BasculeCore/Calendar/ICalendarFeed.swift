@@ -17,11 +17,18 @@ public struct ICalendarFeed: Sendable {
         self.generatedAt = generatedAt
     }
 
-    public func render(_ entries: [CalendarEntry], period: DateInterval) -> String {
+    /// Recurring maintenance windows are written once each with their recurrence rule (in
+    /// their own zone), not as hundreds of occurrences; `entries` should not repeat them.
+    public func render(_ entries: [CalendarEntry], recurring: [MaintenanceWindow] = [], period: DateInterval) -> String {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Bascule//Release calendar//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
                      "X-WR-CALNAME:" + Self.escape(name), "X-WR-TIMEZONE:" + timeZone.identifier]
-        lines += timeZoneComponent(period)
+        var zones = [timeZone]
+        for window in recurring {
+            if case .recurring(_, let zone) = window.occurrence, !zones.contains(where: { $0.identifier == zone.identifier }) { zones.append(zone) }
+        }
+        for zone in zones { lines += timeZoneComponent(zone, period) }
         for entry in entries { lines += event(entry) }
+        for window in recurring { lines += recurringEvent(window, period: period) }
         lines.append("END:VCALENDAR")
         return lines.map(Self.fold).joined(separator: "\r\n") + "\r\n"
     }
@@ -48,23 +55,47 @@ public struct ICalendarFeed: Sendable {
         return lines
     }
 
+    /// A recurring maintenance window: its first occurrence in the period and an RRULE.
+    private func recurringEvent(_ window: MaintenanceWindow, period: DateInterval) -> [String] {
+        guard case .recurring(let schedule, let zone) = window.occurrence,
+              let first = window.occurrences(overlapping: period).first else { return [] }
+        let rule: String
+        switch schedule.days {
+        case .everyDay: rule = "FREQ=DAILY"
+        case .weekdays(let days):
+            rule = "FREQ=WEEKLY;BYDAY=" + Weekday.allCases.filter(days.contains).map { String($0.rawValue.prefix(2)).uppercased() }.joined(separator: ",")
+        case .daysOfMonth(let days): rule = "FREQ=MONTHLY;BYMONTHDAY=" + days.sorted().map(String.init).joined(separator: ",")
+        case .yearly(let dates):
+            rule = "FREQ=YEARLY;BYMONTH=" + Set(dates.map(\.month)).sorted().map(String.init).joined(separator: ",")
+                + ";BYMONTHDAY=" + Set(dates.map(\.day)).sorted().map(String.init).joined(separator: ",")
+        }
+        func local(_ date: Date) -> String { Self.stamp(date, offset: zone.secondsFromGMT(for: date)) }
+        var description = [window.summary.en]
+        if !window.environments.isEmpty { description.append("Environments: " + window.environments.joined(separator: ", ")) }
+        if !window.items.isEmpty { description.append("Items: " + window.items.map(\.text).joined(separator: ", ")) }
+        return ["BEGIN:VEVENT", "UID:maintenance-\(window.id.uuidString.lowercased())@bascule", "DTSTAMP:" + Self.utc(generatedAt),
+                "DTSTART;TZID=\(zone.identifier):" + local(first.start), "DTEND;TZID=\(zone.identifier):" + local(first.end),
+                "RRULE:" + rule, "SUMMARY:" + Self.escape(window.name), "DESCRIPTION:" + Self.escape(description.joined(separator: "\n")),
+                "CATEGORIES:maintenance", "TRANSP:TRANSPARENT", "END:VEVENT"]
+    }
+
     /// One observance for the start of the period, then one per clock change inside it.
-    private func timeZoneComponent(_ period: DateInterval) -> [String] {
-        var lines = ["BEGIN:VTIMEZONE", "TZID:" + timeZone.identifier]
-        let first = period.start.addingTimeInterval(-86_400)
-        let offset = timeZone.secondsFromGMT(for: first)
-        lines += observance(at: first, from: offset, to: offset)
+    private func timeZoneComponent(_ zone: TimeZone, _ period: DateInterval) -> [String] {
+        var lines = ["BEGIN:VTIMEZONE", "TZID:" + zone.identifier]
+        let first = Date(timeIntervalSince1970: ((period.start.timeIntervalSince1970 - 86_400) / 3600).rounded(.down) * 3600)
+        let offset = zone.secondsFromGMT(for: first)
+        lines += observance(zone, at: first, from: offset, to: offset)
         var cursor = first
-        while let change = timeZone.nextDaylightSavingTimeTransition(after: cursor), change < period.end.addingTimeInterval(86_400) {
-            let before = timeZone.secondsFromGMT(for: change.addingTimeInterval(-1)), after = timeZone.secondsFromGMT(for: change)
-            lines += observance(at: change, from: before, to: after)
+        while let change = zone.nextDaylightSavingTimeTransition(after: cursor), change < period.end.addingTimeInterval(86_400) {
+            let before = zone.secondsFromGMT(for: change.addingTimeInterval(-1)), after = zone.secondsFromGMT(for: change)
+            lines += observance(zone, at: change, from: before, to: after)
             cursor = change
         }
         lines.append("END:VTIMEZONE")
         return lines
     }
 
-    private func observance(at instant: Date, from: Int, to: Int) -> [String] {
+    private func observance(_ timeZone: TimeZone, at instant: Date, from: Int, to: Int) -> [String] {
         let daylight = timeZone.isDaylightSavingTime(for: instant)
         let kind = daylight ? "DAYLIGHT" : "STANDARD"
         var lines = ["BEGIN:\(kind)", "DTSTART:" + Self.stamp(instant, offset: from), "TZOFFSETFROM:" + Self.offset(from), "TZOFFSETTO:" + Self.offset(to)]

@@ -107,8 +107,15 @@ public struct CalendarService: Sendable {
                 let period = DateInterval(start: at.addingTimeInterval(-Self.feedPast), end: at.addingTimeInterval(Self.feedAhead))
                 let policy = try await PolicyInForce.load(in: db)
                 let found = try await entries(CalendarQuery(period: period, environment: environment), in: db)
+                let windows = try await MaintenanceWindowRepository(db).all()
+                let recurring = windows.filter {
+                    if case .recurring = $0.occurrence { return environment == nil || $0.covers(environment: environment, items: Set($0.items)) }
+                    return false
+                }
+                let recurringIDs = Set(recurring.map { "maintenance-\($0.id.uuidString.lowercased())" })
+                let oneOffs = found.filter { entry in !recurringIDs.contains(where: { entry.uid.hasPrefix($0 + "-") }) }
                 return ICalendarFeed(name: "Bascule releases", timeZone: policy.clock.timeZone, releaseURL: releaseURL, generatedAt: at)
-                    .render(found, period: period)
+                    .render(oneOffs, recurring: recurring, period: period)
             }
         }
     }
