@@ -21,7 +21,7 @@ struct GatePagesTests {
             let key = try #require(try await Self.demo(services).first { $0.title.hasPrefix("CRM 8.4") }).key
             // when
             var pages: [String: String] = [:]
-            for tab in ["overview", "plan", "risks", "changes", "tests", "approvals", "policy"] {
+            for tab in ["overview", "plan", "risks", "changes", "impact", "calendar", "tests", "approvals", "policy"] {
                 let response = try await client.send(.get, "/releases/\(key)?tab=\(tab)")
                 #expect(response.status == .ok, "tab \(tab) answered \(response.status.code)")
                 pages[tab] = response.text

@@ -67,6 +67,22 @@ struct PermissionMatrixTests {
         Route(method: .get, path: "/api/v1/policy", body: nil, permission: .policyRead),
         Route(method: .put, path: "/api/v1/policy", body: Samples.policy, permission: .policyManage, contentType: "application/yaml"),
         Route(method: .get, path: "/api/v1/policy/versions", body: nil, permission: .policyRead),
+        Route(method: .get, path: "/api/v1/cis", body: nil, permission: .inventoryRead),
+        Route(method: .post, path: "/api/v1/cis", body: #"{"key":"new-app","name":"New","type":"application","dependsOn":["db-1"]}"#, permission: .inventoryManage),
+        Route(method: .get, path: "/api/v1/cis/db-1", body: nil, permission: .inventoryRead),
+        Route(method: .put, path: "/api/v1/cis/app-1", body: #"{"key":"app-1","name":"App renamed","type":"application","dependsOn":["db-1"]}"#, permission: .inventoryManage),
+        Route(method: .delete, path: "/api/v1/cis/spare", body: nil, permission: .inventoryManage),
+        Route(method: .get, path: "/api/v1/cis/db-1/impact", body: nil, permission: .inventoryRead),
+        Route(method: .post, path: "/api/v1/inventory/import?dryRun=true", body: "key,name,type\nx-1,X,server\n", permission: .inventoryManage, contentType: "text/csv"),
+        Route(method: .get, path: "/api/v1/inventory/export?format=yaml", body: nil, permission: .inventoryRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/impact", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/conflicts", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/slots?within=7d", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/calendar?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/calendar/feed-token", body: nil, permission: .releaseRead),
+        Route(method: .delete, path: "/api/v1/calendar/feed-token", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/maintenance-windows", body: nil, permission: .inventoryRead),
+        Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 
     /// A planned-ready draft (REL-1) with two changes, a draft to delete (REL-2), a planned
@@ -85,6 +101,9 @@ struct PermissionMatrixTests {
         _ = try await services.releases.create(ReleaseInput(title: "Three", version: "3", type: .minor, plannedStart: wednesday, plannedEnd: wednesday.addingTimeInterval(7200), environment: "production"))
         _ = try await services.releases.transition("REL-3", to: .planned)
         _ = try await services.approvals.request("REL-3")
+        _ = try await services.inventory.create(CIInput(key: "db-1", name: "Database", type: "database"))
+        _ = try await services.inventory.create(CIInput(key: "app-1", name: "App", type: "application", dependsOn: ["db-1"]))
+        _ = try await services.inventory.create(CIInput(key: "spare", name: "Spare", type: "server"))
     }
 
     @Test("each role gets what the table grants and 403 for the rest", arguments: TestEngine.available, Role.allCases)

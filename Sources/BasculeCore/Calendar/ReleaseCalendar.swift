@@ -16,6 +16,21 @@ public struct CalendarEntry: Sendable, Equatable {
     public let items: [CIKey]
     public let detail: String
     public let conflicts: [Conflict]
+
+    public init(uid: String, kind: Kind, title: String, start: Date, end: Date, environment: String?, release: ReleaseKey?,
+                status: ReleaseStatus?, items: [CIKey], detail: String, conflicts: [Conflict]) {
+        self.uid = uid
+        self.kind = kind
+        self.title = title
+        self.start = start
+        self.end = end
+        self.environment = environment
+        self.release = release
+        self.status = status
+        self.items = items
+        self.detail = detail
+        self.conflicts = conflicts
+    }
 }
 
 /// What the calendar is asked for: a period and optional filters.

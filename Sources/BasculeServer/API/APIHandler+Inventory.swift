@@ -82,7 +82,8 @@ extension APIHandler {
 
     func getCalendar(_ input: Operations.GetCalendar.Input) async throws -> Operations.GetCalendar.Output {
         let q = input.query
-        let query = try CalendarQuery.validated(from: q.from, to: q.to, environment: q.environment, item: q.ci, team: q.team)
+        let query: CalendarQuery
+        do { query = try CalendarQuery.validated(from: q.from, to: q.to, environment: q.environment, item: q.ci, team: q.team) } catch { throw ServiceError(error) }
         let entries = try await calendar.entries(query)
         let zone = try await calendar.timeZone()
         return .ok(.init(body: .json(.init(timeZone: zone.identifier, items: entries.map(Components.Schemas.CalendarEntry.init)))))
