@@ -72,6 +72,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "bascule", dependencies: ["BasculeCLI"]),
+        // Speed of impact, conflict and calendar scans on a generated inventory: Benchmarks/inventory/run.sh.
+        .executableTarget(name: "InventoryBenchmark", dependencies: ["BasculeCore"], path: "Benchmarks/inventory/Sources"),
         .target(
             name: "BasculeTestSupport",
             dependencies: ["BasculeStore", "BasculeCore", .product(name: "PostgresKit", package: "postgres-kit")],

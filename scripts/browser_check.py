@@ -1,11 +1,13 @@
 """Signs in with a real headless Chromium (Debian's, driven by Playwright) and uses the pages
 as a person would: the releases list, a release, a transition button (a form with its
-anti-forgery token), the policy check tab, the French switch, sign-out. Optionally takes the README's screenshots.
+anti-forgery token), the policy check tab, a release's conflicts and impact graph, the calendar week, the French switch, sign-out. Optionally takes the README's screenshots.
 
 Usage: python3 scripts/browser_check.py URL USERNAME PASSWORD KEY TITLE [--screenshots DIR]
 Exits non-zero with a one-line reason at the first thing that is not as expected.
 """
 import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import sync_playwright
 
@@ -24,6 +26,8 @@ def submit(page, selector):
 
 def main():
     url, username, password, key, title = sys.argv[1:6]
+    # The demo books its first clash five days from today (Paris time).
+    clash_day = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=5)).strftime("%Y-%m-%d")
     shots = sys.argv[sys.argv.index("--screenshots") + 1] if "--screenshots" in sys.argv else None
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -54,6 +58,18 @@ def main():
               "the policy tab of the demo's Friday release does not explain the refusal")
         if shots:
             page.screenshot(path=f"{shots}/policy-check.png", full_page=True)
+        page.goto(f"{url}/releases/REL-17?tab=calendar")
+        check("conflict-dependentItem" in page.content() and "Move here" in page.content(),
+              "the calendar tab of the demo's clashing release shows no conflict or no suggested window")
+        page.goto(f"{url}/releases/REL-5?tab=impact")
+        check(page.locator("svg.impact-graph g.node").count() >= 5, "the impact graph of REL-5 draws fewer than 5 items")
+        if shots:
+            page.screenshot(path=f"{shots}/impact.png", full_page=True)
+        page.goto(f"{url}/calendar?view=week&date={clash_day}")
+        check(page.locator(".entry.conflicted").count() >= 2, "the calendar week of the demo's clash marks fewer than 2 conflicting releases")
+        check("the team hr-apps is booked" in page.content(), "the calendar does not explain the team clash")
+        if shots:
+            page.screenshot(path=f"{shots}/calendar.png", full_page=True)
         if shots:
             page.goto(f"{url}/releases/REL-2")
             page.screenshot(path=f"{shots}/release.png", full_page=True)

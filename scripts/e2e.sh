@@ -7,6 +7,7 @@ set -euo pipefail
 bascule=$(realpath "${1:-.build/debug/bascule}")
 root=$(cd "$(dirname "$0")/.." && pwd)
 python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright >&2
+python3 -c "import icalendar" 2>/dev/null || python3 -m pip install -q icalendar >&2
 work=$(mktemp -d /tmp/bascule-e2e.XXXXXX)
 pids=()
 cleanup() {
@@ -24,7 +25,7 @@ start_demo_server "$bascule" "$work" || fail "the server did not start"
 pids+=("$SERVER_PID")
 server=$SERVER_URL
 export BASCULE_SERVER=$server
-grep -q "Demo: added 4 environments and 16 sample releases" "$SERVER_LOG" || fail "the demo was not announced"
+grep -q "Demo: added 4 environments and 18 sample releases" "$SERVER_LOG" || fail "the demo was not announced"
 [ -f "$work/bascule-data/bascule.sqlite" ] || fail "no ./bascule-data/bascule.sqlite was created"
 admin_password=$(sed -n 's/^Created the first user: admin, password \(.*\)$/\1/p' "$SERVER_LOG")
 [ -n "$admin_password" ] || fail "the first admin's password was not printed"
@@ -47,11 +48,11 @@ check "version, environment list and release list answer"
 
 created=$("$bascule" release create --title "E2E cutover of the billing engine" --release-version 9.9.0 --type minor \
   --start 2027-03-09T22:00 --end 2027-03-10T01:00 --environment production --owner "CI" --tag billing)
-echo "$created" | grep -q "created REL-17" || fail "release create said: $created"
-"$bascule" release transition REL-17 planned | grep -q "REL-17 is now planned" || fail "transition to planned"
-"$bascule" release show REL-17 --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["status"]=="planned" and r["plannedStart"]=="2027-03-09T21:00:00Z", r' \
+echo "$created" | grep -q "created REL-19" || fail "release create said: $created"
+"$bascule" release transition REL-19 planned | grep -q "REL-19 is now planned" || fail "transition to planned"
+"$bascule" release show REL-19 --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["status"]=="planned" and r["plannedStart"]=="2027-03-09T21:00:00Z", r' \
   || fail "show --json does not give the planned release in UTC"
-check "the CLI created REL-17 and moved it to planned"
+check "the CLI created REL-19 and moved it to planned"
 
 "$bascule" policy check "$root/docs/examples/policy.yaml" | grep -q "valid, 11 rule(s)" || fail "the example policy does not check"
 printf 'rules:\n  - id: no-friday\n    kind: allowedDays\n    environment: production\n    days: [mon, fridey]\n' >"$work/bad-policy.yaml"
@@ -59,29 +60,29 @@ if "$bascule" policy check "$work/bad-policy.yaml" 2>"$work/err"; then fail "a b
 grep -q "bad-policy.yaml:5: rules\[0\].days\[1\]: unknown value 'fridey'" "$work/err" || fail "the broken policy was not explained: $(cat "$work/err")"
 if "$bascule" release check REL-13 --to approved >"$work/out"; then fail "the Friday release passed its gate"; fi
 grep -q "✗ no-friday .*Friday" "$work/out" || fail "the Friday refusal was not explained: $(cat "$work/out")"
-if "$bascule" release transition REL-17 approved 2>"$work/err"; then fail "REL-17 was approved without approvals"; fi
+if "$bascule" release transition REL-19 approved 2>"$work/err"; then fail "REL-19 was approved without approvals"; fi
 grep -q "422 .*policy.cab" "$work/err" || fail "the missing approval was not named: $(cat "$work/err")"
 check "policy check names the line of an error; the demo's Friday release and an unapproved one are refused with their reasons"
 
-"$bascule" test import REL-17 "$root/Tests/BasculeCoreTests/JUnitReports/pytest-junitxml.xml" --kind regression \
+"$bascule" test import REL-19 "$root/Tests/BasculeCoreTests/JUnitReports/pytest-junitxml.xml" --kind regression \
   | grep -q "2 passed, 2 failed, 1 skipped" || fail "the pytest report was not imported"
 head -c 300 "$root/Tests/BasculeCoreTests/JUnitReports/pytest-junitxml.xml" >"$work/cut.xml"
-if "$bascule" test import REL-17 "$work/cut.xml" --kind regression 2>"$work/err"; then fail "a truncated report was imported"; fi
+if "$bascule" test import REL-19 "$work/cut.xml" --kind regression 2>"$work/err"; then fail "a truncated report was imported"; fi
 grep -q "422 " "$work/err" || fail "the truncated report was not refused: $(cat "$work/err")"
 check "test import reads a real pytest report and refuses a truncated one"
 
 admin_token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$XDG_CONFIG_HOME/bascule/credentials")
 curl -fsS -X PUT -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-  -d '{"content":"1. Restore the dump.\n2. Redeploy 9.8."}' "$server/api/v1/releases/REL-17/documents/rollbackPlan" >/dev/null || fail "rollback plan"
-"$bascule" approval request REL-17 | grep -q "awaiting approval" || fail "approval request"
+  -d '{"content":"1. Restore the dump.\n2. Redeploy 9.8."}' "$server/api/v1/releases/REL-19/documents/rollbackPlan" >/dev/null || fail "rollback plan"
+"$bascule" approval request REL-19 | grep -q "awaiting approval" || fail "approval request"
 approver_token=$("$bascule" token create --user approver --name e2e --expires 1d --data-dir "$work/bascule-data" 2>/dev/null)
-"$bascule" approval inbox --token "$approver_token" | grep -q "REL-17" || fail "the approver's inbox does not list REL-17"
-"$bascule" approval approve REL-17 --token "$approver_token" --comment "Rollback plan read" | grep -q "REL-17: approved" || fail "approval"
-if "$bascule" approval approve REL-17 --token "$approver_token" 2>"$work/err"; then fail "approved twice"; fi
+"$bascule" approval inbox --token "$approver_token" | grep -q "REL-19" || fail "the approver's inbox does not list REL-19"
+"$bascule" approval approve REL-19 --token "$approver_token" --comment "Rollback plan read" | grep -q "REL-19: approved" || fail "approval"
+if "$bascule" approval approve REL-19 --token "$approver_token" 2>"$work/err"; then fail "approved twice"; fi
 grep -q "409 .*already decided" "$work/err" || fail "approving twice was not refused: $(cat "$work/err")"
 check "approval requested, found in the approver's inbox, given once (twice is 409)"
 
-if "$bascule" release transition REL-17 deployed 2>"$work/err"; then fail "a forbidden transition succeeded"; fi
+if "$bascule" release transition REL-19 deployed 2>"$work/err"; then fail "a forbidden transition succeeded"; fi
 grep -q "409 .*allowed: draft, approved, cancelled" "$work/err" || fail "the forbidden transition was not explained: $(cat "$work/err")"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "the refusal is not one line: $(cat "$work/err")"
 if "$bascule" release create --title "" --release-version 1 2>"$work/err"; then fail "an empty title was accepted"; fi
@@ -96,16 +97,37 @@ grep -q "^Error: 403" "$work/err" || fail "the viewer's refusal was not a 403: $
 check "a local token for the viewer reads but may not write (403)"
 
 "$bascule" audit verify --data-dir "$work/bascule-data" | grep -q "audit trail intact" || fail "the audit trail does not verify"
-curl -fsS -H "Authorization: Bearer $token" "$server/api/v1/releases/REL-17" >/dev/null || fail "the viewer's token does not read"
-curl -s -H "Authorization: Bearer $token" "$server/api/v1/audit?target=REL-17" | grep -q '"status":403' || fail "the viewer read the audit trail"
-"$bascule" release show REL-17 --json >/dev/null
-curl -fsS -H "Authorization: Bearer $admin_token" "$server/api/v1/audit?target=REL-17" | grep -q '"release.transition"' || fail "the transition was not audited"
+curl -fsS -H "Authorization: Bearer $token" "$server/api/v1/releases/REL-19" >/dev/null || fail "the viewer's token does not read"
+curl -s -H "Authorization: Bearer $token" "$server/api/v1/audit?target=REL-19" | grep -q '"status":403' || fail "the viewer read the audit trail"
+"$bascule" release show REL-19 --json >/dev/null
+curl -fsS -H "Authorization: Bearer $admin_token" "$server/api/v1/audit?target=REL-19" | grep -q '"release.transition"' || fail "the transition was not audited"
 curl -fsS -H "Authorization: Bearer $admin_token" "$server/api/v1/audit?actor=viewer" | grep -q '"permission.denied"' || fail "the refusal was not audited"
 check "every write and every refusal is in the audit trail, and the chain verifies"
 
-python3 "$(dirname "$0")/browser_check.py" "$server" manager manager-bascule-demo REL-17 "E2E cutover of the billing engine" \
+# The inventory and the calendar: export and import back through the CLI, a refused file,
+# the demo's conflicts and suggested windows, and the iCalendar feed read by Python's icalendar.
+"$bascule" inventory export --format csv > "$work/inventory.csv" || fail "inventory export"
+[ "$(wc -l < "$work/inventory.csv")" -ge 30 ] || fail "the demo inventory exported fewer than 30 items"
+"$bascule" inventory import "$work/inventory.csv" | grep -q "created 0, updated 0, unchanged 36, rejected 0" || fail "re-importing the export changed something"
+printf 'key,name,type,dependsOn\nnew-app,New app,application,payroll-db\nbroken,Broken,application,nowhere\n' > "$work/bad.csv"
+if "$bascule" inventory import "$work/bad.csv" 2>"$work/err"; then fail "a file with an unknown dependency imported"; fi
+grep -q "line 3" "$work/err" || fail "the refused row's line was not named: $(cat "$work/err")"
+curl -fsS -H "Authorization: Bearer $admin_token" "$server/api/v1/cis/new-app" -o /dev/null -w '%{http_code}' 2>/dev/null | grep -q 200 && fail "a refused file imported a row"
+"$bascule" inventory impact payroll-db | grep -q "svc-payroll" || fail "the impact of payroll-db does not reach the payroll service"
+check "inventory: export, import back unchanged, a refused file imports nothing and names its line, impact"
+if "$bascule" release conflicts REL-17 >"$work/out"; then fail "REL-17 shows no conflict"; fi
+grep -q "dependentItem" "$work/out" && grep -q "teamBooked" "$work/out" || fail "REL-17's conflicts: $(cat "$work/out")"
+"$bascule" release conflicts REL-16 | grep -q "no conflict" || fail "REL-16 has conflicts"
+"$bascule" release slots REL-17 --within 60d --limit 3 | grep -c "→" | grep -q 3 || fail "no suggested windows for REL-17"
+feed=$(curl -fsS -X POST -H "Authorization: Bearer $admin_token" "$server/api/v1/calendar/feed-token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["path"])')
+curl -fsS "$server$feed" -o "$work/feed.ics" || fail "the calendar feed did not answer its token"
+python3 "$root/scripts/check_ics.py" "$work/feed.ics" REL-17 REL-18 REL-5 || fail "the feed does not load in icalendar as expected"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$server/calendar.ics?token=bcal_forged")" = 401 ] || fail "a forged feed token was served"
+check "calendar: conflicts explained, windows suggested, the .ics feed loads in Python's icalendar"
+
+python3 "$(dirname "$0")/browser_check.py" "$server" manager manager-bascule-demo REL-19 "E2E cutover of the billing engine" \
   || fail "the pages in Chromium"
-check "Chromium: signed in, read the pages, approved through a form, in English and French"
+check "Chromium: signed in, read the pages, approved through a form, the calendar and the impact graph, in English and French"
 
 if [ -n "${BASCULE_TEST_POSTGRES_URL:-}" ]; then
   db="bascule_e2e_$$"

@@ -30,7 +30,7 @@ start() {
   "${run[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   "${run[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >&2 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000" start >&2 \
     || { cat "$dir/server.log" >&2; exit 1; }
   echo "export BASCULE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$port/postgres"
   echo "export PG_THROWAWAY_DIR=$dir"
