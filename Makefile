@@ -1,5 +1,5 @@
 # The everyday commands. `make help` lists them.
-.PHONY: help build test test-pg e2e fuzz ci serve demo bench screenshot clean
+.PHONY: help build test test-pg e2e fuzz ci serve demo bench bench-inventory screenshot clean
 
 help:
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ demo: ## Run the server with the sample portfolio
 
 bench: ## HTTP throughput ratios (release build, wrk)
 	Benchmarks/http/run.sh
+
+bench-inventory: ## Impact, conflict check and calendar scan on 50,000 items, against networkx
+	Benchmarks/inventory/run.sh
 
 screenshot: ## Refresh docs/releases.png from a demo server
 	scripts/screenshot.sh

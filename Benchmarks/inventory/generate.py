@@ -34,36 +34,35 @@ def main() -> None:
     relations = set()
     # Each item depends on items of the layers below, preferring the first ones of each layer
     # (the core switches, the main cluster), so that a few items carry most of the weight.
-    per_item = relations_wanted / items_wanted
-    for index, keys in enumerate(layers):
-        for key in keys:
-            if index == 0:
-                targets = [rng.choice(keys)]  # network items lean on each other: cycles
-            else:
-                wanted = max(1, int(rng.gauss(per_item, 1.0)))
-                targets = []
-                for _ in range(wanted):
-                    below = layers[rng.randrange(max(0, index - 3), index)]
-                    targets.append(below[min(len(below) - 1, int(rng.paretovariate(1.1)) - 1)] if rng.random() < 0.3 else rng.choice(below))
-            for target in targets:
-                if target != key:
+    # Network items lean on each other, which makes cycles. Rounds go on until the count is met.
+    def target_for(index: int, keys: list) -> str:
+        if index == 0:
+            return rng.choice(keys)
+        below = layers[rng.randrange(max(0, index - 3), index)]
+        return below[min(len(below) - 1, int(rng.paretovariate(1.1)) - 1)] if rng.random() < 0.3 else rng.choice(below)
+
+    while len(relations) < relations_wanted:
+        for index, keys in enumerate(layers):
+            for key in keys:
+                target = target_for(index, keys)
+                if target != key and len(relations) < relations_wanted:
                     relations.add((key, target))
-    relations = sorted(relations)[:relations_wanted]
+    relations = sorted(relations)
     everything = [key for keys in layers for key in keys]
     with open(os.path.join(folder, "items.csv"), "w", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["key", "type", "team", "criticality"])
         for key in everything:
             kind, team, criticality = key_type[key]
             writer.writerow([key, kind, team, criticality])
     with open(os.path.join(folder, "relations.csv"), "w", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["dependent", "dependency"])
         writer.writerows(relations)
     start = datetime(2027, 1, 1, tzinfo=timezone.utc)
     upper = layers[5] + layers[6]
     with open(os.path.join(folder, "releases.csv"), "w", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["number", "start", "end", "environment", "items"])
         for number in range(1, releases_wanted + 1):
             day = start + timedelta(days=rng.randrange(730))

@@ -12,6 +12,7 @@ public struct ConflictDetector: Sendable {
     private let longest: TimeInterval
     private let itemIndices: [[Int32]]
     let maintenance: [MaintenanceWindow]
+    private let maintenanceClocks: [PolicyClock?]
     let freezes: [FreezeRule]
 
     public init(graph: DependencyGraph, releases: [ScheduledRelease], maintenance: [MaintenanceWindow], policy: ReleasePolicy) {
@@ -24,6 +25,7 @@ public struct ConflictDetector: Sendable {
         self.longest = booked.map { $0.window!.duration }.max() ?? 0
         self.itemIndices = booked.map { $0.items.compactMap(graph.index(of:)) }
         self.maintenance = maintenance
+        self.maintenanceClocks = maintenance.map(\.clock)
         self.freezes = policy.rules.compactMap { $0 as? FreezeRule }
     }
 
@@ -42,7 +44,7 @@ public struct ConflictDetector: Sendable {
             found += pairConflicts(subject, mine: mine, myImpact: myImpact, reached: reachedFromMine,
                                    other: position, scratch: &theirScratch, overlap: window)
         }
-        found += maintenanceConflicts(subject, window: window)
+        found += maintenanceConflicts(subject, window: window) { maintenance[$0].occurrences(overlapping: window, clock: maintenanceClocks[$0]) }
         found += freezeConflicts(subject)
         return found
     }
@@ -53,6 +55,9 @@ public struct ConflictDetector: Sendable {
         var result: [ReleaseKey: [Conflict]] = [:]
         var scratch = ImpactScratch(size: graph.nodes.count)
         var seen: Set<Pair> = []
+        // Recurring windows are expanded once for the whole period, not once per release.
+        let reach = DateInterval(start: period.start.addingTimeInterval(-longest), end: period.end.addingTimeInterval(longest))
+        let expanded = maintenance.indices.map { maintenance[$0].occurrences(overlapping: reach, clock: maintenanceClocks[$0]).sorted { $0.start < $1.start } }
         for position in overlapping(period) {
             let subject = booked[position], window = subject.window!
             let neighbours = overlapping(window).filter { $0 != position }
@@ -71,7 +76,7 @@ public struct ConflictDetector: Sendable {
                     }
                 }
             }
-            conflicts += maintenanceConflicts(subject, window: window)
+            conflicts += maintenanceConflicts(subject, window: window) { Self.overlapping(expanded[$0], window) }
             conflicts += freezeConflicts(subject)
             if !conflicts.isEmpty { result[subject.release.key, default: []] += conflicts }
         }
@@ -176,13 +181,29 @@ public struct ConflictDetector: Sendable {
 
     // MARK: - Against windows and freezes
 
-    private func maintenanceConflicts(_ subject: ScheduledRelease, window: DateInterval) -> [Conflict] {
+    /// Occurrences of `sorted` (by start, disjoint) that overlap `window`.
+    static func overlapping(_ sorted: [DateInterval], _ window: DateInterval) -> [DateInterval] {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle].end <= window.start { low = middle + 1 } else { high = middle }
+        }
+        var result: [DateInterval] = []
+        while low < sorted.count, sorted[low].start < window.end {
+            result.append(sorted[low])
+            low += 1
+        }
+        return result
+    }
+
+    private func maintenanceConflicts(_ subject: ScheduledRelease, window: DateInterval,
+                                      occurrences of: (Int) -> [DateInterval]) -> [Conflict] {
         let touched = Set(subject.items)
-        let covering = maintenance.filter { $0.covers(environment: subject.release.environment, items: touched) }
+        let covering = maintenance.indices.filter { maintenance[$0].covers(environment: subject.release.environment, items: touched) }
         guard !covering.isEmpty else { return [] }
-        let occurrences = covering.flatMap { $0.occurrences(overlapping: window) }
+        let occurrences = covering.flatMap(of)
         guard let gap = occurrences.firstGap(in: window) else { return [] }
-        let names = covering.map(\.name)
+        let names = covering.map { maintenance[$0].name }
         let shown = describeWindow(window, clock: clock)
         let at = clock.describe(gap)
         return [Conflict(

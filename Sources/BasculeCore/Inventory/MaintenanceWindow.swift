@@ -29,12 +29,23 @@ public struct MaintenanceWindow: Sendable, Equatable, Identifiable {
     }
 
     public func occurrences(overlapping interval: DateInterval) -> [DateInterval] {
+        occurrences(overlapping: interval, clock: clock)
+    }
+
+    /// With a clock made once: building a calendar costs more than reading it.
+    func occurrences(overlapping interval: DateInterval, clock: PolicyClock?) -> [DateInterval] {
         switch occurrence {
         case .oneOff(let window):
             return window.end > interval.start && window.start < interval.end ? [window] : []
         case .recurring(let schedule, let zone):
-            return schedule.occurrences(overlapping: interval, clock: PolicyClock(timeZone: zone))
+            return schedule.occurrences(overlapping: interval, clock: clock ?? PolicyClock(timeZone: zone))
         }
+    }
+
+    /// The clock of a recurring window's zone; nil for a one-off window.
+    var clock: PolicyClock? {
+        if case .recurring(_, let zone) = occurrence { return PolicyClock(timeZone: zone) }
+        return nil
     }
 
     /// Whether the window is about a release to `environment` that modifies `items`.
