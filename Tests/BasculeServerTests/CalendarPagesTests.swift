@@ -88,4 +88,26 @@ struct CalendarPagesTests {
             #expect(page.contains("Déplacer ici"))
         }
     }
+
+    @Test("an impact of 250 items draws the nearest 200 in folded columns of at most 25, and says how many are left out")
+    func largeImpactGraph() async throws {
+        try await TestApp.with(.sqlite) { client, _ in
+            // given a database that 10 services use, each used by 24 applications
+            var csv = "key,name,type,dependsOn\ncore-db,Core DB,database,\n"
+            for service in 0..<10 {
+                csv += "svc-\(service),Service \(service),service,core-db\n"
+                for app in 0..<24 { csv += "app-\(service)-\(app),App,application,svc-\(service)\n" }
+            }
+            try await client.send(.post, "/api/v1/inventory/import", json: csv, headers: [.contentType: "text/csv"])
+            try await client.send(.post, "/api/v1/releases", json: Samples.release)
+            try await client.send(.post, "/api/v1/releases/REL-1/changes", json: #"{"title":"Upgrade","items":["core-db"]}"#)
+            // when
+            let page = try await client.send(.get, "/releases/REL-1?tab=impact").text
+            // then
+            #expect(page.components(separatedBy: "<g class=\"node").count - 1 == 201)
+            #expect(page.contains("50 more items are not drawn"))
+            let height = try #require(page.firstMatch(of: /class="impact-graph" role="img" width="(\d+)" height="(\d+)"/))
+            #expect(Int(height.output.2)! <= 25 * 36 + 24)
+        }
+    }
 }

@@ -81,7 +81,7 @@ struct CalendarRoutes<Context: RequestContext>: Sendable {
                 "entries": shown.map { entry -> [String: Any] in
                     [
                         "kind": entry.kind.rawValue, "title": entry.title, "time": entry.start.formatted(time),
-                        "until": entry.end > entry.start ? entry.end.formatted(time) : "",
+                        "until": present(entry.end > entry.start ? entry.end.formatted(time) : nil),
                         "href": present(entry.release.map { "/releases/\($0)?tab=calendar" }),
                         "status": entry.status?.rawValue ?? "", "conflicted": !entry.conflicts.isEmpty,
                         "conflictTitle": entry.conflicts.map { $0.explanation.text(for: language.rawValue) }.joined(separator: " · "),
@@ -104,7 +104,10 @@ struct CalendarRoutes<Context: RequestContext>: Sendable {
         }
         let model: [String: Any] = [
             "title": title, "week": week, "month": !week, "date": Self.dayText(anchor, calendar),
-            "weekdays": (0..<7).map { offset in (calendar.date(byAdding: .day, value: offset, to: start) ?? start).formatted(.dateTime.weekday(.abbreviated).locale(language.locale)) },
+            "weekdays": (0..<7).map { offset in
+                (calendar.date(byAdding: .day, value: offset, to: start) ?? start)
+                    .formatted(Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: formatting.timeZone).weekday(.abbreviated))
+            },
             "weeks": weeks, "previous": shifted(-1), "next": shifted(1),
             "environment": environment ?? "", "team": team ?? "", "ci": item ?? "",
             "environments": try await services.environments.all().map { ["name": $0.name, "selected": $0.name == environment] },
