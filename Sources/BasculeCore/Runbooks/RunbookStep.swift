@@ -1,0 +1,57 @@
+import Foundation
+
+public enum StepPhase: String, Sendable, CaseIterable, Codable {
+    case preparation, cutover, verification, observation, rollback
+}
+
+public enum StepKind: String, Sendable, CaseIterable, Codable {
+    case manual, command, httpCheck, checkpoint, goNoGo, backup, communication, wait
+
+    /// Kinds an agent will execute in a later issue; until then an operator completes them by hand.
+    public var isAutomated: Bool { self == .command || self == .httpCheck }
+}
+
+/// One step of a cutover runbook. `predecessors` make the runbook a DAG; `undoneBy` names the
+/// rollback step that reverses this one.
+public struct RunbookStep: Sendable, Equatable, Codable {
+    public var key: String
+    public var title: String
+    /// Markdown.
+    public var instructions: String
+    /// A username or a team name.
+    public var owner: String?
+    public var phase: StepPhase
+    /// Seconds.
+    public var plannedDuration: TimeInterval
+    public var predecessors: [String]
+    /// A step that may not start before this instant (the DNS switch at 02:00 sharp).
+    public var fixedStart: Date?
+    public var kind: StepKind
+    /// The service is down while this step runs.
+    public var downtime: Bool
+    public var undoneBy: String?
+
+    public init(key: String, title: String, instructions: String = "", owner: String? = nil, phase: StepPhase = .cutover,
+                plannedDuration: TimeInterval, predecessors: [String] = [], fixedStart: Date? = nil, kind: StepKind = .manual,
+                downtime: Bool = false, undoneBy: String? = nil) {
+        self.key = key
+        self.title = title
+        self.instructions = instructions
+        self.owner = owner
+        self.phase = phase
+        self.plannedDuration = plannedDuration
+        self.predecessors = predecessors
+        self.fixedStart = fixedStart
+        self.kind = kind
+        self.downtime = downtime
+        self.undoneBy = undoneBy
+    }
+}
+
+public enum RunbookLimits {
+    public static let steps = 100_000
+    public static let key = 40
+    public static let title = 200
+    public static let instructions = 20_000
+    public static let longestStep: TimeInterval = 7 * 86_400
+}

@@ -1,0 +1,100 @@
+import BasculeCore
+import Foundation
+import Testing
+
+@Suite("Runbooks and forecasts")
+struct RunbookTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func step(_ key: String, _ minutes: Double, after: [String] = [], downtime: Bool = false, phase: StepPhase = .cutover) -> RunbookStep {
+        RunbookStep(key: key, title: "Step \(key)", phase: phase, plannedDuration: minutes * 60, predecessors: after, downtime: downtime)
+    }
+
+    /// A - B - D and A - C - D: C is longer, so A, C, D is critical.
+    static let diamond = [step("A", 10), step("B", 20, after: ["A"]), step("C", 30, after: ["A"], downtime: true), step("D", 5, after: ["B", "C"], downtime: true)]
+
+    static func fields(_ runbook: Runbook) -> [String] {
+        do { _ = try runbook.validated(); return [] } catch let CoreError.invalid(errors) { return errors.map(\.description) } catch { return ["\(error)"] }
+    }
+
+    @Test("a cycle is refused and named by its steps in order")
+    func cycleNamed() {
+        let errors = Self.fields(Runbook(steps: [Self.step("A", 1, after: ["C"]), Self.step("B", 1, after: ["A"]), Self.step("C", 1, after: ["B"]), Self.step("D", 1)]))
+        #expect(errors == ["steps: the steps A → B → C → A form a cycle"])
+    }
+
+    @Test("an unknown predecessor, a negative duration, a repeated key and an undo step outside rollback are refused, each named")
+    func badSteps() {
+        var undo = Self.step("B", 5)
+        undo.undoneBy = "A"
+        let errors = Self.fields(Runbook(steps: [Self.step("A", -1), undo, Self.step("C", 1, after: ["Z"]), Self.step("C", 1)]))
+        #expect(errors.contains("steps[A].plannedDuration: must not be negative"))
+        #expect(errors.contains("steps[C].predecessors: names unknown steps: Z"))
+        #expect(errors.contains("steps[C].key: is used by another step"))
+        #expect(errors.contains("steps[B].undoneBy: A is not in the rollback phase"))
+    }
+
+    @Test("the critical path follows the longest chain and the plan ends when it does")
+    func criticalPath() {
+        let forecast = Forecaster(steps: Self.diamond).forecast(start: Self.start, now: Self.start)
+        #expect(forecast.criticalPath == ["A", "C", "D"])
+        #expect(forecast.plannedEnd == Self.start.addingTimeInterval(45 * 60))
+        #expect(forecast.expectedEnd == forecast.plannedEnd)
+        #expect(forecast.expectedDowntime == 35 * 60)
+    }
+
+    @Test("a fixed start holds a step back even when its predecessors are done")
+    func fixedStart() {
+        var steps = Self.diamond
+        steps[3].fixedStart = Self.start.addingTimeInterval(3600)
+        let forecast = Forecaster(steps: steps).forecast(start: Self.start, now: Self.start)
+        #expect(forecast.plannedEnd == Self.start.addingTimeInterval(3600 + 5 * 60))
+        #expect(forecast.criticalPath == ["D"])
+    }
+
+    @Test("rehearsal durations replace planned ones, and the spread makes P90 later than P50")
+    func rehearsalsReplacePlan() {
+        // given C took 50 and 60 minutes in two rehearsals
+        let forecaster = Forecaster(steps: Self.diamond, history: ["C": [50 * 60, 60 * 60]])
+        // when
+        let forecast = forecaster.forecast(start: Self.start, now: Self.start)
+        // then the expected end uses C's geometric mean, about 54.8 minutes
+        let expectedMinutes = forecast.expectedEnd.timeIntervalSince(Self.start) / 60
+        #expect(abs(expectedMinutes - (10 + (50.0 * 60).squareRoot() + 5)) < 0.01)
+        #expect(forecast.delay > 0)
+        #expect(forecast.p90End > forecast.p50End)
+        #expect(forecast.p90Downtime >= forecast.p50Downtime)
+    }
+
+    @Test("live actuals replace estimates: done steps count as they took, running ones at least as long as so far")
+    func liveActuals() {
+        // given A took 25 minutes instead of 10, C has run 40 minutes, now
+        let now = Self.start.addingTimeInterval(65 * 60)
+        let progress = [
+            StepProgress(state: .done, startedAt: Self.start, endedAt: Self.start.addingTimeInterval(25 * 60)),
+            StepProgress(state: .done, startedAt: Self.start.addingTimeInterval(25 * 60), endedAt: Self.start.addingTimeInterval(45 * 60)),
+            StepProgress(state: .running, startedAt: Self.start.addingTimeInterval(25 * 60)),
+            StepProgress(),
+        ]
+        // when
+        let forecast = Forecaster(steps: Self.diamond).forecast(start: Self.start, progress: progress, now: now)
+        // then C is expected to end no earlier than now, D after it
+        #expect(forecast.expectedEnd == now.addingTimeInterval(5 * 60))
+        #expect(forecast.delay == 25 * 60)
+        #expect(forecast.downtimeSoFar == 40 * 60)
+        #expect(forecast.p50End >= now.addingTimeInterval(5 * 60))
+    }
+
+    @Test("the same seed gives the same forecast")
+    func reproducible() {
+        let forecaster = Forecaster(steps: Self.diamond, history: ["B": [900, 1500, 1300]])
+        #expect(forecaster.forecast(start: Self.start, now: Self.start) == forecaster.forecast(start: Self.start, now: Self.start))
+    }
+
+    @Test("over 200 simulated cutovers after three rehearsals, the live end falls under P90 at least 85 % of the time")
+    func forecastAccuracy() {
+        let report = ForecastSimulation.run(cutovers: 200, steps: 15, rehearsals: 3, draws: 300, seed: 42)
+        #expect(report.underP90 >= 0.85, "\(report)")
+        #expect(report.medianP50Error < 0.15, "\(report)")
+    }
+}
