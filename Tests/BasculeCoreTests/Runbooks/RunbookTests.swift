@@ -98,3 +98,116 @@ struct RunbookTests {
         #expect(report.medianP50Error < 0.15, "\(report)")
     }
 }
+
+@Suite("Runs")
+struct RunTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func runbook() throws -> Runbook {
+        try Runbook(steps: [
+            RunbookStep(key: "backup", title: "Back up the database", plannedDuration: 600, kind: .backup),
+            RunbookStep(key: "stop", title: "Stop the application", plannedDuration: 300, predecessors: ["backup"], downtime: true, undoneBy: "restart"),
+            RunbookStep(key: "migrate", title: "Migrate the schema", plannedDuration: 1200, predecessors: ["stop"], kind: .command, downtime: true, undoneBy: "restore"),
+            RunbookStep(key: "go", title: "Go / no-go", plannedDuration: 60, predecessors: ["migrate"], kind: .goNoGo),
+            RunbookStep(key: "restore", title: "Restore the dump", phase: .rollback, plannedDuration: 900),
+            RunbookStep(key: "restart", title: "Restart the old version", phase: .rollback, plannedDuration: 300),
+        ]).validated()
+    }
+
+    static func error<T>(_ body: () throws -> T) -> String {
+        do { _ = try body(); return "" } catch let error as CoreError { return error.description } catch { return "\(error)" }
+    }
+
+    @Test("a step starts only when its predecessors are done, and completing it twice is refused")
+    func order() throws {
+        var run = Run(releaseKey: ReleaseKey(number: 1), kind: .live, runbook: try Self.runbook(), at: Self.t0)
+        #expect(Self.error { try run.apply(.start("stop"), by: "ops", at: Self.t0) } == "stop waits for backup to be done or skipped")
+        try run.apply(.start("backup"), by: "ops", at: Self.t0)
+        try run.apply(.complete("backup"), by: "ops", at: Self.t0.addingTimeInterval(500))
+        #expect(Self.error { try run.apply(.complete("backup"), by: "other", at: Self.t0.addingTimeInterval(501)) } == "backup is already done")
+        try run.apply(.start("stop"), by: "ops", at: Self.t0.addingTimeInterval(510))
+        #expect(run.log.map(\.kind) == [.start, .complete, .start])
+    }
+
+    @Test("a command step completed by hand says so; a go decision needs its reason and finishes the run")
+    func goNoGo() throws {
+        var run = Run(releaseKey: ReleaseKey(number: 1), kind: .live, runbook: try Self.runbook(), at: Self.t0)
+        for key in ["backup", "stop", "migrate"] {
+            try run.apply(.start(key), by: "ops", at: Self.t0)
+            try run.apply(.complete(key), by: "ops", at: Self.t0)
+        }
+        try run.apply(.start("go"), by: "claire", at: Self.t0)
+        #expect(Self.error { try run.apply(.complete("go"), by: "claire", at: Self.t0) }.contains("record the decision"))
+        #expect(Self.error { try run.apply(.decide("go", .go, reason: " "), by: "claire", at: Self.t0) }.contains("needs its reason"))
+        try run.apply(.decide("go", .go, reason: "Smoke tests green"), by: "claire", at: Self.t0)
+        #expect(run.log.first { $0.step == "migrate" && $0.kind == .complete }?.text.contains("completed by hand") == true)
+        #expect(run.status == .finished)
+        #expect(Self.error { try run.apply(.note(nil, text: "late"), by: "ops", at: Self.t0) }.contains("nothing more can be done"))
+    }
+
+    @Test("rolling back runs the undo steps of the completed steps, latest first, then ends rolled back")
+    func rollback() throws {
+        var run = Run(releaseKey: ReleaseKey(number: 1), kind: .live, runbook: try Self.runbook(), at: Self.t0)
+        for key in ["backup", "stop", "migrate"] {
+            try run.apply(.start(key), by: "ops", at: Self.t0)
+            try run.apply(.complete(key), by: "ops", at: Self.t0)
+        }
+        try run.apply(.rollback(reason: "Migration corrupted the ledger"), by: "claire", at: Self.t0)
+        let segment = run.steps.filter { $0.segment == .rollback }
+        #expect(segment.map(\.step.key) == ["restore", "restart"])
+        #expect(segment.last?.step.predecessors == ["restore"])
+        #expect(run.steps.first { $0.step.key == "go" }?.progress.state == .skipped)
+        for key in ["restore", "restart"] {
+            try run.apply(.start(key), by: "ops", at: Self.t0)
+            try run.apply(.complete(key), by: "ops", at: Self.t0)
+        }
+        #expect(run.status == .rolledBack)
+    }
+
+    @Test("skipping needs a comment; a no-go aborts the run")
+    func skipAndNoGo() throws {
+        var run = Run(releaseKey: ReleaseKey(number: 1), kind: .rehearsal, runbook: try Self.runbook(), at: Self.t0)
+        #expect(Self.error { try run.apply(.skip("backup", comment: ""), by: "ops", at: Self.t0) }.contains("needs a comment"))
+        try run.apply(.skip("backup", comment: "Snapshot taken by the storage team"), by: "ops", at: Self.t0)
+        for key in ["stop", "migrate"] {
+            try run.apply(.start(key), by: "ops", at: Self.t0)
+            try run.apply(.complete(key), by: "ops", at: Self.t0)
+        }
+        try run.apply(.start("go"), by: "claire", at: Self.t0)
+        try run.apply(.decide("go", .noGo, reason: "Ledger totals differ"), by: "claire", at: Self.t0)
+        #expect(run.status == .aborted)
+    }
+}
+
+@Suite("Runbook documents")
+struct RunbookDocumentTests {
+    @Test("a runbook written as YAML reads back the same")
+    func roundTrip() throws {
+        let runbook = try RunTests.runbook()
+        let text = RunbookDocument.yaml(runbook)
+        let (_, read) = try RunbookDocument.parse(text)
+        #expect(read == runbook)
+        #expect(RunbookDocument.yaml(read) == text)
+    }
+
+    @Test("a template fills its variables and refuses undeclared or missing ones")
+    func template() throws {
+        let (variables, runbook) = try RunbookDocument.parse("variables: [application]\nsteps:\n  - key: stop\n    title: Stop {{application}}\n    duration: 5m\n")
+        let template = RunbookTemplate(name: "standard", variables: variables, runbook: runbook)
+        #expect(try template.instantiate(["application": "payroll"]).steps.first?.title == "Stop payroll")
+        #expect(throws: CoreError.self) { try template.instantiate([:]) }
+        #expect(throws: CoreError.self) { try template.instantiate(["application": "x", "colour": "red"]) }
+    }
+
+    @Test("a YAML step with a misspelt key or a bad duration is refused on its line")
+    func badYAML() {
+        do {
+            _ = try RunbookDocument.parse("steps:\n  - {key: a, title: A, duration: 5m}\n  - {key: b, title: B, duraton: 5m}\n  - {key: c, title: C, duration: soon}\n")
+            Issue.record("accepted")
+        } catch let CoreError.invalid(errors) {
+            #expect(errors.map(\.line) == [3, 4])
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+public enum RunKind: String, Sendable, CaseIterable, Codable { case rehearsal, live }
+public enum RunStatus: String, Sendable, CaseIterable, Codable {
+    case running, finished
+    /// A go/no-go decision said no: the cutover stopped before the point of no return.
+    case aborted
+    case rolledBack
+
+    public var isOver: Bool { self != .running }
+}
+public enum GoNoGo: String, Sendable, CaseIterable, Codable { case go, noGo }
+public enum RunSegment: String, Sendable, Codable { case main, rollback }
+
+/// What an operator asks of a run.
+public enum RunCommand: Sendable, Equatable {
+    case start(String)
+    case complete(String, note: String = "")
+    case fail(String, comment: String)
+    case skip(String, comment: String)
+    case note(String?, text: String)
+    case decide(String, GoNoGo, reason: String)
+    case rollback(reason: String)
+}
+
+/// One line of the run log: every action timestamped and attributed.
+public struct RunAction: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case start, complete, fail, skip, note, decide, rollback, finish }
+    public let sequence: Int
+    public let kind: Kind
+    public let step: String?
+    public let actor: String
+    public let at: Date
+    public let text: String
+    public let decision: GoNoGo?
+}
+
+/// A step as the run holds it: the runbook's step, where it stands, and which segment.
+public struct RunStep: Sendable, Equatable {
+    public var step: RunbookStep
+    public var progress: StepProgress
+    public var segment: RunSegment
+}
+
+/// A rehearsal or the live cutover of a release's runbook. Holds the rules of execution; the
+/// service stores it and moves the release.
+public struct Run: Sendable, Equatable {
+    public let id: UUID
+    public let releaseKey: ReleaseKey
+    public let kind: RunKind
+    public var status: RunStatus
+    public var steps: [RunStep]
+    public var log: [RunAction]
+    public let createdAt: Date
+    public var revision: Int
+
+    /// Rollback-phase steps wait in the runbook until a rollback calls them.
+    public init(id: UUID = UUID(), releaseKey: ReleaseKey, kind: RunKind, runbook: Runbook, at: Date) {
+        self.id = id
+        self.releaseKey = releaseKey
+        self.kind = kind
+        self.status = .running
+        self.steps = runbook.steps.filter { $0.phase != .rollback }.map { RunStep(step: $0, progress: StepProgress(), segment: .main) }
+        self.log = []
+        self.createdAt = at
+        self.revision = 1
+        self.rollbackSteps = runbook.steps.filter { $0.phase == .rollback }
+    }
+
+    /// The runbook's rollback steps, kept for a rollback.
+    public let rollbackSteps: [RunbookStep]
+
+    public var hasStarted: Bool { steps.contains { $0.progress.state != .pending } }
+
+    /// Applies a command. Refused (`notAllowed`, a 409) when the run is over, a step's
+    /// predecessors are not done, a step is completed twice, and so on.
+    @discardableResult
+    public mutating func apply(_ command: RunCommand, by actor: String, at now: Date) throws(CoreError) -> RunAction {
+        guard !status.isOver else { throw .notAllowed("the run is \(status.rawValue): nothing more can be done in it") }
+        let action: RunAction
+        switch command {
+        case .start(let key):
+            let index = try position(of: key)
+            guard steps[index].progress.state == .pending else { throw .notAllowed("\(key) is \(steps[index].progress.state.rawValue), not waiting to start") }
+            let waiting = waitingFor(index)
+            guard waiting.isEmpty else { throw .notAllowed("\(key) waits for \(waiting.joined(separator: ", ")) to be done or skipped") }
+            steps[index].progress = StepProgress(state: .running, startedAt: now)
+            action = record(.start, key, actor, now, "")
+        case .complete(let key, let note):
+            let index = try position(of: key)
+            if steps[index].step.kind == .goNoGo { throw .notAllowed("\(key) is a go/no-go step: record the decision, who took it and why") }
+            try requireRunning(index)
+            steps[index].progress.state = .done
+            steps[index].progress.endedAt = now
+            let byHand = steps[index].step.kind.isAutomated ? "completed by hand (no agent runs \(steps[index].step.kind.rawValue) steps yet)" : ""
+            action = record(.complete, key, actor, now, [byHand, note].filter { !$0.isEmpty }.joined(separator: "; "))
+        case .fail(let key, let comment):
+            let index = try position(of: key)
+            try requireText(comment, "a failure needs a comment saying what went wrong")
+            try requireRunning(index)
+            steps[index].progress.state = .failed
+            steps[index].progress.endedAt = now
+            action = record(.fail, key, actor, now, comment)
+        case .skip(let key, let comment):
+            let index = try position(of: key)
+            try requireText(comment, "skipping a step needs a comment saying why")
+            let state = steps[index].progress.state
+            guard state == .pending || state == .failed else { throw .notAllowed("\(key) is \(state.rawValue): only a waiting or failed step can be skipped") }
+            steps[index].progress.state = .skipped
+            steps[index].progress.endedAt = now
+            action = record(.skip, key, actor, now, comment)
+        case .note(let key, let text):
+            if let key { _ = try position(of: key) }
+            try requireText(text, "a note needs text")
+            action = record(.note, key, actor, now, text)
+        case .decide(let key, let decision, let reason):
+            let index = try position(of: key)
+            guard steps[index].step.kind == .goNoGo else { throw .notAllowed("\(key) is not a go/no-go step") }
+            try requireText(reason, "a go/no-go decision needs its reason")
+            try requireRunning(index)
+            steps[index].progress.state = .done
+            steps[index].progress.endedAt = now
+            action = RunAction(sequence: log.count + 1, kind: .decide, step: key, actor: actor, at: now, text: reason, decision: decision)
+            log.append(action)
+            if decision == .noGo {
+                status = .aborted
+                log.append(RunAction(sequence: log.count + 1, kind: .finish, step: nil, actor: actor, at: now, text: "no-go: the cutover stops here", decision: nil))
+            }
+        case .rollback(let reason):
+            try requireText(reason, "a rollback needs its reason")
+            action = try startRollback(reason, actor, now)
+        }
+        finishIfDone(actor, now)
+        revision += 1
+        return action
+    }
+
+    /// Steps `index` waits for: its predecessors not yet done or skipped.
+    public func waitingFor(_ index: Int) -> [String] {
+        let states = Dictionary(steps.map { ($0.step.key, $0.progress.state) }, uniquingKeysWith: { first, _ in first })
+        return steps[index].step.predecessors.filter { states[$0].map { !$0.isSettled } ?? false }
+    }
+
+    /// The undo steps of the completed steps, latest first, as a chain after what is done.
+    private mutating func startRollback(_ reason: String, _ actor: String, _ now: Date) throws(CoreError) -> RunAction {
+        guard !steps.contains(where: { $0.segment == .rollback }) else { throw .notAllowed("the run is already rolling back") }
+        if let running = steps.first(where: { $0.progress.state == .running }) {
+            throw .notAllowed("\(running.step.key) is running: complete or fail it before rolling back")
+        }
+        let graph = RunbookGraph(steps.map(\.step))
+        let done = graph.order.reversed().map(Int.init).filter { steps[$0].progress.state == .done }
+        let undo = Dictionary(rollbackSteps.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var chain: [RunbookStep] = [], used: Set<String> = []
+        for index in done {
+            guard let key = steps[index].step.undoneBy, let step = undo[key], used.insert(key).inserted else { continue }
+            var copy = step
+            copy.predecessors = chain.last.map { [$0.key] } ?? []
+            chain.append(copy)
+        }
+        for index in steps.indices where steps[index].progress.state == .pending {
+            steps[index].progress.state = .skipped
+            steps[index].progress.endedAt = now
+        }
+        steps += chain.map { RunStep(step: $0, progress: StepProgress(), segment: .rollback) }
+        let list = chain.map(\.key).joined(separator: ", ")
+        let action = record(.rollback, nil, actor, now, chain.isEmpty ? "\(reason) (nothing to undo)" : "\(reason); undo steps: \(list)")
+        if chain.isEmpty { status = .rolledBack }
+        return action
+    }
+
+    private mutating func finishIfDone(_ actor: String, _ now: Date) {
+        guard status == .running else { return }
+        let rollingBack = steps.contains { $0.segment == .rollback }
+        let relevant = steps.filter { $0.segment == (rollingBack ? .rollback : .main) }
+        guard !relevant.isEmpty, relevant.allSatisfy({ $0.progress.state.isSettled }) else { return }
+        status = rollingBack ? .rolledBack : .finished
+        log.append(RunAction(sequence: log.count + 1, kind: .finish, step: nil, actor: actor, at: now,
+                             text: rollingBack ? "rolled back" : "every step done or skipped", decision: nil))
+    }
+
+    private func position(of key: String) throws(CoreError) -> Int {
+        guard let index = steps.firstIndex(where: { $0.step.key == key }) else { throw .invalid([FieldError("step", "no step \(key) in this run")]) }
+        return index
+    }
+
+    private func requireRunning(_ index: Int) throws(CoreError) {
+        let state = steps[index].progress.state
+        guard state == .running else {
+            let key = steps[index].step.key
+            throw .notAllowed(state == .pending ? "\(key) has not been started" : "\(key) is already \(state.rawValue)")
+        }
+    }
+
+    private func requireText(_ text: String, _ message: String) throws(CoreError) {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .invalid([FieldError("comment", message)]) }
+    }
+
+    private mutating func record(_ kind: RunAction.Kind, _ step: String?, _ actor: String, _ at: Date, _ text: String) -> RunAction {
+        let action = RunAction(sequence: log.count + 1, kind: kind, step: step, actor: actor, at: at, text: text, decision: nil)
+        log.append(action)
+        return action
+    }
+}
