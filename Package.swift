@@ -74,6 +74,8 @@ let package = Package(
         .executableTarget(name: "bascule", dependencies: ["BasculeCLI"]),
         // Speed of impact, conflict and calendar scans on a generated inventory: Benchmarks/inventory/run.sh.
         .executableTarget(name: "InventoryBenchmark", dependencies: ["BasculeCore"], path: "Benchmarks/inventory/Sources"),
+        // Forecast and critical path of large runbooks, forecast accuracy: Benchmarks/runbook/run.sh.
+        .executableTarget(name: "RunbookBenchmark", dependencies: ["BasculeCore"], path: "Benchmarks/runbook/Sources"),
         .target(
             name: "BasculeTestSupport",
             dependencies: ["BasculeStore", "BasculeCore", .product(name: "PostgresKit", package: "postgres-kit")],
