@@ -82,6 +82,13 @@ struct PermissionMatrixTests {
         Route(method: .post, path: "/api/v1/calendar/feed-token", body: nil, permission: .releaseRead),
         Route(method: .delete, path: "/api/v1/calendar/feed-token", body: nil, permission: .releaseRead),
         Route(method: .get, path: "/api/v1/maintenance-windows", body: nil, permission: .inventoryRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/runbook", body: nil, permission: .releaseRead),
+        Route(method: .put, path: "/api/v1/releases/REL-1/runbook", body: #"{"steps":[{"key":"a","title":"A","phase":"cutover","plannedMinutes":5,"kind":"manual"}]}"#, permission: .runbookEdit),
+        Route(method: .get, path: "/api/v1/releases/REL-1/runbook/yaml", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/runbook-templates", body: nil, permission: .releaseRead),
+        Route(method: .put, path: "/api/v1/runbook-templates/standard", body: "variables: [app]\nsteps:\n  - key: a\n    title: Stop {{app}}\n    duration: 5m\n", permission: .runbookEdit, contentType: "application/yaml"),
+        Route(method: .get, path: "/api/v1/releases/REL-1/runs", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-1/runs", body: #"{"kind":"rehearsal"}"#, permission: .runExecute),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

@@ -103,4 +103,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case maintenanceUpdate = "maintenance.update"
     case maintenanceDelete = "maintenance.delete"
     case calendarFeed = "calendar.feed"
+    case runbookUpdate = "runbook.update"
+    case runbookTemplate = "runbook.template"
+    case runCreate = "run.create"
+    case runAction = "run.action"
 }

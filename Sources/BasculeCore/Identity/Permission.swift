@@ -15,6 +15,10 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case inventoryRead
     /// Create, edit, import and delete configuration items and maintenance windows.
     case inventoryManage
+    /// Write a release's runbook and the runbook templates.
+    case runbookEdit
+    /// Start runs and act on their steps: start, complete, fail, skip, note, go/no-go, roll back.
+    case runExecute
     case userRead, userManage
     case teamRead, teamManage
     /// Create, list and revoke one's own API tokens.
@@ -30,12 +34,13 @@ public enum PermissionTable {
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
+            .runbookEdit, .runExecute,
         ],
         .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead],
-        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute],
         .contributor: [
             .releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn,
-            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead,
+            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit,
         ],
         .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead],
     ]

@@ -2,7 +2,7 @@ import Foundation
 
 extension PolicyDocument {
     /// The rule kinds of the release policy itself.
-    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts]
+    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts, rehearsal, backupBeforeDowntime]
 
     static let freeze = PolicyRuleKind(name: "freeze", keys: ["reason", "from", "to", "recurring", "scope"]) { id, entries, gates, clock throws(FieldError) in
         let reason = try required(entries, "reason", in: id).string()
@@ -75,6 +75,14 @@ extension PolicyDocument {
     static let conflicts = PolicyRuleKind(name: "conflicts", keys: ["kinds"]) { id, entries, gates, _ throws(FieldError) in
         let kinds = try entries["kinds"]?.choices(ConflictKind.self) ?? ConflictKind.allCases
         return ConflictsRule(id: id, kinds: Set(kinds), gates: gates ?? [.approved, .ready])
+    }
+
+    static let rehearsal = PolicyRuleKind(name: "rehearsal", keys: ["within"]) { id, entries, gates, _ throws(FieldError) in
+        RehearsalRule(id: id, within: try required(entries, "within", in: id).duration(), gates: gates ?? [.ready])
+    }
+
+    static let backupBeforeDowntime = PolicyRuleKind(name: "backupBeforeDowntime", keys: []) { id, _, gates, _ throws(FieldError) in
+        BackupBeforeDowntimeRule(id: id, gates: gates ?? [.ready, .inProgress])
     }
 
     // MARK: - Pieces shared by the kinds

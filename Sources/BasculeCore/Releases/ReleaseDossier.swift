@@ -16,9 +16,14 @@ public struct ReleaseDossier: Sendable {
     public let now: Date
     /// What clashes with the release's window in the calendar; nil when not looked up.
     public let conflicts: [Conflict]?
+    /// The cutover runbook; nil when not looked up.
+    public let runbook: Runbook?
+    /// The rehearsals run so far, oldest first.
+    public let rehearsals: [RehearsalRecord]
 
     public init(release: Release, plan: ReleasePlan = ReleasePlan(), changes: [Change] = [], documents: Set<DocumentKind> = [],
-                campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date, conflicts: [Conflict]? = nil) {
+                campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date, conflicts: [Conflict]? = nil,
+                runbook: Runbook? = nil, rehearsals: [RehearsalRecord] = []) {
         self.release = release
         self.plan = plan
         self.changes = changes
@@ -27,6 +32,8 @@ public struct ReleaseDossier: Sendable {
         self.approvals = approvals
         self.now = now
         self.conflicts = conflicts
+        self.runbook = runbook
+        self.rehearsals = rehearsals
     }
 
     /// The highest of the changes' risks and of the open risks in the register.
@@ -34,5 +41,18 @@ public struct ReleaseDossier: Sendable {
         let fromChanges = changes.filter { $0.fields.status != .cancelled && $0.fields.status != .rejected }.map(\.fields.risk)
         let fromRegister = plan.risks.filter { $0.status == .open || $0.status == .accepted }.map(\.level)
         return (fromChanges + fromRegister).max() ?? .low
+    }
+}
+
+/// What a gate needs to know of a rehearsal.
+public struct RehearsalRecord: Sendable, Equatable {
+    public let status: RunStatus
+    public let startedAt: Date?
+    public let endedAt: Date?
+
+    public init(status: RunStatus, startedAt: Date?, endedAt: Date?) {
+        self.status = status
+        self.startedAt = startedAt
+        self.endedAt = endedAt
     }
 }

@@ -8,7 +8,7 @@ public enum StepState: String, Sendable, CaseIterable, Codable {
 }
 
 /// Where a step stands in a run.
-public struct StepProgress: Sendable, Equatable {
+public struct StepProgress: Sendable, Equatable, Codable {
     public var state: StepState
     public var startedAt: Date?
     public var endedAt: Date?

@@ -25,7 +25,7 @@ public enum RunCommand: Sendable, Equatable {
 
 /// One line of the run log: every action timestamped and attributed.
 public struct RunAction: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable { case start, complete, fail, skip, note, decide, rollback, finish }
+    public enum Kind: String, Sendable, Codable, CaseIterable { case start, complete, fail, skip, note, decide, rollback, finish }
     public let sequence: Int
     public let kind: Kind
     public let step: String?
@@ -33,10 +33,20 @@ public struct RunAction: Sendable, Equatable, Codable {
     public let at: Date
     public let text: String
     public let decision: GoNoGo?
+
+    public init(sequence: Int, kind: Kind, step: String?, actor: String, at: Date, text: String, decision: GoNoGo?) {
+        self.sequence = sequence
+        self.kind = kind
+        self.step = step
+        self.actor = actor
+        self.at = at
+        self.text = text
+        self.decision = decision
+    }
 }
 
 /// A step as the run holds it: the runbook's step, where it stands, and which segment.
-public struct RunStep: Sendable, Equatable {
+public struct RunStep: Sendable, Equatable, Codable {
     public var step: RunbookStep
     public var progress: StepProgress
     public var segment: RunSegment
@@ -69,6 +79,39 @@ public struct Run: Sendable, Equatable {
 
     /// The runbook's rollback steps, kept for a rollback.
     public let rollbackSteps: [RunbookStep]
+
+    /// A run as stored.
+    public init(id: UUID, releaseKey: ReleaseKey, kind: RunKind, status: RunStatus, steps: [RunStep], rollbackSteps: [RunbookStep],
+                log: [RunAction], createdAt: Date, revision: Int) {
+        self.id = id
+        self.releaseKey = releaseKey
+        self.kind = kind
+        self.status = status
+        self.steps = steps
+        self.rollbackSteps = rollbackSteps
+        self.log = log
+        self.createdAt = createdAt
+        self.revision = revision
+    }
+
+    /// When the first step started and the last ended; nil until then.
+    public var startedAt: Date? { steps.compactMap(\.progress.startedAt).min() }
+    public var endedAt: Date? { status.isOver ? log.last?.at : nil }
+
+    /// The forecast of this run, with the rehearsal durations of `history`.
+    public func forecast(plannedStart: Date, history: [String: [TimeInterval]], now: Date, draws: Int = 1000) -> Forecast {
+        let forecaster = Forecaster(steps: steps.map(\.step), history: history)
+        return forecaster.forecast(start: startedAt ?? plannedStart, progress: steps.map(\.progress), now: now, draws: draws)
+    }
+
+    /// Each main step's actual duration in this run, for later forecasts.
+    public var actualDurations: [String: TimeInterval] {
+        var result: [String: TimeInterval] = [:]
+        for step in steps where step.segment == .main && step.progress.state == .done {
+            if let start = step.progress.startedAt, let end = step.progress.endedAt { result[step.step.key] = end.timeIntervalSince(start) }
+        }
+        return result
+    }
 
     public var hasStarted: Bool { steps.contains { $0.progress.state != .pending } }
 

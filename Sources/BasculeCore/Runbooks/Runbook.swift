@@ -59,7 +59,7 @@ public struct Runbook: Sendable, Equatable {
         return Runbook(steps: cleaned)
     }
 
-    static func isValidKey(_ key: String) -> Bool {
+    public static func isValidKey(_ key: String) -> Bool {
         !key.isEmpty && key.count <= RunbookLimits.key && key.unicodeScalars.allSatisfy {
             $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
         }

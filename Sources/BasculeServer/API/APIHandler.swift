@@ -21,6 +21,8 @@ struct APIHandler: APIProtocol {
     let inventory: InventoryService
     let calendar: CalendarService
     let maintenance: MaintenanceWindowService
+    let runbooks: RunbookService
+    let runs: RunService
 
     init(services: BasculeServices) {
         releases = services.releases
@@ -37,6 +39,8 @@ struct APIHandler: APIProtocol {
         inventory = services.inventory
         calendar = services.calendar
         maintenance = services.maintenance
+        runbooks = services.runbooks
+        runs = services.runs
     }
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {

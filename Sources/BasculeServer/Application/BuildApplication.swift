@@ -24,6 +24,8 @@ public struct BasculeServices: Sendable {
     public let inventory: InventoryService
     public let calendar: CalendarService
     public let maintenance: MaintenanceWindowService
+    public let runbooks: RunbookService
+    public let runs: RunService
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
@@ -42,6 +44,8 @@ public struct BasculeServices: Sendable {
         inventory = InventoryService(store: store, now: now)
         calendar = CalendarService(store: store, now: now)
         maintenance = MaintenanceWindowService(store: store, now: now)
+        runbooks = RunbookService(store: store, now: now)
+        runs = RunService(store: store, now: now)
     }
 }
 

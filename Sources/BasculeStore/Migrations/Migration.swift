@@ -14,6 +14,7 @@ enum Migrations {
         m003Identity,
         m004Planning,
         m005Inventory,
+        m006Runbooks,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -181,14 +181,14 @@ struct PolicyDocumentTests {
         // given
         struct AlwaysFails: PolicyRule {
             let id: String
-            let kind = "rehearsal"
+            let kind = "smokeTests"
             let gates: Set<ReleaseStatus> = [.ready]
-            func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation { .fail("no rehearsal", "aucune répétition") }
+            func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation { .fail("no smoke tests", "aucun test de fumée") }
         }
-        let kind = PolicyRuleKind(name: "rehearsal", keys: ["withinDays"]) { id, _, _, _ in AlwaysFails(id: id) }
+        let kind = PolicyRuleKind(name: "smokeTests", keys: ["suite"]) { id, _, _, _ in AlwaysFails(id: id) }
         // when
-        let policy = try PolicyDocument.parse("rules:\n  - {id: rehearsed, kind: rehearsal, withinDays: 14}", kinds: PolicyDocument.standardKinds + [kind])
+        let policy = try PolicyDocument.parse("rules:\n  - {id: smoked, kind: smokeTests, suite: checkout}", kinds: PolicyDocument.standardKinds + [kind])
         // then
-        #expect(policy.check(Paris.dossier(Paris.release("2027-03-03 20:00", "2027-03-03 22:00")), to: .ready).failures.map(\.rule) == ["rehearsed"])
+        #expect(policy.check(Paris.dossier(Paris.release("2027-03-03 20:00", "2027-03-03 22:00")), to: .ready).failures.map(\.rule) == ["smoked"])
     }
 }

@@ -211,3 +211,34 @@ struct RunbookDocumentTests {
         }
     }
 }
+
+@Suite("Runbook rules")
+struct RunbookRuleTests {
+    static let release = Paris.release("2027-03-03 20:00", "2027-03-03 22:00")
+
+    static func dossier(runbook: Runbook? = nil, rehearsals: [RehearsalRecord] = []) -> ReleaseDossier {
+        ReleaseDossier(release: release, now: Paris.at("2027-03-01 09:00"), runbook: runbook, rehearsals: rehearsals)
+    }
+
+    @Test("a rehearsal must have finished within the period before the gate")
+    func rehearsalRule() throws {
+        let rule = try #require(try Paris.policy("rules:\n  - {id: rehearsed, kind: rehearsal, within: 30d}\n").rules.first)
+        let recent = RehearsalRecord(status: .finished, startedAt: Paris.at("2027-02-20 20:00"), endedAt: Paris.at("2027-02-20 23:00"))
+        let old = RehearsalRecord(status: .finished, startedAt: Paris.at("2027-01-05 20:00"), endedAt: Paris.at("2027-01-05 23:00"))
+        let unfinished = RehearsalRecord(status: .running, startedAt: Paris.at("2027-02-27 20:00"), endedAt: nil)
+        #expect(Paris.evaluate(rule, Self.dossier(rehearsals: [recent]), to: .ready).verdict == .pass)
+        #expect(Paris.evaluate(rule, Self.dossier(rehearsals: [old]), to: .ready).explanation.en.contains("more than 30 d"))
+        #expect(Paris.evaluate(rule, Self.dossier(rehearsals: [unfinished]), to: .ready).verdict == .fail)
+    }
+
+    @Test("a backup step must come before the first downtime step")
+    func backupRule() throws {
+        let rule = try #require(try Paris.policy("rules:\n  - {id: backed-up, kind: backupBeforeDowntime}\n").rules.first)
+        let safe = try RunTests.runbook()
+        var unsafe = safe
+        unsafe.steps[1].predecessors = []
+        #expect(Paris.evaluate(rule, Self.dossier(runbook: safe), to: .ready).verdict == .pass)
+        #expect(Paris.evaluate(rule, Self.dossier(runbook: unsafe), to: .ready).explanation.en == "no backup step comes before the downtime step stop (rule `backed-up`)")
+        #expect(Paris.evaluate(rule, Self.dossier(), to: .ready).verdict == .fail)
+    }
+}

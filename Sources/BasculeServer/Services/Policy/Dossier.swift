@@ -12,7 +12,10 @@ enum Dossier {
             release: release, plan: try await PlanRepository(db).find(for: release).plan,
             changes: try await ChangeRepository(db).all(of: release), documents: try await DocumentRepository(db).present(for: release),
             campaigns: try await TestCampaignRepository(db).all(of: release), approvals: try await ApprovalRepository(db).latest(for: release),
-            now: now, conflicts: needsCalendar ? try await CalendarSnapshot.conflicts(of: release, in: db, policy: policy, graphs: graphs) : nil)
+            now: now, conflicts: needsCalendar ? try await CalendarSnapshot.conflicts(of: release, in: db, policy: policy, graphs: graphs) : nil,
+            runbook: try await RunbookRepository(db).find(for: release).runbook,
+            rehearsals: try await RunRepository(db).all(of: release).filter { $0.kind == .rehearsal }
+                .map { RehearsalRecord(status: $0.status, startedAt: $0.startedAt, endedAt: $0.endedAt) })
     }
 }
 

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A rehearsal finished within `within` before the gate: the cutover has been tried in
+/// conditions close to production, recently enough to still mean something.
+public struct RehearsalRule: PolicyRule {
+    public let id: String
+    public let kind = "rehearsal"
+    public let within: TimeInterval
+    public let gates: Set<ReleaseStatus>
+
+    public init(id: String, within: TimeInterval, gates: Set<ReleaseStatus> = [.ready]) {
+        self.id = id
+        self.within = within
+        self.gates = gates
+    }
+
+    public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
+        let span = describeDuration(within)
+        let finished = dossier.rehearsals.filter { $0.status == .finished }.compactMap(\.endedAt).max()
+        guard let finished else {
+            return .fail("no rehearsal has finished; one is needed within \(span) before (rule `\(id)`)",
+                         "aucune répétition n'est terminée ; il en faut une dans les \(span) qui précèdent (règle `\(id)`)")
+        }
+        let age = dossier.now.timeIntervalSince(finished)
+        let when = context.clock.describe(finished)
+        guard age <= within else {
+            return .fail("the last rehearsal finished \(when.en), \(describeDuration(age)) ago: more than \(span) (rule `\(id)`)",
+                         "la dernière répétition s'est terminée \(when.fr), il y a \(describeDuration(age)) : plus de \(span) (règle `\(id)`)")
+        }
+        return .pass("a rehearsal finished \(when.en), within \(span) (rule `\(id)`)",
+                     "une répétition s'est terminée \(when.fr), dans les \(span) (règle `\(id)`)")
+    }
+}
+
+/// Before the service goes down, a backup: every downtime step that no other downtime step
+/// precedes must have a backup step among the steps before it.
+public struct BackupBeforeDowntimeRule: PolicyRule {
+    public let id: String
+    public let kind = "backupBeforeDowntime"
+    public let gates: Set<ReleaseStatus>
+
+    public init(id: String, gates: Set<ReleaseStatus> = [.ready, .inProgress]) {
+        self.id = id
+        self.gates = gates
+    }
+
+    public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
+        guard let runbook = dossier.runbook, !runbook.steps.isEmpty else {
+            return .fail("the release has no runbook (rule `\(id)`)", "la mise en production n'a pas de runbook (règle `\(id)`)")
+        }
+        let steps = runbook.steps.filter { $0.phase != .rollback }
+        let byKey = Dictionary(steps.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        func ancestors(of key: String) -> Set<String> {
+            var seen: Set<String> = [], stack = byKey[key]?.predecessors ?? []
+            while let next = stack.popLast() {
+                guard seen.insert(next).inserted else { continue }
+                stack += byKey[next]?.predecessors ?? []
+            }
+            return seen
+        }
+        let downtime = steps.filter(\.downtime)
+        guard !downtime.isEmpty else {
+            return .notApplicable("the runbook has no downtime step", "le runbook n'a pas d'étape d'interruption de service")
+        }
+        let first = downtime.filter { step in !ancestors(of: step.key).contains { byKey[$0]?.downtime == true } }
+        let unprotected = first.filter { step in !ancestors(of: step.key).contains { byKey[$0]?.kind == .backup } }.map(\.key)
+        guard unprotected.isEmpty else {
+            let list = unprotected.joined(separator: ", ")
+            return .fail("no backup step comes before the downtime step\(unprotected.count > 1 ? "s" : "") \(list) (rule `\(id)`)",
+                         "aucune étape de sauvegarde ne précède l'interruption de service \(list) (règle `\(id)`)")
+        }
+        return .pass("a backup step comes before the first downtime step (rule `\(id)`)",
+                     "une étape de sauvegarde précède la première interruption de service (règle `\(id)`)")
+    }
+}

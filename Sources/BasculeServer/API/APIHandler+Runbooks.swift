@@ -1,0 +1,90 @@
+import BasculeAPI
+import BasculeCore
+import Foundation
+import OpenAPIRuntime
+
+extension APIHandler {
+    func getRunbook(_ input: Operations.GetRunbook.Input) async throws -> Operations.GetRunbook.Output {
+        let (runbook, revision) = try await runbooks.get(input.path.key)
+        return .ok(.init(headers: .init(eTag: ETag.make(revision)), body: .json(.init(runbook, revision: revision, release: input.path.key))))
+    }
+
+    func replaceRunbook(_ input: Operations.ReplaceRunbook.Input) async throws -> Operations.ReplaceRunbook.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
+        let (runbook, revision) = try await runbooks.replace(input.path.key, with: Runbook(steps: body.steps.map(RunbookStep.init)),
+                                                             precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
+        return .ok(.init(headers: .init(eTag: ETag.make(revision)), body: .json(.init(runbook, revision: revision, release: input.path.key))))
+    }
+
+    func exportRunbook(_ input: Operations.ExportRunbook.Input) async throws -> Operations.ExportRunbook.Output {
+        .ok(.init(body: .yaml(HTTPBody(try await runbooks.exportYAML(input.path.key)))))
+    }
+
+    func importRunbook(_ input: Operations.ImportRunbook.Input) async throws -> Operations.ImportRunbook.Output {
+        guard case .yaml(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be application/yaml")]) }
+        let text = try await Self.text(body, limit: RunbookDocument.maximumSize)
+        let (runbook, revision) = try await runbooks.importYAML(input.path.key, text, precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
+        return .ok(.init(headers: .init(eTag: ETag.make(revision)), body: .json(.init(runbook, revision: revision, release: input.path.key))))
+    }
+
+    func instantiateRunbook(_ input: Operations.InstantiateRunbook.Input) async throws -> Operations.InstantiateRunbook.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
+        let (runbook, revision) = try await runbooks.instantiate(input.path.key, template: body.template,
+                                                                 values: body.variables?.additionalProperties ?? [:])
+        return .ok(.init(body: .json(.init(runbook, revision: revision, release: input.path.key))))
+    }
+
+    func listRunbookTemplates(_ input: Operations.ListRunbookTemplates.Input) async throws -> Operations.ListRunbookTemplates.Output {
+        .ok(.init(body: .json(.init(items: try await runbooks.templates().map { .init(name: $0.name, variables: $0.variables, steps: $0.runbook.steps.count) }))))
+    }
+
+    func saveRunbookTemplate(_ input: Operations.SaveRunbookTemplate.Input) async throws -> Operations.SaveRunbookTemplate.Output {
+        guard case .yaml(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be application/yaml")]) }
+        let template = try await runbooks.saveTemplate(input.path.name, yaml: try await Self.text(body, limit: RunbookDocument.maximumSize))
+        return .ok(.init(body: .json(.init(name: template.name, variables: template.variables, steps: template.runbook.steps.count))))
+    }
+
+    func listRuns(_ input: Operations.ListRuns.Input) async throws -> Operations.ListRuns.Output {
+        .ok(.init(body: .json(.init(items: try await runs.list(of: input.path.key).map(Components.Schemas.RunSummary.init)))))
+    }
+
+    func createRun(_ input: Operations.CreateRun.Input) async throws -> Operations.CreateRun.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
+        let run = try await runs.create(in: input.path.key, kind: body.kind == .live ? .live : .rehearsal)
+        return .created(.init(body: .json(.init(try await runs.view(run.id.uuidString)))))
+    }
+
+    func getRun(_ input: Operations.GetRun.Input) async throws -> Operations.GetRun.Output {
+        .ok(.init(body: .json(.init(try await runs.view(input.path.id)))))
+    }
+
+    func actOnRun(_ input: Operations.ActOnRun.Input) async throws -> Operations.ActOnRun.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
+        let (run, _) = try await runs.act(input.path.id, try RunCommand(body))
+        return .ok(.init(body: .json(.init(try await runs.view(run.id.uuidString)))))
+    }
+
+    func watchRun(_ input: Operations.WatchRun.Input) async throws -> Operations.WatchRun.Output {
+        let after = input.headers.lastEventID.flatMap(Int.init) ?? Int.max
+        let (run, missed) = try await runs.actions(of: input.path.id, after: after)
+        let stream = await runs.events.watch(run.id)
+        let replay = missed.map { RunService.event(run, $0) }
+        let body = AsyncStream<ArraySlice<UInt8>> { continuation in
+            let task = Task {
+                continuation.yield(ArraySlice(": watching run \(run.id.uuidString.lowercased())\nretry: 3000\n\n".utf8))
+                for event in replay { continuation.yield(ArraySlice(event.utf8)) }
+                for await event in stream { continuation.yield(ArraySlice(event.utf8)) }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+        return .ok(.init(body: .textEventStream(HTTPBody(body, length: .unknown, iterationBehavior: .single))))
+    }
+
+    static func text(_ body: HTTPBody, limit: Int) async throws -> String {
+        let data: Data
+        do { data = try await Data(collecting: body, upTo: limit) } catch { throw ServiceError.invalid([FieldError("document", "is larger than \(limit / 1024 / 1024) MiB")]) }
+        guard let text = String(data: data, encoding: .utf8) else { throw ServiceError.badRequest([FieldError("document", "must be UTF-8 text")]) }
+        return text
+    }
+}

@@ -1,0 +1,80 @@
+import BasculeAPI
+import BasculeCore
+import Foundation
+
+extension Components.Schemas.RunbookStep {
+    init(_ step: RunbookStep) {
+        self.init(key: step.key, title: step.title, instructions: step.instructions.isEmpty ? nil : step.instructions, owner: step.owner,
+                  phase: mapped(step.phase, or: .cutover), plannedMinutes: step.plannedDuration / 60, predecessors: step.predecessors,
+                  fixedStart: step.fixedStart, kind: mapped(step.kind, or: .manual), downtime: step.downtime, undoneBy: step.undoneBy)
+    }
+}
+
+extension RunbookStep {
+    init(_ body: Components.Schemas.RunbookStep) {
+        self.init(key: body.key, title: body.title, instructions: body.instructions ?? "", owner: body.owner,
+                  phase: mapped(body.phase) ?? .cutover, plannedDuration: body.plannedMinutes * 60, predecessors: body.predecessors ?? [],
+                  fixedStart: body.fixedStart, kind: mapped(body.kind) ?? .manual, downtime: body.downtime ?? false, undoneBy: body.undoneBy)
+    }
+}
+
+extension Components.Schemas.Runbook {
+    init(_ runbook: Runbook, revision: Int, release: String, start: Date = Date(timeIntervalSinceReferenceDate: 0)) {
+        let graph = RunbookGraph(runbook.steps.filter { $0.phase != .rollback })
+        let steps = runbook.steps.filter { $0.phase != .rollback }
+        let timeline = CriticalPath.timeline(graph, durations: steps.map(\.plannedDuration), earliest: steps.map { _ in nil }, origin: start)
+        self.init(release: release.uppercased(), steps: runbook.steps.map(Components.Schemas.RunbookStep.init), revision: revision,
+                  plannedMinutes: timeline.end.timeIntervalSince(start) / 60, criticalPath: timeline.criticalPath.map { steps[$0].key })
+    }
+}
+
+extension Components.Schemas.RunSummary {
+    init(_ run: Run) {
+        self.init(id: run.id.uuidString.lowercased(), release: run.releaseKey.description, kind: mapped(run.kind, or: .rehearsal),
+                  status: mapped(run.status, or: .running), createdAt: run.createdAt, startedAt: run.startedAt, endedAt: run.endedAt)
+    }
+}
+
+extension Components.Schemas.RunView {
+    init(_ view: RunService.View) {
+        let run = view.run, forecast = view.forecast
+        self.init(
+            id: run.id.uuidString.lowercased(), release: run.releaseKey.description, kind: mapped(run.kind, or: .rehearsal),
+            status: mapped(run.status, or: .running), createdAt: run.createdAt, revision: run.revision,
+            steps: run.steps.indices.map { index in
+                let step = run.steps[index]
+                return .init(key: step.step.key, title: step.step.title, phase: step.step.phase.rawValue, kind: step.step.kind.rawValue,
+                             owner: step.step.owner, state: mapped(step.progress.state, or: .pending), segment: mapped(step.segment, or: .main),
+                             plannedMinutes: step.step.plannedDuration / 60, downtime: step.step.downtime, startedAt: step.progress.startedAt,
+                             endedAt: step.progress.endedAt, waitingFor: step.progress.state == .pending ? run.waitingFor(index) : [])
+            },
+            log: run.log.map { .init(sequence: $0.sequence, kind: $0.kind.rawValue, step: $0.step, actor: $0.actor, at: $0.at, text: $0.text,
+                                     decision: $0.decision.map { mapped($0, or: .go) }) },
+            forecast: .init(plannedEnd: forecast.plannedEnd, expectedEnd: forecast.expectedEnd, p50End: forecast.p50End, p90End: forecast.p90End,
+                            delayMinutes: forecast.delay / 60, downtimeSoFarMinutes: forecast.downtimeSoFar / 60,
+                            expectedDowntimeMinutes: forecast.expectedDowntime / 60, p50DowntimeMinutes: forecast.p50Downtime / 60,
+                            p90DowntimeMinutes: forecast.p90Downtime / 60, criticalPath: forecast.criticalPath, draws: forecast.draws,
+                            rehearsals: view.rehearsals))
+    }
+}
+
+extension RunCommand {
+    init(_ body: Components.Schemas.RunActionInput) throws {
+        let comment = body.comment ?? ""
+        func step() throws -> String {
+            guard let step = body.step, !step.isEmpty else { throw ServiceError.invalid([FieldError("step", "is required for \(body.action.rawValue)")]) }
+            return step
+        }
+        switch body.action {
+        case .start: self = .start(try step())
+        case .complete: self = .complete(try step(), note: comment)
+        case .fail: self = .fail(try step(), comment: comment)
+        case .skip: self = .skip(try step(), comment: comment)
+        case .note: self = .note(body.step, text: comment)
+        case .decide:
+            guard let decision = body.decision else { throw ServiceError.invalid([FieldError("decision", "is required: go or noGo")]) }
+            self = .decide(try step(), decision == .go ? .go : .noGo, reason: comment)
+        case .rollback: self = .rollback(reason: comment)
+        }
+    }
+}

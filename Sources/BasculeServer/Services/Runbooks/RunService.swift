@@ -1,0 +1,191 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import SQLKit
+
+/// Rehearsals and live runs: starting them, acting on their steps, forecasting them, and
+/// moving the release along as the live run goes (in progress at its first action, deployed
+/// when done, rolled back, or failed on a no-go).
+public struct RunService: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+    let gate: Gatekeeper
+    public let events: RunEvents
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, events: RunEvents = RunEvents()) {
+        self.store = store
+        self.now = millisecondClock(now)
+        self.gate = Gatekeeper(store: store, now: now)
+        self.events = events
+    }
+
+    /// A run with what the page and the API show with it.
+    public struct View: Sendable {
+        public let run: Run
+        public let release: Release
+        public let forecast: Forecast
+        public let planned: Timeline
+        public let rehearsals: Int
+    }
+
+    public func list(of key: String) async throws -> [Run] {
+        try await gate.require(.releaseRead, on: key)
+        return try await refusing {
+            try await store.withConnection { db in try await RunRepository(db).all(of: try await ReleaseService.load(key, from: ReleaseRepository(db))) }
+        }
+    }
+
+    /// Starts a rehearsal, or the live run: that needs the release ready and the policy passing
+    /// for `inProgress` (422 with the reasons otherwise), and no other live run under way.
+    public func create(in key: String, kind: RunKind) async throws -> Run {
+        try await gate.require(.runExecute, on: key)
+        return try await refusing {
+            try await store.transaction { db in
+                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
+                let runbook = try await RunbookRepository(db).find(for: release).runbook
+                guard !runbook.steps.filter({ $0.phase != .rollback }).isEmpty else {
+                    throw ServiceError.invalid([FieldError("runbook", "\(release.key) has no runbook steps to run")])
+                }
+                let runs = try await RunRepository(db).all(of: release)
+                if kind == .live {
+                    guard release.status == .ready else {
+                        throw ServiceError.invalid([FieldError("status", "a live run needs the release ready; \(release.key) is \(release.status.rawValue)")])
+                    }
+                    if runs.contains(where: { $0.kind == .live && !$0.status.isOver }) {
+                        throw ServiceError.conflict("\(release.key) already has a live run under way")
+                    }
+                    let policy = try await PolicyInForce.load(in: db)
+                    let check = policy.check(try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs), to: .inProgress)
+                    let overridden = try await ApprovalRepository(db).overrides(for: release).filter { $0.target == .inProgress }.flatMap(\.rules)
+                    let failing = check.failures.filter { !overridden.contains($0.rule) }
+                    guard failing.isEmpty else {
+                        throw ServiceError.invalid(failing.map { FieldError("policy.\($0.rule)", $0.explanation.en) })
+                    }
+                }
+                let run = Run(releaseKey: release.key, kind: kind, runbook: runbook, at: now())
+                try await RunRepository(db).insert(run, in: release, at: now())
+                try await AuditLog.record(.runCreate, target: release.key.description,
+                                          summary: "\(kind.rawValue) run \(run.id.uuidString.lowercased()) of \(run.steps.count) steps", at: now(), in: db)
+                return run
+            }
+        }
+    }
+
+    public func view(_ id: String, draws: Int = 1000) async throws -> View {
+        let run = try await load(id)
+        try await gate.require(.releaseRead, on: run.releaseKey.description)
+        return try await refusing {
+            try await store.withConnection { db in try await Self.view(of: run, in: db, at: now(), draws: draws) }
+        }
+    }
+
+    static func view(of run: Run, in db: any SQLDatabase, at now: Date, draws: Int = 1000) async throws -> View {
+        let release = try await ReleaseService.load(run.releaseKey.description, from: ReleaseRepository(db))
+        let all = try await RunRepository(db).all(of: release)
+        let history = Self.history(all.filter { $0.kind == .rehearsal && $0.id != run.id })
+        let plannedStart = run.startedAt ?? release.window?.start ?? run.createdAt
+        let steps = run.steps.map(\.step)
+        let forecaster = Forecaster(steps: steps)
+        let planned = CriticalPath.timeline(forecaster.graph, durations: steps.map(\.plannedDuration), earliest: steps.map(\.fixedStart), origin: plannedStart)
+        return View(run: run, release: release, forecast: run.forecast(plannedStart: plannedStart, history: history, now: now, draws: draws),
+                    planned: planned, rehearsals: all.filter { $0.kind == .rehearsal }.count)
+    }
+
+    /// Per step, its actual durations across rehearsals that reached it.
+    static func history(_ rehearsals: [Run]) -> [String: [TimeInterval]] {
+        var history: [String: [TimeInterval]] = [:]
+        for run in rehearsals { for (key, duration) in run.actualDurations { history[key, default: []].append(duration) } }
+        return history
+    }
+
+    /// Applies an operator's command. Two operators acting on the same step at once: one
+    /// wins, the other's command is tried again on the run as it now is and refused (409).
+    public func act(_ id: String, _ command: RunCommand) async throws -> (run: Run, action: RunAction) {
+        let parsed = try await load(id)
+        try await gate.require(.runExecute, on: parsed.releaseKey.description)
+        let actor = RequestOrigin.current.actor
+        let result: (Run, RunAction) = try await refusing {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await store.transaction { db in try await apply(command, to: parsed.id, by: actor, in: db) }
+                } catch ServiceError.stale where attempt < 3 {
+                    continue
+                }
+            }
+        }
+        await events.publish(result.0.id, Self.event(result.0, result.1))
+        return result
+    }
+
+    private func apply(_ command: RunCommand, to id: UUID, by actor: String, in db: any SQLDatabase) async throws -> (Run, RunAction) {
+        let repository = RunRepository(db)
+        guard var run = try await repository.find(id) else { throw ServiceError.notFound("run \(id.uuidString.lowercased())") }
+        let before = run.revision, logged = run.log.count, wasStarted = run.hasStarted
+        let action = try run.apply(command, by: actor, at: now())
+        guard try await repository.update(run, previousRevision: before, newActions: Array(run.log[logged...]), at: now()) else {
+            throw ServiceError.stale(current: before)
+        }
+        try await AuditLog.record(.runAction, target: run.releaseKey.description,
+                                  summary: "\(run.kind.rawValue) run: \(action.kind.rawValue)\(action.step.map { " \($0)" } ?? "")\(action.decision.map { " (\($0.rawValue))" } ?? "")",
+                                  at: action.at, in: db)
+        if run.kind == .live { try await moveRelease(run, wasStarted: wasStarted, in: db) }
+        return (run, action)
+    }
+
+    /// The live run drives the release: in progress at its first action, then deployed,
+    /// rolled back, or failed when the go/no-go said no.
+    private func moveRelease(_ run: Run, wasStarted: Bool, in db: any SQLDatabase) async throws {
+        let releases = ReleaseRepository(db)
+        var release = try await ReleaseService.load(run.releaseKey.description, from: releases)
+        var targets: [ReleaseStatus] = []
+        if !wasStarted, release.status == .ready { targets.append(.inProgress) }
+        switch run.status {
+        case .finished: targets.append(.deployed)
+        case .rolledBack: targets.append(.rolledBack)
+        case .aborted: targets.append(.failed)
+        case .running: break
+        }
+        for target in targets where release.status != target {
+            let previous = release.revision, from = release.status
+            release = try release.transitioned(to: target, at: now(), guards: [])
+            guard try await releases.update(release, previousRevision: previous) else { throw ServiceError.stale(current: previous) }
+            try await AuditLog.record(.releaseTransition, target: release.key.description,
+                                      summary: "status: \(from.rawValue) → \(target.rawValue) (live run)", at: now(), in: db)
+        }
+    }
+
+    func load(_ id: String) async throws -> Run {
+        guard let uuid = UUID(uuidString: id) else { throw ServiceError.notFound("run \(id)") }
+        guard let run = try await store.withConnection({ db in try await RunRepository(db).find(uuid) }) else { throw ServiceError.notFound("run \(id)") }
+        return run
+    }
+
+    /// Actions after `sequence`, for a watcher that reconnects.
+    public func actions(of id: String, after sequence: Int) async throws -> (run: Run, actions: [RunAction]) {
+        let run = try await load(id)
+        try await gate.require(.releaseRead, on: run.releaseKey.description)
+        return (run, run.log.filter { $0.sequence > sequence })
+    }
+
+    /// One Server-Sent Event: the action, and every step's state after it.
+    static func event(_ run: Run, _ action: RunAction) -> String {
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var payload: [String: Any] = [
+            "sequence": action.sequence, "kind": action.kind.rawValue, "actor": action.actor, "at": iso.string(from: action.at),
+            "text": action.text, "status": run.status.rawValue,
+            "steps": run.steps.map { step -> [String: Any] in
+                var entry: [String: Any] = ["key": step.step.key, "state": step.progress.state.rawValue, "segment": step.segment.rawValue]
+                if let started = step.progress.startedAt { entry["startedAt"] = iso.string(from: started) }
+                if let ended = step.progress.endedAt { entry["endedAt"] = iso.string(from: ended) }
+                return entry
+            },
+        ]
+        if let step = action.step { payload["step"] = step }
+        if let decision = action.decision { payload["decision"] = decision.rawValue }
+        let data = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id: \(action.sequence)\nevent: action\ndata: \(data)\n\n"
+    }
+}

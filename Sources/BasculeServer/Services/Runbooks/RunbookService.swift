@@ -1,0 +1,103 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+
+/// A release's runbook and the templates runbooks are made from.
+public struct RunbookService: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+    let gate: Gatekeeper
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.now = millisecondClock(now)
+        self.gate = Gatekeeper(store: store, now: now)
+    }
+
+    public func get(_ key: String) async throws -> (runbook: Runbook, revision: Int) {
+        try await gate.require(.releaseRead, on: key)
+        return try await refusing {
+            try await store.withConnection { db in
+                try await RunbookRepository(db).find(for: try await ReleaseService.load(key, from: ReleaseRepository(db)))
+            }
+        }
+    }
+
+    /// Replaces the runbook whole. Refused once a live run has begun: the runbook being run is
+    /// the one the run copied.
+    public func replace(_ key: String, with runbook: Runbook, precondition: RevisionPrecondition? = nil) async throws -> (runbook: Runbook, revision: Int) {
+        try await gate.require(.runbookEdit, on: key)
+        return try await refusing {
+            let valid = try runbook.validated()
+            return try await store.transaction { db in
+                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
+                guard release.status.isPlanEditable else {
+                    throw ServiceError.conflict("a release in \(release.status.rawValue) cannot have its runbook changed: the cutover has started")
+                }
+                let repository = RunbookRepository(db)
+                let current = try await repository.find(for: release)
+                if let precondition, !precondition.allows(current.revision) { throw ServiceError.stale(current: current.revision) }
+                guard try await repository.save(valid, for: release, previousRevision: current.revision, by: RequestOrigin.current.actor, at: now()) else {
+                    throw ServiceError.stale(current: current.revision)
+                }
+                let downtime = valid.steps.filter(\.downtime).count
+                try await AuditLog.record(.runbookUpdate, target: release.key.description,
+                                          summary: "runbook of \(valid.steps.count) steps (\(downtime) with downtime)", at: now(), in: db)
+                return (valid, current.revision + 1)
+            }
+        }
+    }
+
+    public func importYAML(_ key: String, _ text: String, precondition: RevisionPrecondition? = nil) async throws -> (runbook: Runbook, revision: Int) {
+        let parsed: Runbook
+        do { parsed = try RunbookDocument.parse(text).runbook } catch { throw ServiceError(error) }
+        return try await replace(key, with: parsed, precondition: precondition)
+    }
+
+    public func exportYAML(_ key: String) async throws -> String {
+        RunbookDocument.yaml(try await get(key).runbook)
+    }
+
+    // MARK: - Templates
+
+    public func templates() async throws -> [RunbookTemplate] {
+        try await gate.require(.releaseRead)
+        return try await refusing { try await store.withConnection { db in try await RunbookRepository(db).templates() } }
+    }
+
+    public func template(_ name: String) async throws -> RunbookTemplate {
+        try await gate.require(.releaseRead)
+        return try await refusing {
+            guard let found = try await store.withConnection({ db in try await RunbookRepository(db).template(named: name) }) else {
+                throw ServiceError.notFound("runbook template \(name)")
+            }
+            return found.template
+        }
+    }
+
+    /// Creates or replaces a template from its YAML (with `variables:`).
+    public func saveTemplate(_ name: String, yaml: String) async throws -> RunbookTemplate {
+        try await gate.require(.runbookEdit)
+        return try await refusing {
+            guard Runbook.isValidKey(name) else { throw ServiceError.invalid([FieldError("name", "must be 1 to 40 letters, digits, '.', '-' or '_'")]) }
+            let (variables, runbook) = try RunbookDocument.parse(yaml)
+            let template = RunbookTemplate(name: name, variables: variables, runbook: runbook)
+            return try await store.transaction { db in
+                let repository = RunbookRepository(db)
+                let previous = try await repository.template(named: name)?.revision
+                guard try await repository.saveTemplate(template, previousRevision: previous, at: now()) else { throw ServiceError.stale(current: previous ?? 0) }
+                try await AuditLog.record(.runbookTemplate, target: "template:\(name)",
+                                          summary: "\(runbook.steps.count) steps, variables: \(variables.joined(separator: ", "))", at: now(), in: db)
+                return template
+            }
+        }
+    }
+
+    /// The release's runbook made from a template, its variables filled.
+    public func instantiate(_ key: String, template name: String, values: [String: String]) async throws -> (runbook: Runbook, revision: Int) {
+        let template = try await template(name)
+        let runbook: Runbook
+        do { runbook = try template.instantiate(values) } catch { throw ServiceError(error) }
+        return try await replace(key, with: runbook)
+    }
+}

@@ -1,0 +1,172 @@
+import BasculeCore
+import Foundation
+import SQLKit
+
+/// Stores runbooks (one per release) and templates as JSON documents with a revision.
+public struct RunbookRepository: Sendable {
+    let db: any SQLDatabase
+
+    public init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    /// The runbook and its revision; an empty runbook at revision 0 when none was written.
+    public func find(for release: Release) async throws -> (runbook: Runbook, revision: Int) {
+        guard let row = try await db.raw("SELECT steps, revision FROM runbooks WHERE release_id = \(bind: release.id.uuidString)").first() else {
+            return (Runbook(), 0)
+        }
+        return (Runbook(steps: try Self.decode(try row.decode(column: "steps", as: String.self))), try row.decode(column: "revision", as: Int.self))
+    }
+
+    public func save(_ runbook: Runbook, for release: Release, previousRevision: Int, by actor: String, at: Date) async throws -> Bool {
+        let text = try Self.encode(runbook.steps)
+        if previousRevision == 0 {
+            let exists = try await db.raw("SELECT 1 AS one FROM runbooks WHERE release_id = \(bind: release.id.uuidString)").first() != nil
+            if exists { return false }
+            try await db.raw("""
+                INSERT INTO runbooks (release_id, steps, revision, updated_at, updated_by)
+                VALUES (\(bind: release.id.uuidString), \(bind: text), 1, \(bind: Columns.millis(at)), \(bind: actor))
+                """).run()
+            return true
+        }
+        return !(try await db.raw("""
+            UPDATE runbooks SET steps = \(bind: text), revision = revision + 1, updated_at = \(bind: Columns.millis(at)), updated_by = \(bind: actor)
+            WHERE release_id = \(bind: release.id.uuidString) AND revision = \(bind: previousRevision) RETURNING revision
+            """).all()).isEmpty
+    }
+
+    public func templates() async throws -> [RunbookTemplate] {
+        try await db.raw("SELECT name, variables, steps FROM runbook_templates ORDER BY name").all().map(Self.template)
+    }
+
+    public func template(named name: String) async throws -> (template: RunbookTemplate, revision: Int)? {
+        guard let row = try await db.raw("SELECT name, variables, steps, revision FROM runbook_templates WHERE name = \(bind: name)").first() else { return nil }
+        return (try Self.template(row), try row.decode(column: "revision", as: Int.self))
+    }
+
+    public func saveTemplate(_ template: RunbookTemplate, previousRevision: Int?, at: Date) async throws -> Bool {
+        let steps = try Self.encode(template.runbook.steps), variables = Columns.json(template.variables)
+        guard let previousRevision else {
+            try await db.raw("""
+                INSERT INTO runbook_templates (name, variables, steps, revision, updated_at)
+                VALUES (\(bind: template.name), \(bind: variables), \(bind: steps), 1, \(bind: Columns.millis(at)))
+                """).run()
+            return true
+        }
+        return !(try await db.raw("""
+            UPDATE runbook_templates SET variables = \(bind: variables), steps = \(bind: steps), revision = revision + 1, updated_at = \(bind: Columns.millis(at))
+            WHERE name = \(bind: template.name) AND revision = \(bind: previousRevision) RETURNING revision
+            """).all()).isEmpty
+    }
+
+    static func template(_ row: any SQLRow) throws -> RunbookTemplate {
+        RunbookTemplate(name: try row.decode(column: "name", as: String.self), variables: try Columns.list(try row.decode(column: "variables", as: String.self)),
+                        runbook: Runbook(steps: try decode(try row.decode(column: "steps", as: String.self))))
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+
+    static func decode<T: Decodable>(_ text: String, as type: T.Type = [RunbookStep].self) throws -> T {
+        do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch { throw StoreError.corruptRow("a runbook document cannot be read: \(error)") }
+    }
+}
+
+/// Stores runs: their steps as a document with a revision, their log one row per action.
+public struct RunRepository: Sendable {
+    let db: any SQLDatabase
+
+    public init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    private static let select: SQLQueryString = """
+        SELECT u.id, r.number AS release_number, u.kind, u.status, u.steps, u.rollback_steps, u.revision, u.created_at
+        FROM runs u JOIN releases r ON r.id = u.release_id
+        """
+
+    public func find(_ id: UUID) async throws -> Run? {
+        guard let row = try await db.raw(Self.select + " WHERE u.id = \(bind: id.uuidString)").first() else { return nil }
+        return try await run(row)
+    }
+
+    /// The runs of a release, oldest first.
+    public func all(of release: Release) async throws -> [Run] {
+        var runs: [Run] = []
+        for row in try await db.raw(Self.select + " WHERE u.release_id = \(bind: release.id.uuidString) ORDER BY u.created_at, u.id").all() {
+            runs.append(try await run(row))
+        }
+        return runs
+    }
+
+    public func insert(_ run: Run, in release: Release, at: Date) async throws {
+        try await db.raw("""
+            INSERT INTO runs (id, release_id, kind, status, steps, rollback_steps, revision, created_at, updated_at)
+            VALUES (\(bind: run.id.uuidString), \(bind: release.id.uuidString), \(bind: run.kind.rawValue), \(bind: run.status.rawValue),
+                    \(bind: try RunbookRepository.encode(run.steps)), \(bind: try RunbookRepository.encode(run.rollbackSteps)),
+                    \(bind: run.revision), \(bind: Columns.millis(run.createdAt)), \(bind: Columns.millis(at)))
+            """).run()
+        try await append(run.log, to: run)
+    }
+
+    /// Writes the run if it is still at `previousRevision`, with the actions it gained.
+    public func update(_ run: Run, previousRevision: Int, newActions: [RunAction], at: Date) async throws -> Bool {
+        let rows = try await db.raw("""
+            UPDATE runs SET status = \(bind: run.status.rawValue), steps = \(bind: try RunbookRepository.encode(run.steps)),
+                revision = \(bind: run.revision), updated_at = \(bind: Columns.millis(at))
+            WHERE id = \(bind: run.id.uuidString) AND revision = \(bind: previousRevision) RETURNING id
+            """).all()
+        guard !rows.isEmpty else { return false }
+        try await append(newActions, to: run)
+        return true
+    }
+
+    private func append(_ actions: [RunAction], to run: Run) async throws {
+        for action in actions {
+            try await db.raw("""
+                INSERT INTO run_actions (run_id, sequence, kind, step, actor, at, text, decision)
+                VALUES (\(bind: run.id.uuidString), \(bind: action.sequence), \(bind: action.kind.rawValue), \(bind: action.step), \(bind: action.actor),
+                        \(bind: Columns.millis(action.at)), \(bind: action.text), \(bind: action.decision?.rawValue))
+                """).run()
+        }
+    }
+
+    public func deleteAll(of release: Release) async throws {
+        try await db.raw("DELETE FROM run_actions WHERE run_id IN (SELECT id FROM runs WHERE release_id = \(bind: release.id.uuidString))").run()
+        try await db.raw("DELETE FROM runs WHERE release_id = \(bind: release.id.uuidString)").run()
+        try await db.raw("DELETE FROM runbooks WHERE release_id = \(bind: release.id.uuidString)").run()
+    }
+
+    private func run(_ row: any SQLRow) async throws -> Run {
+        let idText = try row.decode(column: "id", as: String.self)
+        guard let id = UUID(uuidString: idText), let kind = RunKind(rawValue: try row.decode(column: "kind", as: String.self)),
+              let status = RunStatus(rawValue: try row.decode(column: "status", as: String.self))
+        else { throw StoreError.corruptRow("run \(idText)") }
+        let log = try await db.raw("""
+            SELECT sequence, kind, step, actor, at, text, decision FROM run_actions WHERE run_id = \(bind: idText) ORDER BY sequence
+            """).all().map { action -> RunAction in
+            guard let kind = RunAction.Kind(rawValue: try action.decode(column: "kind", as: String.self)) else { throw StoreError.corruptRow("run action") }
+            return RunAction(sequence: try action.decode(column: "sequence", as: Int.self), kind: kind, step: try action.decode(column: "step", as: String?.self),
+                             actor: try action.decode(column: "actor", as: String.self), at: Columns.date(try action.decode(column: "at", as: Int64.self)),
+                             text: try action.decode(column: "text", as: String.self),
+                             decision: try action.decode(column: "decision", as: String?.self).flatMap(GoNoGo.init(rawValue:)))
+        }
+        return Run(id: id, releaseKey: ReleaseKey(number: try row.decode(column: "release_number", as: Int.self)), kind: kind, status: status,
+                   steps: try RunbookRepository.decode(try row.decode(column: "steps", as: String.self), as: [RunStep].self),
+                   rollbackSteps: try RunbookRepository.decode(try row.decode(column: "rollback_steps", as: String.self)),
+                   log: log, createdAt: Columns.date(try row.decode(column: "created_at", as: Int64.self)),
+                   revision: try row.decode(column: "revision", as: Int.self))
+    }
+}
