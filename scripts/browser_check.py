@@ -5,6 +5,7 @@ anti-forgery token), the policy check tab, a release's conflicts and impact grap
 Usage: python3 scripts/browser_check.py URL USERNAME PASSWORD KEY TITLE [--screenshots DIR]
 Exits non-zero with a one-line reason at the first thing that is not as expected.
 """
+import json
 import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -70,6 +71,26 @@ def main():
         check("the team hr-apps is booked" in page.content(), "the calendar does not explain the team clash")
         if shots:
             page.screenshot(path=f"{shots}/calendar.png", full_page=True)
+        page.goto(f"{url}/releases/REL-19?tab=runbook")
+        page.click("a:has-text('Live cutover')")
+        check(page.locator("svg.gantt g.row").count() >= 40, "the live page's Gantt chart draws fewer than 40 steps")
+        check("Expected end" in page.content(), "the live page shows no forecast")
+        # Someone else starts the next step through the API: this page must move by itself
+        # (Server-Sent Events), without a reload.
+        row = page.locator("tr:has(button[value=start])").first.get_attribute("id")
+        csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+        run_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        answer = page.request.post(f"{url}/api/v1/runs/{run_id}/actions", data=json.dumps({"action": "start", "step": row[5:]}),
+                                   headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        check(answer.ok, f"starting {row[5:]} through the API answered {answer.status}")
+        try:
+            page.wait_for_selector(f"#{row}.state-running", timeout=10000)
+        except Exception:
+            check(False, f"the live page did not show {row[5:]} running by itself")
+        submit(page, f"#{row} button[value=complete]")
+        check(page.locator(f"#{row}.state-done").count() == 1, f"completing {row[5:]} from the live page did not mark it done")
+        if shots:
+            page.screenshot(path=f"{shots}/live-run.png", full_page=False)
         if shots:
             page.goto(f"{url}/releases/REL-2")
             page.screenshot(path=f"{shots}/release.png", full_page=True)

@@ -10,7 +10,7 @@ public struct BasculeCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, AuditCommand.self, VersionCommand.self,
             LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, EnvironmentCommand.self, PolicyCommand.self, ApprovalCommand.self,
-            TestCommand.self, InventoryCommand.self,
+            TestCommand.self, InventoryCommand.self, RunbookCommand.self, RunCommand.self,
         ])
 
     public init() {}

@@ -95,7 +95,8 @@ public enum DemoPortfolio {
         try await DemoInventory.seedInventory(services)
         let gated = try await DemoPolicy.seed(services, today: today, calendar: calendar)
         let clashing = try await DemoInventory.seedReleases(services, today: today, calendar: calendar)
-        return .seeded(releases: samples.count + gated + clashing, environments: 4)
+        let cutover = try await DemoRunbook.seed(services, now: now)
+        return .seeded(releases: samples.count + gated + clashing + cutover, environments: 4)
     }
 
     private static func input(

@@ -36,8 +36,9 @@ public struct RunService: Sendable {
     }
 
     /// Starts a rehearsal, or the live run: that needs the release ready and the policy passing
-    /// for `inProgress` (422 with the reasons otherwise), and no other live run under way.
-    public func create(in key: String, kind: RunKind) async throws -> Run {
+    /// for `inProgress` (422 with the reasons otherwise, unless `override` gives a reason and the
+    /// person may override the policy), and no other live run under way.
+    public func create(in key: String, kind: RunKind, override: String? = nil) async throws -> Run {
         try await gate.require(.runExecute, on: key)
         return try await refusing {
             try await store.transaction { db in
@@ -56,11 +57,7 @@ public struct RunService: Sendable {
                     }
                     let policy = try await PolicyInForce.load(in: db)
                     let check = policy.check(try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs), to: .inProgress)
-                    let overridden = try await ApprovalRepository(db).overrides(for: release).filter { $0.target == .inProgress }.flatMap(\.rules)
-                    let failing = check.failures.filter { !overridden.contains($0.rule) }
-                    guard failing.isEmpty else {
-                        throw ServiceError.invalid(failing.map { FieldError("policy.\($0.rule)", $0.explanation.en) })
-                    }
+                    if !check.passed { try await ReleaseService.overrideGate(check, of: release, reason: override, policy: policy, in: db, at: now()) }
                 }
                 let run = Run(releaseKey: release.key, kind: kind, runbook: runbook, at: now())
                 try await RunRepository(db).insert(run, in: release, at: now())

@@ -4,7 +4,7 @@ import Foundation
 /// The tabs of the release page: plan, risks, changes, tests, approvals and the policy check.
 /// Each reads through the services, so a person sees only what they may read.
 struct ReleaseTabs: Sendable {
-    static let names = ["overview", "plan", "risks", "changes", "impact", "calendar", "tests", "approvals", "policy"]
+    static let names = ["overview", "plan", "risks", "changes", "impact", "calendar", "runbook", "tests", "approvals", "policy"]
 
     let services: BasculeServices
     let localizer: Localizer
@@ -45,6 +45,7 @@ struct ReleaseTabs: Sendable {
         case "policy": return try await policy(release, target: target, language)
         case "impact": return try await impact(key, language)
         case "calendar": return try await calendar(release, language)
+        case "runbook": return try await runbook(release, language)
         default: return [:]
         }
     }
@@ -181,6 +182,35 @@ struct ReleaseTabs: Sendable {
             "slots": slots.map { ["label": formatting.displayWindow($0.start, $0.end, language), "start": iso.string(from: $0.start),
                                   "end": iso.string(from: $0.end), "revision": release.revision, "key": release.key.description] },
             "hasSlots": !slots.isEmpty, "noSlots": slots.isEmpty,
+        ]
+    }
+
+    private func runbook(_ release: Release, _ language: Language) async throws -> [String: Any] {
+        let key = release.key.description
+        let (runbook, revision) = try await services.runbooks.get(key)
+        let runs = try await services.runs.list(of: key)
+        let main = runbook.steps.filter { $0.phase != .rollback }
+        let graph = RunbookGraph(main)
+        let origin = release.window?.start ?? Date(timeIntervalSinceReferenceDate: 0)
+        let timeline = CriticalPath.timeline(graph, durations: main.map(\.plannedDuration), earliest: main.map(\.fixedStart), origin: origin)
+        let critical = Set(timeline.criticalPath.map { main[$0].key })
+        let may = RequestOrigin.current.may(.runExecute)
+        return [
+            "hasSteps": !runbook.steps.isEmpty, "revision": revision, "count": runbook.steps.count,
+            "plannedMinutes": Int((timeline.end.timeIntervalSince(origin) / 60).rounded()),
+            "steps": runbook.steps.map { step -> [String: Any] in
+                var row = RunRoutes<BasculeRequestContext>.stepRow(step, language)
+                row["critical"] = critical.contains(step.key)
+                return row
+            },
+            "runs": runs.reversed().map { run -> [String: Any] in
+                ["href": "/runs/\(run.id.uuidString.lowercased())", "kind": localizer.text("run_\(run.kind.rawValue)", language),
+                 "status": localizer.text("runstatus_\(run.status.rawValue)", language), "statusValue": run.status.rawValue,
+                 "created": formatting.display(run.createdAt, language)]
+            },
+            "hasRuns": !runs.isEmpty,
+            "canRehearse": may && !runbook.steps.isEmpty && release.status.isPlanEditable,
+            "canGoLive": may && !runbook.steps.isEmpty && release.status == .ready && !runs.contains { $0.kind == .live && !$0.status.isOver },
         ]
     }
 }

@@ -1,0 +1,147 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+
+/// The demo's cutover: an ERP general-ledger migration with a 40-step runbook (and its rollback
+/// steps), rehearsed twice in the past two weeks, and a live run started an hour and a half ago,
+/// part done, so that the live page shows a forecast moving as steps are completed.
+enum DemoRunbook {
+    static let yaml = """
+        variables: [application]
+        steps:
+          - {key: P01, title: "Announce the cutover to {{application}} users", phase: preparation, duration: 5m, kind: communication, owner: release-manager}
+          - {key: P02, title: "Freeze batch jobs of {{application}}", phase: preparation, duration: 10m, after: [P01], owner: ops}
+          - {key: P03, title: Check disk space on database servers, phase: preparation, duration: 5m, after: [P01], kind: command, owner: dba}
+          - {key: P04, title: Export the open ledger balances, phase: preparation, duration: 15m, after: [P02], owner: finance}
+          - {key: P05, title: Back up the ERP database, phase: preparation, duration: 25m, after: [P03, P04], kind: backup, owner: dba}
+          - {key: P06, title: Snapshot the application servers, phase: preparation, duration: 10m, after: [P02], kind: backup, owner: ops}
+          - {key: P07, title: Verify the backup can be read, phase: preparation, duration: 10m, after: [P05], kind: checkpoint, owner: dba}
+          - {key: C01, title: Stop the inbound interfaces, phase: cutover, duration: 5m, after: [P07, P06], downtime: true, undoneBy: R05, owner: integration}
+          - {key: C02, title: Drain the message queues, phase: cutover, duration: 10m, after: [C01], kind: wait, downtime: true, owner: integration}
+          - {key: C03, title: "Stop the {{application}} application servers", phase: cutover, duration: 5m, after: [C02], downtime: true, undoneBy: R04, owner: ops}
+          - {key: C04, title: Run schema migration 1 (ledger tables), phase: cutover, duration: 20m, after: [C03], kind: command, downtime: true, undoneBy: R01, owner: dba}
+          - {key: C05, title: Run schema migration 2 (indexes), phase: cutover, duration: 15m, after: [C04], kind: command, downtime: true, owner: dba}
+          - {key: C06, title: Convert the open balances, phase: cutover, duration: 30m, after: [C05], kind: command, downtime: true, owner: dba}
+          - {key: C07, title: Reconcile balance totals, phase: cutover, duration: 15m, after: [C06], kind: checkpoint, downtime: true, owner: finance}
+          - {key: C08, title: "Deploy {{application}} 2.0 on the application servers", phase: cutover, duration: 15m, after: [C03], kind: command, downtime: true, undoneBy: R03, owner: ops}
+          - {key: C09, title: Apply the 2.0 configuration, phase: cutover, duration: 10m, after: [C08], downtime: true, owner: ops}
+          - {key: C10, title: Update the reporting connectors, phase: cutover, duration: 10m, after: [C08], owner: data}
+          - {key: C11, title: Start the application servers, phase: cutover, duration: 5m, after: [C07, C09], downtime: true, owner: ops}
+          - {key: C12, title: Warm up the caches, phase: cutover, duration: 10m, after: [C11], kind: wait, downtime: true, owner: ops}
+          - {key: C13, title: Restart the inbound interfaces, phase: cutover, duration: 5m, after: [C12], downtime: true, owner: integration}
+          - {key: C14, title: Replay the queued messages, phase: cutover, duration: 15m, after: [C13], owner: integration}
+          - {key: C15, title: Switch the load balancer to the new pool, phase: cutover, duration: 5m, after: [C13], kind: command, owner: network}
+          - {key: V01, title: Health check of the API, phase: verification, duration: 5m, after: [C15], kind: httpCheck, owner: ops}
+          - {key: V02, title: Smoke tests of the ledger, phase: verification, duration: 15m, after: [V01], owner: qa}
+          - {key: V03, title: Post a test journal entry, phase: verification, duration: 10m, after: [V02], owner: finance}
+          - {key: V04, title: Check the month-end report, phase: verification, duration: 15m, after: [V02, C10], owner: finance}
+          - {key: V05, title: Check the interfaces' error queues, phase: verification, duration: 10m, after: [C14], owner: integration}
+          - {key: V06, title: Key users check their screens, phase: verification, duration: 20m, after: [V03], owner: finance}
+          - {key: V07, title: Compare performance with the baseline, phase: verification, duration: 15m, after: [V01], kind: checkpoint, owner: ops}
+          - {key: V08, title: Go / no-go, phase: verification, duration: 5m, after: [V04, V05, V06, V07], kind: goNoGo, owner: release-manager}
+          - {key: V09, title: Re-enable the batch jobs, phase: verification, duration: 5m, after: [V08], owner: ops}
+          - {key: V10, title: Announce the end of the cutover, phase: verification, duration: 5m, after: [V08], kind: communication, owner: release-manager}
+          - {key: O01, title: Watch error rates for 30 minutes, phase: observation, duration: 30m, after: [V09], kind: wait, owner: ops}
+          - {key: O02, title: Watch the first batch run, phase: observation, duration: 20m, after: [V09], owner: ops}
+          - {key: O03, title: Check the interfaces' throughput, phase: observation, duration: 15m, after: [V09], owner: integration}
+          - {key: O04, title: Help desk review of incoming calls, phase: observation, duration: 15m, after: [V10], owner: support}
+          - {key: O05, title: Release the standby team, phase: observation, duration: 5m, after: [O01, O02, O03, O04], kind: communication, owner: release-manager}
+          - {key: O06, title: Archive the cutover evidence, phase: observation, duration: 10m, after: [O05], owner: release-manager}
+          - {key: O07, title: "Lift the change freeze on {{application}}", phase: observation, duration: 5m, after: [O05], owner: release-manager}
+          - {key: O08, title: Close the cutover bridge, phase: observation, duration: 5m, after: [O06, O07], kind: communication, owner: release-manager}
+          - {key: R01, title: Restore the ERP database from the backup, phase: rollback, duration: 40m, kind: command, owner: dba}
+          - {key: R03, title: "Redeploy {{application}} 1.9", phase: rollback, duration: 15m, kind: command, owner: ops}
+          - {key: R04, title: Start the 1.9 application servers, phase: rollback, duration: 5m, owner: ops}
+          - {key: R05, title: Restart the inbound interfaces on 1.9, phase: rollback, duration: 5m, owner: integration}
+        """
+
+    /// A clock the seeding moves by hand, so that rehearsals and the live run have past times.
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current: Date
+        init(_ start: Date) { current = start }
+        var now: Date { lock.withLock { current } }
+        func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+    }
+
+    /// Adds the release and its runs; returns 1 (the release added).
+    static func seed(_ services: BasculeServices, now: Date) async throws -> Int {
+        guard let manager = try await services.store.withConnection({ try await UserRepository($0).named("manager") }) else { return 0 }
+        let origin = RequestOrigin(principal: .user(Identity(userID: manager.id, username: manager.username, roles: manager.roles)))
+        return try await RequestOrigin.$current.withValue(origin) {
+            let (variables, runbook) = try RunbookDocument.parse(yaml)
+            let steps = try RunbookTemplate(name: "erp-standard", variables: variables, runbook: runbook).instantiate(["application": "ERP"])
+            // The live run's steps so far, each a little slower than planned; it started long
+            // enough ago for all of them to be in the past.
+            var liveSeed: UInt64 = 11
+            let liveDurations = order(of: steps, through: "C05").map { step -> (String, TimeInterval) in
+                liveSeed = liveSeed &* 6364136223846793005 &+ 1442695040888963407
+                return (step.key, step.plannedDuration * (1.0 + Double(liveSeed >> 40) / Double(1 << 24) * 0.3))
+            }
+            let start = now.addingTimeInterval(-liveDurations.map(\.1).reduce(0, +) - 10 * 60)
+            let release = try await services.releases.create(ReleaseInput(
+                title: "ERP 2.0: general ledger migration", version: "2.0.0", type: .minor, plannedStart: start,
+                plannedEnd: start.addingTimeInterval(6 * 3600), environment: "production", owner: "Thomas Petit",
+                description: "Migration of the general ledger to ERP 2.0, rehearsed twice. **Live now**: open the Runbook tab and the live run.",
+                tags: ["erp"]))
+            let key = release.key.description
+            _ = try await services.runbooks.saveTemplate("erp-standard", yaml: yaml)
+            _ = try await services.runbooks.instantiate(key, template: "erp-standard", values: ["application": "ERP"])
+            let demo = "Demo: the live run happens now, whatever the day, to show the live view"
+            for status in [ReleaseStatus.planned, .approved, .ready] {
+                _ = try await services.releases.transition(key, to: status, override: demo)
+            }
+            // Two rehearsals, two weeks and one week ago, each step a little off its plan.
+            var seed: UInt64 = 7
+            func factor() -> Double {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                return 0.8 + Double(seed >> 40) / Double(1 << 24) * 0.7
+            }
+            for daysAgo in [14.0, 7.0] {
+                let clock = Clock(now.addingTimeInterval(-daysAgo * 86_400))
+                let timed = RunService(store: services.store, now: { clock.now }, events: services.runs.events)
+                let run = try await timed.create(in: key, kind: .rehearsal)
+                try await complete(run, through: nil, with: timed, clock: clock) { $0.plannedDuration * factor() }
+            }
+            // The live run, started an hour and a half ago, now in the middle of the migration.
+            let clock = Clock(start)
+            let timed = RunService(store: services.store, now: { clock.now }, events: services.runs.events)
+            let live = try await timed.create(in: key, kind: .live, override: demo)
+            let durations = Dictionary(liveDurations, uniquingKeysWith: { first, _ in first })
+            try await complete(live, through: "C05", with: timed, clock: clock) { durations[$0.key] ?? $0.plannedDuration }
+            return 1
+        }
+    }
+
+    /// The steps in the order `complete` runs them, up to `stop` excluded.
+    static func order(of runbook: Runbook, through stop: String) -> [RunbookStep] {
+        var run = Run(releaseKey: ReleaseKey(number: 0), kind: .rehearsal, runbook: runbook, at: Date())
+        var result: [RunbookStep] = []
+        while let index = run.steps.indices.first(where: { run.steps[$0].progress.state == .pending && run.waitingFor($0).isEmpty }) {
+            let step = run.steps[index].step
+            if step.key == stop { break }
+            result.append(step)
+            run.steps[index].progress.state = .done
+        }
+        return result
+    }
+
+    /// Runs the steps in order, each taking `duration`, until `stop` has been started (it is
+    /// left running), or to the end with a go.
+    private static func complete(_ run: Run, through stop: String?, with service: RunService, clock: Clock,
+                                 duration: (RunbookStep) -> TimeInterval) async throws {
+        let id = run.id.uuidString
+        var current = run
+        while let index = current.steps.indices.first(where: { current.steps[$0].progress.state == .pending && current.waitingFor($0).isEmpty }) {
+            let step = current.steps[index].step
+            current = try await service.act(id, .start(step.key)).run
+            if step.key == stop { return }
+            clock.advance(duration(step))
+            if step.kind == .goNoGo {
+                current = try await service.act(id, .decide(step.key, .go, reason: "Every check green")).run
+            } else {
+                current = try await service.act(id, .complete(step.key)).run
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import BasculeCore
+import BasculeServer
+import BasculeTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// The runbook tab, the live page of a run and the printable exports, on the demo.
+@Suite("Run pages")
+struct RunPagesTests {
+    static func liveRun(_ services: BasculeServices) async throws -> (release: String, run: String) {
+        let release = try #require(try await GatePagesTests.demo(services).first { $0.title.hasPrefix("ERP 2.0") })
+        let run = try #require(try await services.runs.list(of: release.key.description).first { $0.kind == .live })
+        return (release.key.description, run.id.uuidString.lowercased())
+    }
+
+    @Test("the demo's ERP release shows its 40-step runbook, two finished rehearsals and a live run in progress")
+    func demoRunbook() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let (release, _) = try await Self.liveRun(services)
+            // when
+            let page = try await client.send(.get, "/releases/\(release)?tab=runbook").text
+            let runs = try await services.runs.list(of: release)
+            // then
+            #expect(try await services.runbooks.get(release).runbook.steps.filter { $0.phase != .rollback }.count == 40)
+            #expect(runs.filter { $0.kind == .rehearsal && $0.status == .finished }.count == 2)
+            #expect(try await services.releases.get(release).status == .inProgress)
+            #expect(page.contains("Run schema migration 2 (indexes)"))
+            #expect(page.contains("run-running"))
+        }
+    }
+
+    @Test("the live page shows the forecast, the Gantt chart and the running step's buttons; completing it through the form moves the run")
+    func livePage() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let (_, run) = try await Self.liveRun(services)
+            // when
+            let before = try await client.send(.get, "/runs/\(run)").text
+            let completed = try await client.form("/runs/\(run)/act", ["action": "complete", "step": "C05"])
+            let after = try await client.send(.get, "/runs/\(run)").text
+            let twice = try await client.form("/runs/\(run)/act", ["action": "complete", "step": "C05"])
+            // then
+            #expect(before.contains("Expected end"))
+            #expect(before.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"gantt\""))
+            #expect(before.contains("id=\"step-C05\""))
+            #expect(before.contains("data-events=\"/api/v1/runs/\(run)/events\""))
+            #expect(completed.status == .seeOther || completed.status == .found)
+            #expect(after.contains("step-C05") && after.range(of: #"id="step-C05"[\s\S]*?step-done"#, options: .regularExpression) != nil)
+            #expect(twice.status == .conflict)
+            #expect(twice.text.contains("C05 is already done"))
+        }
+    }
+
+    @Test("the printable runbook and run log list every step with room to tick it")
+    func printable() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            let (release, run) = try await Self.liveRun(services)
+            let runbook = try await client.send(.get, "/releases/\(release)/runbook/print").text
+            let log = try await client.send(.get, "/runs/\(run)/print").text
+            #expect(runbook.components(separatedBy: "class=\"tick\"").count - 1 == 44)
+            #expect(runbook.contains("/static/print.css"))
+            #expect(log.contains("Back up the ERP database"))
+            #expect(log.contains("manager"))
+        }
+    }
+}
