@@ -66,4 +66,38 @@ struct RunPagesTests {
             #expect(log.contains("manager"))
         }
     }
+
+    @Test("the rehearsal report compares each step with its plan in both rehearsals, and the tab shows it")
+    func rehearsalReport() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let (release, _) = try await Self.liveRun(services)
+            // when
+            let report = try await client.send(.get, "/api/v1/releases/\(release)/rehearsal-report").json()
+            let page = try await client.send(.get, "/releases/\(release)?tab=runbook").text
+            // then
+            let steps = report["steps"] as? [[String: Any]] ?? []
+            #expect(steps.count == 40)
+            #expect((steps.first?["actualMinutes"] as? [Any])?.count == 2)
+            #expect((report["rehearsals"] as? [[String: Any]])?.allSatisfy { $0["status"] as? String == "finished" } == true)
+            #expect(page.contains("Rehearsal report"))
+            #expect(page.contains("<th>R2</th>"))
+        }
+    }
+
+    @Test("the runbook editor saves YAML and refuses a cycle naming it, leaving the runbook as it was")
+    func editor() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            try await client.send(.post, "/api/v1/releases", json: Samples.release)
+            // when
+            let saved = try await client.form("/releases/REL-1/runbook", ["yaml": "steps:\n  - {key: a, title: A, duration: 5m}\n", "revision": "0"])
+            let refused = try await client.form("/releases/REL-1/runbook", ["yaml": "steps:\n  - {key: a, title: A, duration: 5m, after: [b]}\n  - {key: b, title: B, duration: 5m, after: [a]}\n", "revision": "1"])
+            // then
+            #expect(saved.status == .seeOther || saved.status == .found)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("a → b → a form a cycle"))
+            #expect(try await services.runbooks.get("REL-1").runbook.steps.map(\.key) == ["a"])
+        }
+    }
 }

@@ -11,6 +11,7 @@ struct RunRoutes<Context: RequestContext>: Sendable {
 
     func register(on router: Router<Context>) {
         router.post("/releases/{key}/runs", use: create)
+        router.post("/releases/{key}/runbook", use: saveRunbook)
         router.get("/releases/{key}/runbook/print", use: printRunbook)
         router.get("/runs/{id}", use: live)
         router.get("/runs/{id}/print", use: printRun)
@@ -25,6 +26,24 @@ struct RunRoutes<Context: RequestContext>: Sendable {
             return WebRoutes<Context>.redirect("/runs/\(run.id.uuidString.lowercased())")
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+    }
+
+    /// The runbook tab's YAML editor.
+    @Sendable func saveRunbook(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        let body = try await request.body.collect(upTo: RunbookDocument.maximumSize + 65_536)
+        let fields: [String: String]
+        do { fields = try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body)) } catch {
+            return renderer.errorPage("The form could not be read.", request: request, status: .badRequest)
+        }
+        do {
+            _ = try await services.runbooks.importYAML(key, fields["yaml"] ?? "", precondition: fields["revision"].flatMap(Int.init).map { .oneOf([$0]) })
+            return WebRoutes<Context>.redirect("/releases/\(key.uppercased())?tab=runbook")
+        } catch let error as ServiceError {
+            let lines = error.fieldErrors.map(\.description)
+            return renderer.errorPage(([error.fieldErrors.isEmpty ? error.description : "The runbook was not saved:"] + lines).joined(separator: "\n"),
+                                      request: request, status: .init(code: error.status))
         }
     }
 

@@ -159,6 +159,19 @@ public struct RunService: Sendable {
         return run
     }
 
+    /// The rehearsals of a release compared with the plan and with each other.
+    public func rehearsalReport(of key: String) async throws -> RehearsalReport {
+        try await gate.require(.releaseRead, on: key)
+        return try await refusing {
+            try await store.withConnection { db in
+                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
+                let runbook = try await RunbookRepository(db).find(for: release).runbook
+                let rehearsals = try await RunRepository(db).all(of: release).filter { $0.kind == .rehearsal }
+                return RehearsalReport(steps: runbook.steps, rehearsals: rehearsals)
+            }
+        }
+    }
+
     /// Actions after `sequence`, for a watcher that reconnects.
     public func actions(of id: String, after sequence: Int) async throws -> (run: Run, actions: [RunAction]) {
         let run = try await load(id)

@@ -209,8 +209,27 @@ struct ReleaseTabs: Sendable {
                  "created": formatting.display(run.createdAt, language)]
             },
             "hasRuns": !runs.isEmpty,
+            "report": try await rehearsalReport(key),
+            "canEdit": RequestOrigin.current.may(.runbookEdit) && release.status.isPlanEditable,
+            "yaml": RunbookDocument.yaml(runbook),
             "canRehearse": may && !runbook.steps.isEmpty && release.status.isPlanEditable,
             "canGoLive": may && !runbook.steps.isEmpty && release.status == .ready && !runs.contains { $0.kind == .live && !$0.status.isOver },
+        ]
+    }
+
+    private func rehearsalReport(_ key: String) async throws -> [String: Any] {
+        let report = try await services.runs.rehearsalReport(of: key)
+        func minutes(_ seconds: TimeInterval?) -> String { seconds.map { String(Int(($0 / 60).rounded())) } ?? "—" }
+        return [
+            "hasRehearsals": !report.rehearsals.isEmpty,
+            "columns": report.rehearsals.enumerated().map { ["label": "R\($0.offset + 1)", "minutes": minutes($0.element.duration),
+                                                            "downtime": minutes($0.element.downtime), "status": $0.element.status.rawValue] },
+            "plannedMinutes": minutes(report.plannedDuration), "plannedDowntime": minutes(report.plannedDowntime),
+            "rows": report.rows.map { row -> [String: Any] in
+                ["key": row.key, "title": row.title, "planned": minutes(row.planned), "actuals": row.actuals.map { minutes($0) },
+                 "deviation": present(row.deviation.map { String(format: "%+.0f %%", $0 * 100) }), "flagged": row.flagged]
+            },
+            "flaggedCount": report.rows.filter(\.flagged).count,
         ]
     }
 }
