@@ -1,5 +1,5 @@
 # The everyday commands. `make help` lists them.
-.PHONY: help build test test-pg e2e fuzz ci serve demo bench bench-inventory bench-runbook screenshot clean
+.PHONY: help build test test-pg e2e fuzz ci serve demo bench bench-inventory bench-runbook bench-sse screenshot clean
 
 help:
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ bench-inventory: ## Impact, conflict check and calendar scan on 50,000 items, ag
 
 bench-runbook: ## Forecast of 10,000 steps, critical path of 100,000 against networkx, forecast accuracy
 	Benchmarks/runbook/run.sh
+
+bench-sse: ## One step action to 200 Server-Sent Events clients (release build)
+	Benchmarks/sse/run.sh
 
 screenshot: ## Refresh docs/releases.png from a demo server
 	scripts/screenshot.sh
