@@ -35,6 +35,8 @@ public struct Forecast: Sendable, Equatable {
     public let p90Downtime: TimeInterval
     public let criticalPath: [String]
     public let draws: Int
+    /// Each step's expected start and end (same order as the steps), from the best known durations.
+    public let expected: Timeline
 }
 
 /// Forecasts a run from its runbook, the durations measured in rehearsals and what the live
@@ -137,7 +139,7 @@ public struct Forecaster: Sendable {
             p50End: Date(timeIntervalSinceReferenceDate: quantile(ends, 0.5)), p90End: Date(timeIntervalSinceReferenceDate: quantile(ends, 0.9)),
             delay: expected.end.timeIntervalSince(planned.end), downtimeSoFar: soFar, expectedDowntime: expectedDown,
             p50Downtime: quantile(downtimes, 0.5), p90Downtime: quantile(downtimes, 0.9),
-            criticalPath: expected.criticalPath.map { steps[$0].key }, draws: max(1, draws))
+            criticalPath: expected.criticalPath.map { steps[$0].key }, draws: max(1, draws), expected: expected)
     }
 
     /// Per step, the median duration and the log-normal spread to draw from. With rehearsal

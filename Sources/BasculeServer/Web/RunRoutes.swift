@@ -137,8 +137,14 @@ struct RunRoutes<Context: RequestContext>: Sendable {
                 let index = plannedIndex[step.step.key] ?? 0
                 let start = index < plannedStart.count ? plannedStart[index] : (step.progress.startedAt ?? run.createdAt)
                 let end = index < view.planned.finishes.count ? view.planned.finishes[index] : start.addingTimeInterval(step.step.plannedDuration)
+                let expected = forecast.expected
+                let position = run.steps.firstIndex { $0.step.key == step.step.key } ?? 0
+                let pending = step.progress.state == .pending || step.progress.state == .running
                 return GanttChart.Row(key: step.step.key, title: step.step.title, plannedStart: start, plannedEnd: end, actualStart: step.progress.startedAt,
-                                      actualEnd: step.progress.endedAt, state: step.progress.state, critical: critical.contains(step.step.key), downtime: step.step.downtime)
+                                      actualEnd: step.progress.endedAt,
+                                      expectedStart: pending && position < expected.starts.count ? expected.starts[position] : nil,
+                                      expectedEnd: pending && position < expected.finishes.count ? expected.finishes[position] : nil,
+                                      state: step.progress.state, critical: critical.contains(step.step.key), downtime: step.step.downtime)
             },
             now: Date(), timeZone: formatting.timeZone)
         func minutes(_ seconds: TimeInterval) -> String { String(Int((seconds / 60).rounded())) }

@@ -13,6 +13,9 @@ struct GanttChart {
         let plannedEnd: Date
         let actualStart: Date?
         let actualEnd: Date?
+        /// The forecast's span for a step not finished yet.
+        let expectedStart: Date?
+        let expectedEnd: Date?
         let state: StepState
         let critical: Bool
         let downtime: Bool
@@ -24,7 +27,7 @@ struct GanttChart {
 
     func svg(title: String) -> String {
         let shown = Array(rows.prefix(Self.maximumRows))
-        let times = shown.flatMap { [$0.plannedStart, $0.plannedEnd, $0.actualStart, $0.actualEnd].compactMap { $0 } } + [now]
+        let times = shown.flatMap { [$0.plannedStart, $0.plannedEnd, $0.actualStart, $0.actualEnd, $0.expectedStart, $0.expectedEnd].compactMap { $0 } } + [now]
         guard let first = times.min(), let last = times.max() else { return "" }
         let span = max(60, last.timeIntervalSince(first))
         func x(_ date: Date) -> Double { Self.labelWidth + date.timeIntervalSince(first) / span * Self.chartWidth }
@@ -48,6 +51,9 @@ struct GanttChart {
             out += #"<g class="row state-\#(row.state.rawValue)\#(row.critical ? " critical" : "")\#(row.downtime ? " downtime" : "")"><title>\#(ImpactDiagram.escape("\(row.key) — \(row.title) (\(row.state.rawValue))"))</title>"#
             out += #"<text class="label" x="4" y="\#(n(y + 15))">\#(ImpactDiagram.escape(label))</text>"#
             out += #"<rect class="planned" x="\#(n(x(row.plannedStart)))" y="\#(n(y + 3))" width="\#(n(max(2, x(row.plannedEnd) - x(row.plannedStart))))" height="\#(n(Self.rowHeight - 6))" rx="3"/>"#
+            if row.actualEnd == nil, let start = row.expectedStart, let end = row.expectedEnd, end > start {
+                out += #"<rect class="expected" x="\#(n(x(start)))" y="\#(n(y + 7))" width="\#(n(max(2, x(end) - x(start))))" height="\#(n(Self.rowHeight - 14))" rx="2"/>"#
+            }
             if let start = row.actualStart {
                 let end = row.actualEnd ?? max(now, start)
                 out += #"<rect class="actual" x="\#(n(x(start)))" y="\#(n(y + 7))" width="\#(n(max(2, x(end) - x(start))))" height="\#(n(Self.rowHeight - 14))" rx="2"/>"#
