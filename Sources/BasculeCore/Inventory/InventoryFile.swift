@@ -151,6 +151,7 @@ public enum InventoryFile {
     }
 
     public static func yaml(_ items: [ConfigurationItem]) -> String {
+        guard !items.isEmpty else { return "items: []\n" }
         var out = "items:\n"
         for item in items.sorted(by: { $0.key < $1.key }) {
             let f = item.fields

@@ -74,6 +74,7 @@ public enum RunbookDocument {
 
     public static func yaml(_ runbook: Runbook, variables: [String] = []) -> String {
         var out = variables.isEmpty ? "" : "variables: [\(variables.map(quoted).joined(separator: ", "))]\n"
+        guard !runbook.steps.isEmpty else { return out + "steps: []\n" }
         out += "steps:\n"
         let iso = ISO8601DateFormatter()
         for step in runbook.steps {

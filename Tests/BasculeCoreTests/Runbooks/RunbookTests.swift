@@ -190,6 +190,13 @@ struct RunbookDocumentTests {
         #expect(RunbookDocument.yaml(read) == text)
     }
 
+    @Test("an empty runbook is written as an empty list and reads back empty")
+    func emptyRoundTrip() throws {
+        let text = RunbookDocument.yaml(Runbook())
+        #expect(text == "steps: []\n")
+        #expect(try RunbookDocument.parse(text).runbook.steps.isEmpty)
+    }
+
     @Test("a template fills its variables and refuses undeclared or missing ones")
     func template() throws {
         let (variables, runbook) = try RunbookDocument.parse("variables: [application]\nsteps:\n  - key: stop\n    title: Stop {{application}}\n    duration: 5m\n")
