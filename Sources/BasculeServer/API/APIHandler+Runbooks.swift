@@ -2,6 +2,7 @@ import BasculeAPI
 import BasculeCore
 import Foundation
 import OpenAPIRuntime
+import ServiceLifecycle
 
 extension APIHandler {
     func getRunbook(_ input: Operations.GetRunbook.Input) async throws -> Operations.GetRunbook.Output {
@@ -69,11 +70,29 @@ extension APIHandler {
         let (run, missed) = try await runs.actions(of: input.path.id, after: after)
         let stream = await runs.events.watch(run.id)
         let replay = missed.map { RunService.event(run, $0) }
+        // A stream ends when the server shuts down (or it would hold the shutdown forever), after
+        // ten minutes (the browser reconnects with Last-Event-ID), or when a keep-alive comment
+        // every 15 s finds the client gone.
         let body = AsyncStream<ArraySlice<UInt8>> { continuation in
             let task = Task {
-                continuation.yield(ArraySlice(": watching run \(run.id.uuidString.lowercased())\nretry: 3000\n\n".utf8))
-                for event in replay { continuation.yield(ArraySlice(event.utf8)) }
-                for await event in stream { continuation.yield(ArraySlice(event.utf8)) }
+                await withGracefulShutdownHandler {
+                    continuation.yield(ArraySlice(": watching run \(run.id.uuidString.lowercased())\nretry: 3000\n\n".utf8))
+                    for event in replay { continuation.yield(ArraySlice(event.utf8)) }
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask { for await event in stream { continuation.yield(ArraySlice(event.utf8)) } }
+                        group.addTask {
+                            while !Task.isCancelled {
+                                try? await Task.sleep(for: .seconds(15))
+                                continuation.yield(ArraySlice(": keep-alive\n\n".utf8))
+                            }
+                        }
+                        group.addTask { try? await Task.sleep(for: .seconds(600)) }
+                        await group.next()
+                        group.cancelAll()
+                    }
+                } onGracefulShutdown: {
+                    continuation.finish()
+                }
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
