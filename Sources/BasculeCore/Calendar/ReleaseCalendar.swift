@@ -83,7 +83,9 @@ public struct ReleaseCalendar: Sendable {
         self.policy = policy
     }
 
-    public func entries(_ query: CalendarQuery) -> [CalendarEntry] {
+    /// With `expandingRecurringMaintenance` false, recurring maintenance windows are left out
+    /// (see `recurringMaintenance`): a feed writes them once with their rule.
+    public func entries(_ query: CalendarQuery, expandingRecurringMaintenance: Bool = true) -> [CalendarEntry] {
         let period = query.period
         let conflicts = detector.scan(period)
         let graph = detector.graph
@@ -121,6 +123,7 @@ public struct ReleaseCalendar: Sendable {
             }
         }
         for window in maintenance where showsMaintenance(window, query, itemsOfTeam) {
+            if !expandingRecurringMaintenance, case .recurring = window.occurrence { continue }
             for occurrence in window.occurrences(overlapping: period) {
                 entries.append(CalendarEntry(
                     uid: "maintenance-\(window.id.uuidString.lowercased())-\(Int(occurrence.start.timeIntervalSince1970))", kind: .maintenance,
@@ -142,6 +145,17 @@ public struct ReleaseCalendar: Sendable {
             }
         }
         return entries.sorted { ($0.start, $0.kind.rawValue, $0.uid) < ($1.start, $1.kind.rawValue, $1.uid) }
+    }
+
+    /// The recurring maintenance windows the query shows.
+    public func recurringMaintenance(_ query: CalendarQuery) -> [MaintenanceWindow] {
+        let itemsOfTeam: Set<CIKey>? = query.team.map { team in
+            Set(detector.graph.nodes.filter { $0.ownerTeam?.lowercased() == team.lowercased() }.map(\.key))
+        }
+        return maintenance.filter { window in
+            guard case .recurring = window.occurrence else { return false }
+            return showsMaintenance(window, query, itemsOfTeam)
+        }
     }
 
     private func showsMaintenance(_ window: MaintenanceWindow, _ query: CalendarQuery, _ itemsOfTeam: Set<CIKey>?) -> Bool {

@@ -45,10 +45,10 @@ public struct BackupBeforeDowntimeRule: PolicyRule {
     }
 
     public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
-        guard let runbook = dossier.runbook, !runbook.steps.isEmpty else {
+        guard let runbook = dossier.runbook, !runbook.mainSteps.isEmpty else {
             return .fail("the release has no runbook (rule `\(id)`)", "la mise en production n'a pas de runbook (règle `\(id)`)")
         }
-        let steps = runbook.steps.filter { $0.phase != .rollback }
+        let steps = runbook.mainSteps
         let byKey = Dictionary(steps.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         func ancestors(of key: String) -> Set<String> {
             var seen: Set<String> = [], stack = byKey[key]?.predecessors ?? []

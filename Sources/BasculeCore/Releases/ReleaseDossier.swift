@@ -16,7 +16,7 @@ public struct ReleaseDossier: Sendable {
     public let now: Date
     /// What clashes with the release's window in the calendar; nil when not looked up.
     public let conflicts: [Conflict]?
-    /// The cutover runbook; nil when not looked up.
+    /// The cutover runbook; nil when not looked up (only policies with a runbook rule need it).
     public let runbook: Runbook?
     /// The rehearsals run so far, oldest first.
     public let rehearsals: [RehearsalRecord]

@@ -30,10 +30,8 @@ public struct RehearsalReport: Sendable, Equatable {
     public let plannedDowntime: TimeInterval
 
     public init(steps: [RunbookStep], rehearsals runs: [Run]) {
-        let main = steps.filter { $0.phase != .rollback }
-        let graph = RunbookGraph(main)
         let origin = Date(timeIntervalSinceReferenceDate: 0)
-        let plan = CriticalPath.timeline(graph, durations: main.map(\.plannedDuration), earliest: main.map { _ in nil }, origin: origin)
+        let (main, plan) = Runbook(steps: steps).plannedTimeline(from: origin)
         plannedDuration = plan.end.timeIntervalSince(origin)
         plannedDowntime = CriticalPath.unionLength(main.indices.filter { main[$0].downtime }.map {
             (plan.starts[$0].timeIntervalSinceReferenceDate, plan.finishes[$0].timeIntervalSinceReferenceDate)

@@ -23,6 +23,29 @@ public enum RunCommand: Sendable, Equatable {
     case rollback(reason: String)
 }
 
+extension RunCommand {
+    /// A command as forms and the API name it: `start`, `complete`, `fail`, `skip`, `note`,
+    /// `decide` (with `go` or `noGo`), `rollback`; `comment` is the note, the reason or the why.
+    public init(action: String, step: String?, comment: String, decision: String?) throws(CoreError) {
+        func key() throws(CoreError) -> String {
+            guard let step, !step.isEmpty else { throw .invalid([FieldError("step", "is required for \(action)")]) }
+            return step
+        }
+        switch action {
+        case "start": self = .start(try key())
+        case "complete": self = .complete(try key(), note: comment)
+        case "fail": self = .fail(try key(), comment: comment)
+        case "skip": self = .skip(try key(), comment: comment)
+        case "note": self = .note(step?.isEmpty == false ? step : nil, text: comment)
+        case "decide":
+            guard let value = decision.flatMap(GoNoGo.init(rawValue:)) else { throw .invalid([FieldError("decision", "is required: go or noGo")]) }
+            self = .decide(try key(), value, reason: comment)
+        case "rollback": self = .rollback(reason: comment)
+        default: throw .invalid([FieldError("action", "must be start, complete, fail, skip, note, decide or rollback")])
+        }
+    }
+}
+
 /// One line of the run log: every action timestamped and attributed.
 public struct RunAction: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable { case start, complete, fail, skip, note, decide, rollback, finish }
@@ -70,7 +93,7 @@ public struct Run: Sendable, Equatable {
         self.releaseKey = releaseKey
         self.kind = kind
         self.status = .running
-        self.steps = runbook.steps.filter { $0.phase != .rollback }.map { RunStep(step: $0, progress: StepProgress(), segment: .main) }
+        self.steps = runbook.mainSteps.map { RunStep(step: $0, progress: StepProgress(), segment: .main) }
         self.log = []
         self.createdAt = at
         self.revision = 1
@@ -102,6 +125,21 @@ public struct Run: Sendable, Equatable {
     public func forecast(plannedStart: Date, history: [String: [TimeInterval]], now: Date, draws: Int = 1000) -> Forecast {
         let forecaster = Forecaster(steps: steps.map(\.step), history: history)
         return forecaster.forecast(start: startedAt ?? plannedStart, progress: steps.map(\.progress), now: now, draws: draws)
+    }
+
+    /// Where a live run takes its release, in order: in progress at its first action, then
+    /// deployed, rolled back, or failed when the go/no-go said no. Rehearsals move nothing.
+    public func releaseMoves(wasStarted: Bool, from status: ReleaseStatus) -> [ReleaseStatus] {
+        guard kind == .live else { return [] }
+        var targets: [ReleaseStatus] = []
+        if !wasStarted, status == .ready { targets.append(.inProgress) }
+        switch self.status {
+        case .finished: targets.append(.deployed)
+        case .rolledBack: targets.append(.rolledBack)
+        case .aborted: targets.append(.failed)
+        case .running: break
+        }
+        return targets.filter { $0 != status }
     }
 
     /// Each main step's actual duration in this run, for later forecasts.

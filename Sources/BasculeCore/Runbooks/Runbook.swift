@@ -59,6 +59,15 @@ public struct Runbook: Sendable, Equatable {
         return Runbook(steps: cleaned)
     }
 
+    /// The steps a run executes; rollback-phase steps wait for a rollback.
+    public var mainSteps: [RunbookStep] { steps.filter { $0.phase != .rollback } }
+
+    /// The plan of the main steps from `start`: each as soon as its predecessors and fixed start allow.
+    public func plannedTimeline(from start: Date) -> (steps: [RunbookStep], timeline: Timeline) {
+        let main = mainSteps
+        return (main, CriticalPath.timeline(RunbookGraph(main), durations: main.map(\.plannedDuration), earliest: main.map(\.fixedStart), origin: start))
+    }
+
     public static func isValidKey(_ key: String) -> Bool {
         !key.isEmpty && key.count <= RunbookLimits.key && key.unicodeScalars.allSatisfy {
             $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))

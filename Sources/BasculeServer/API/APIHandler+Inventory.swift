@@ -84,8 +84,7 @@ extension APIHandler {
         let q = input.query
         let query: CalendarQuery
         do { query = try CalendarQuery.validated(from: q.from, to: q.to, environment: q.environment, item: q.ci, team: q.team) } catch { throw ServiceError(error) }
-        let entries = try await calendar.entries(query)
-        let zone = try await calendar.timeZone()
+        let (zone, entries) = try await calendar.entries(query)
         return .ok(.init(body: .json(.init(timeZone: zone.identifier, items: entries.map(Components.Schemas.CalendarEntry.init)))))
     }
 

@@ -125,13 +125,7 @@ extension APIHandler {
 
     func replacePolicy(_ input: Operations.ReplacePolicy.Input) async throws -> Operations.ReplacePolicy.Output {
         guard case .yaml(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be application/yaml")]) }
-        let data: Data
-        do {
-            data = try await Data(collecting: body, upTo: PolicyDocument.maximumSize)
-        } catch {
-            throw ServiceError.invalid([FieldError("document", "is larger than 256 KiB")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw ServiceError.badRequest([FieldError("document", "must be UTF-8 text")]) }
+        let text = try await Self.text(body, limit: PolicyDocument.maximumSize)
         let stored = try await policy.replace(with: text, precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
         let (_, parsed) = try await policy.get(version: stored.version)
         return .ok(.init(headers: .init(eTag: ETag.make(stored.version)), body: .json(.init(stored, parsed))))

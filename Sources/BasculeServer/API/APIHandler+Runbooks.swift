@@ -102,7 +102,7 @@ extension APIHandler {
 
     static func text(_ body: HTTPBody, limit: Int) async throws -> String {
         let data: Data
-        do { data = try await Data(collecting: body, upTo: limit) } catch { throw ServiceError.invalid([FieldError("document", "is larger than \(limit / 1024 / 1024) MiB")]) }
+        do { data = try await Data(collecting: body, upTo: limit) } catch { throw ServiceError.invalid([FieldError("document", "is larger than \(limit / 1024) KiB")]) }
         guard let text = String(data: data, encoding: .utf8) else { throw ServiceError.badRequest([FieldError("document", "must be UTF-8 text")]) }
         return text
     }

@@ -20,9 +20,7 @@ extension RunbookStep {
 
 extension Components.Schemas.Runbook {
     init(_ runbook: Runbook, revision: Int, release: String, start: Date = Date(timeIntervalSinceReferenceDate: 0)) {
-        let graph = RunbookGraph(runbook.steps.filter { $0.phase != .rollback })
-        let steps = runbook.steps.filter { $0.phase != .rollback }
-        let timeline = CriticalPath.timeline(graph, durations: steps.map(\.plannedDuration), earliest: steps.map { _ in nil }, origin: start)
+        let (steps, timeline) = runbook.plannedTimeline(from: start)
         self.init(release: release.uppercased(), steps: runbook.steps.map(Components.Schemas.RunbookStep.init), revision: revision,
                   plannedMinutes: timeline.end.timeIntervalSince(start) / 60, criticalPath: timeline.criticalPath.map { steps[$0].key })
     }
@@ -60,21 +58,10 @@ extension Components.Schemas.RunView {
 
 extension RunCommand {
     init(_ body: Components.Schemas.RunActionInput) throws {
-        let comment = body.comment ?? ""
-        func step() throws -> String {
-            guard let step = body.step, !step.isEmpty else { throw ServiceError.invalid([FieldError("step", "is required for \(body.action.rawValue)")]) }
-            return step
-        }
-        switch body.action {
-        case .start: self = .start(try step())
-        case .complete: self = .complete(try step(), note: comment)
-        case .fail: self = .fail(try step(), comment: comment)
-        case .skip: self = .skip(try step(), comment: comment)
-        case .note: self = .note(body.step, text: comment)
-        case .decide:
-            guard let decision = body.decision else { throw ServiceError.invalid([FieldError("decision", "is required: go or noGo")]) }
-            self = .decide(try step(), decision == .go ? .go : .noGo, reason: comment)
-        case .rollback: self = .rollback(reason: comment)
+        do {
+            try self.init(action: body.action.rawValue, step: body.step, comment: body.comment ?? "", decision: body.decision?.rawValue)
+        } catch {
+            throw ServiceError(error)
         }
     }
 }

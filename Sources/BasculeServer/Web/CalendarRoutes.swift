@@ -58,7 +58,7 @@ struct CalendarRoutes<Context: RequestContext>: Sendable {
         let item = parameters.get("ci").flatMap { $0.isEmpty ? nil : $0 }
         let entries: [CalendarEntry]
         do {
-            entries = try await services.calendar.entries(try CalendarQuery.validated(from: start, to: end, environment: environment, item: item, team: team))
+            entries = try await services.calendar.entries(try CalendarQuery.validated(from: start, to: end, environment: environment, item: item, team: team)).entries
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         } catch let error as CoreError {

@@ -50,20 +50,13 @@ struct RunRoutes<Context: RequestContext>: Sendable {
     @Sendable func act(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
         let fields = try await WebRoutes<Context>.form(request)
-        let step = fields["step"] ?? "", comment = fields["comment"] ?? ""
-        let command: RunCommand
-        switch fields["action"] {
-        case "start": command = .start(step)
-        case "complete": command = .complete(step, note: comment)
-        case "fail": command = .fail(step, comment: comment)
-        case "skip": command = .skip(step, comment: comment)
-        case "note": command = .note(step.isEmpty ? nil : step, text: comment)
-        case "go": command = .decide(step, .go, reason: comment)
-        case "noGo": command = .decide(step, .noGo, reason: comment)
-        case "rollback": command = .rollback(reason: comment)
-        default: return renderer.errorPage("unknown action", request: request, status: .badRequest)
-        }
         do {
+            let command: RunCommand
+            do {
+                command = try RunCommand(action: fields["action"] ?? "", step: fields["step"], comment: fields["comment"] ?? "", decision: fields["decision"])
+            } catch {
+                throw ServiceError(error)
+            }
             _ = try await services.runs.act(id, command)
             return WebRoutes<Context>.redirect("/runs/\(id)")
         } catch let error as ServiceError {

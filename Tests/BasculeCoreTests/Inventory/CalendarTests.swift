@@ -27,6 +27,9 @@ struct CalendarTests {
         #expect(all.filter { $0.kind == .freeze }.count == 1)
         #expect(all.first { $0.release == ReleaseKey(number: 2) }?.conflicts.map(\.kind) == [.dependentItem])
         #expect(forShop.filter { $0.kind == .release }.map(\.release) == [ReleaseKey(number: 1)])
+        // and for a feed, the recurring window once, not its four occurrences
+        #expect(calendar.entries(CalendarQuery(period: Self.march), expandingRecurringMaintenance: false).filter { $0.kind == .maintenance }.isEmpty)
+        #expect(calendar.recurringMaintenance(CalendarQuery(period: Self.march)).map(\.name) == ["Sundays"])
     }
 
     @Test("a period of more than 400 days or ending before it starts is refused")

@@ -249,3 +249,27 @@ struct RunbookRuleTests {
         #expect(Paris.evaluate(rule, Self.dossier(), to: .ready).verdict == .fail)
     }
 }
+
+@Suite("Run rules for the release and the commands")
+struct RunReleaseTests {
+    @Test("a live run takes a ready release in progress at its first action, then deployed; a no-go fails it; a rehearsal moves nothing")
+    func releaseMoves() throws {
+        var run = Run(releaseKey: ReleaseKey(number: 1), kind: .live, runbook: try RunTests.runbook(), at: RunTests.t0)
+        #expect(run.releaseMoves(wasStarted: false, from: .ready) == [.inProgress])
+        run.status = .finished
+        #expect(run.releaseMoves(wasStarted: true, from: .inProgress) == [.deployed])
+        run.status = .aborted
+        #expect(run.releaseMoves(wasStarted: true, from: .inProgress) == [.failed])
+        let rehearsal = Run(releaseKey: ReleaseKey(number: 1), kind: .rehearsal, runbook: try RunTests.runbook(), at: RunTests.t0)
+        #expect(rehearsal.releaseMoves(wasStarted: false, from: .ready).isEmpty)
+    }
+
+    @Test("commands are read the same from forms and the API; a decision needs go or noGo, a step action its step")
+    func commands() throws {
+        #expect(try RunCommand(action: "decide", step: "go", comment: "green", decision: "go") == .decide("go", .go, reason: "green"))
+        #expect(try RunCommand(action: "note", step: "", comment: "hi", decision: nil) == .note(nil, text: "hi"))
+        #expect(throws: CoreError.self) { try RunCommand(action: "decide", step: "go", comment: "x", decision: "maybe") }
+        #expect(throws: CoreError.self) { try RunCommand(action: "complete", step: nil, comment: "", decision: nil) }
+        #expect(throws: CoreError.self) { try RunCommand(action: "explode", step: "a", comment: "", decision: nil) }
+    }
+}

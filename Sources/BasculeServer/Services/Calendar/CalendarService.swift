@@ -20,22 +20,23 @@ public struct CalendarService: Sendable {
     public static let feedPast: TimeInterval = 92 * 86_400
     public static let feedAhead: TimeInterval = 366 * 86_400
 
-    public func entries(_ query: CalendarQuery) async throws -> [CalendarEntry] {
+    /// The entries of the period, and the policy's time zone in which to show them.
+    public func entries(_ query: CalendarQuery) async throws -> (timeZone: TimeZone, entries: [CalendarEntry]) {
         try await gate.require(.releaseRead)
-        return try await refusing { try await store.withConnection { db in try await entries(query, in: db) } }
+        return try await refusing {
+            try await store.withConnection { db in
+                let calendar = try await calendar(query, in: db)
+                return (calendar.policy.clock.timeZone, calendar.entries(query))
+            }
+        }
     }
 
-    /// The policy's time zone, in which pages show the calendar.
-    public func timeZone() async throws -> TimeZone {
-        try await refusing { try await store.withConnection { db in try await PolicyInForce.load(in: db).clock.timeZone } }
-    }
-
-    private func entries(_ query: CalendarQuery, in db: any SQLDatabase) async throws -> [CalendarEntry] {
+    private func calendar(_ query: CalendarQuery, in db: any SQLDatabase) async throws -> ReleaseCalendar {
         let policy = try await PolicyInForce.load(in: db)
         let snapshot = try await CalendarSnapshot.load(query.period, in: db, policy: policy, graphs: store.dependencyGraphs)
         let milestones = try await PlanRepository(db).milestones(of: snapshot.releases.map(\.release))
         return ReleaseCalendar(detector: snapshot.detector, releases: snapshot.releases, milestones: milestones,
-                               maintenance: snapshot.maintenance, policy: policy).entries(query)
+                               maintenance: snapshot.maintenance, policy: policy)
     }
 
     public func conflicts(of key: String) async throws -> (release: Release, conflicts: [Conflict]) {
@@ -105,17 +106,10 @@ public struct CalendarService: Sendable {
                 else { throw ServiceError.unauthorized("this calendar feed token is unknown or revoked") }
                 let at = now()
                 let period = DateInterval(start: at.addingTimeInterval(-Self.feedPast), end: at.addingTimeInterval(Self.feedAhead))
-                let policy = try await PolicyInForce.load(in: db)
-                let found = try await entries(CalendarQuery(period: period, environment: environment), in: db)
-                let windows = try await MaintenanceWindowRepository(db).all()
-                let recurring = windows.filter {
-                    if case .recurring = $0.occurrence { return environment == nil || $0.covers(environment: environment, items: Set($0.items)) }
-                    return false
-                }
-                let recurringIDs = Set(recurring.map { "maintenance-\($0.id.uuidString.lowercased())" })
-                let oneOffs = found.filter { entry in !recurringIDs.contains(where: { entry.uid.hasPrefix($0 + "-") }) }
-                return ICalendarFeed(name: "Bascule releases", timeZone: policy.clock.timeZone, releaseURL: releaseURL, generatedAt: at)
-                    .render(oneOffs, recurring: recurring, period: period)
+                let query = CalendarQuery(period: period, environment: environment)
+                let calendar = try await calendar(query, in: db)
+                return ICalendarFeed(name: "Bascule releases", timeZone: calendar.policy.clock.timeZone, releaseURL: releaseURL, generatedAt: at)
+                    .render(calendar.entries(query, expandingRecurringMaintenance: false), recurring: calendar.recurringMaintenance(query), period: period)
             }
         }
     }

@@ -8,14 +8,16 @@ enum Dossier {
     /// The calendar's conflicts are looked up only when a rule of `policy` reads them.
     static func load(_ release: Release, in db: any SQLDatabase, now: Date, policy: ReleasePolicy, graphs: DependencyGraphCache) async throws -> ReleaseDossier {
         let needsCalendar = policy.rules.contains { $0 is ConflictsRule }
+        let needsRunbook = policy.rules.contains { $0 is BackupBeforeDowntimeRule }
+        let needsRehearsals = policy.rules.contains { $0 is RehearsalRule }
         return ReleaseDossier(
             release: release, plan: try await PlanRepository(db).find(for: release).plan,
             changes: try await ChangeRepository(db).all(of: release), documents: try await DocumentRepository(db).present(for: release),
             campaigns: try await TestCampaignRepository(db).all(of: release), approvals: try await ApprovalRepository(db).latest(for: release),
             now: now, conflicts: needsCalendar ? try await CalendarSnapshot.conflicts(of: release, in: db, policy: policy, graphs: graphs) : nil,
-            runbook: try await RunbookRepository(db).find(for: release).runbook,
-            rehearsals: try await RunRepository(db).all(of: release).filter { $0.kind == .rehearsal }
-                .map { RehearsalRecord(status: $0.status, startedAt: $0.startedAt, endedAt: $0.endedAt) })
+            runbook: needsRunbook ? try await RunbookRepository(db).find(for: release).runbook : nil,
+            rehearsals: needsRehearsals ? try await RunRepository(db).all(of: release).filter { $0.kind == .rehearsal }
+                .map { RehearsalRecord(status: $0.status, startedAt: $0.startedAt, endedAt: $0.endedAt) } : [])
     }
 }
 

@@ -44,7 +44,7 @@ public struct RunService: Sendable {
             try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let runbook = try await RunbookRepository(db).find(for: release).runbook
-                guard !runbook.steps.filter({ $0.phase != .rollback }).isEmpty else {
+                guard !runbook.mainSteps.isEmpty else {
                     throw ServiceError.invalid([FieldError("runbook", "\(release.key) has no runbook steps to run")])
                 }
                 let runs = try await RunRepository(db).all(of: release)
@@ -81,9 +81,7 @@ public struct RunService: Sendable {
         let all = try await RunRepository(db).all(of: release)
         let history = Self.history(all.filter { $0.kind == .rehearsal && $0.id != run.id })
         let plannedStart = run.startedAt ?? release.window?.start ?? run.createdAt
-        let steps = run.steps.map(\.step)
-        let forecaster = Forecaster(steps: steps)
-        let planned = CriticalPath.timeline(forecaster.graph, durations: steps.map(\.plannedDuration), earliest: steps.map(\.fixedStart), origin: plannedStart)
+        let planned = Runbook(steps: run.steps.map(\.step)).plannedTimeline(from: plannedStart).timeline
         return View(run: run, release: release, forecast: run.forecast(plannedStart: plannedStart, history: history, now: now, draws: draws),
                     planned: planned, rehearsals: all.filter { $0.kind == .rehearsal }.count)
     }
@@ -127,24 +125,16 @@ public struct RunService: Sendable {
         try await AuditLog.record(.runAction, target: run.releaseKey.description,
                                   summary: "\(run.kind.rawValue) run: \(action.kind.rawValue)\(action.step.map { " \($0)" } ?? "")\(action.decision.map { " (\($0.rawValue))" } ?? "")",
                                   at: action.at, in: db)
-        if run.kind == .live { try await moveRelease(run, wasStarted: wasStarted, in: db) }
+        try await moveRelease(run, wasStarted: wasStarted, in: db)
         return (run, action)
     }
 
-    /// The live run drives the release: in progress at its first action, then deployed,
-    /// rolled back, or failed when the go/no-go said no.
+    /// Moves the release as the run says (`Run.releaseMoves`), each move audited.
     private func moveRelease(_ run: Run, wasStarted: Bool, in db: any SQLDatabase) async throws {
+        guard run.kind == .live else { return }
         let releases = ReleaseRepository(db)
         var release = try await ReleaseService.load(run.releaseKey.description, from: releases)
-        var targets: [ReleaseStatus] = []
-        if !wasStarted, release.status == .ready { targets.append(.inProgress) }
-        switch run.status {
-        case .finished: targets.append(.deployed)
-        case .rolledBack: targets.append(.rolledBack)
-        case .aborted: targets.append(.failed)
-        case .running: break
-        }
-        for target in targets where release.status != target {
+        for target in run.releaseMoves(wasStarted: wasStarted, from: release.status) {
             let previous = release.revision, from = release.status
             release = try release.transitioned(to: target, at: now(), guards: [])
             guard try await releases.update(release, previousRevision: previous) else { throw ServiceError.stale(current: previous) }

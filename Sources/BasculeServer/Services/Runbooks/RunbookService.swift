@@ -49,6 +49,7 @@ public struct RunbookService: Sendable {
     }
 
     public func importYAML(_ key: String, _ text: String, precondition: RevisionPrecondition? = nil) async throws -> (runbook: Runbook, revision: Int) {
+        try await gate.require(.runbookEdit, on: key)
         let parsed: Runbook
         do { parsed = try RunbookDocument.parse(text).runbook } catch { throw ServiceError(error) }
         return try await replace(key, with: parsed, precondition: precondition)

@@ -189,10 +189,8 @@ struct ReleaseTabs: Sendable {
         let key = release.key.description
         let (runbook, revision) = try await services.runbooks.get(key)
         let runs = try await services.runs.list(of: key)
-        let main = runbook.steps.filter { $0.phase != .rollback }
-        let graph = RunbookGraph(main)
         let origin = release.window?.start ?? Date(timeIntervalSinceReferenceDate: 0)
-        let timeline = CriticalPath.timeline(graph, durations: main.map(\.plannedDuration), earliest: main.map(\.fixedStart), origin: origin)
+        let (main, timeline) = runbook.plannedTimeline(from: origin)
         let critical = Set(timeline.criticalPath.map { main[$0].key })
         let may = RequestOrigin.current.may(.runExecute)
         return [
