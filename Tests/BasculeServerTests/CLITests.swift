@@ -38,7 +38,7 @@ struct CLITests {
 
     @Test("the CLI creates and moves a release on a live server")
     func liveRoundTrip() async throws {
-        try await TestDatabase.with(.sqlite) { store in
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = BasculeServices(store: store, passwordCost: 4)
             _ = try await services.environments.create(name: "production", kind: .production)
@@ -68,7 +68,7 @@ struct CLITests {
                 #expect(release.window?.start == Date(timeIntervalSince1970: 1_804_626_000))
                 #expect(release.tags == ["e-invoicing"])
             }
-        }
+        } }
     }
 
     @Test("an unreachable server is one readable line")

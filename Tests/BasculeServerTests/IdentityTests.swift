@@ -63,16 +63,16 @@ struct IdentityTests {
         }
     }
 
-    @Test("five failures in a minute from one address lock that address out, whatever the usernames")
+    @Test("twenty failures in a minute from one address lock that address out, whatever the usernames")
     func throttledByAddress() async throws {
-        try await TestDatabase.with(.sqlite) { store in
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = BasculeServices(store: store, passwordCost: 4)
             _ = try await services.identity.createUser(username: "ana", roles: [.viewer], password: TestApp.password)
             let attacker = RequestOrigin(principal: .anonymous, clientAddress: "203.0.113.9")
             // when
             await RequestOrigin.$current.withValue(attacker) {
-                for index in 1...5 {
+                for index in 1...SignInThrottle.addressLimit {
                     await #expect(throws: ServiceError.self) { try await services.identity.signIn(username: "guess\(index)", password: "nope nope nope") }
                 }
                 // then
@@ -85,6 +85,58 @@ struct IdentityTests {
                 try await services.identity.signIn(username: "ana", password: TestApp.password)
             }
             #expect(session.user.username == "ana")
+        } }
+    }
+
+    @Test("someone guessing a user's password elsewhere does not lock that user out")
+    func guessingElsewhere() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = BasculeServices(store: store, passwordCost: 4)
+            _ = try await services.identity.createUser(username: "ana", roles: [.viewer], password: TestApp.password)
+            let attacker = RequestOrigin(principal: .anonymous, clientAddress: "203.0.113.9")
+            await RequestOrigin.$current.withValue(attacker) {
+                for _ in 1...12 { _ = try? await services.identity.signIn(username: "ana", password: "nope nope nope") }
+            }
+            // when
+            let session = try await RequestOrigin.$current.withValue(RequestOrigin(principal: .anonymous, clientAddress: "198.51.100.7")) {
+                try await services.identity.signIn(username: "ana", password: TestApp.password)
+            }
+            // then
+            #expect(session.user.username == "ana")
+        } }
+    }
+
+    @Test("throttled attempts are refused before hashing and recorded once per window, not once each")
+    func throttledAttemptsAggregated() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = BasculeServices(store: store, passwordCost: 4)
+            _ = try await services.identity.createUser(username: "ana", roles: [.viewer], password: TestApp.password)
+            let attacker = RequestOrigin(principal: .anonymous, clientAddress: "203.0.113.9")
+            // when
+            await RequestOrigin.$current.withValue(attacker) {
+                for _ in 1...SignInThrottle.pairLimit + 30 { _ = try? await services.identity.signIn(username: "ana", password: "nope nope nope") }
+            }
+            // then
+            let events = try await services.audit.list(.init(target: "user:ana"), limit: 200).items
+            #expect(events.filter { $0.entry.action == .loginFailure }.count == SignInThrottle.pairLimit)
+            #expect(events.filter { $0.entry.action == .loginThrottled }.count == 1)
+            #expect(try await services.audit.verify().intactEvents != nil)
+        } }
+    }
+
+    @Test("a password longer than bcrypt reads is never taken for a shorter one")
+    func longPasswordNotCut() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given: a password of exactly 72 bytes
+            let password = String(repeating: "p", count: 72)
+            _ = try await services.identity.createUser(username: "long", roles: [.viewer], password: password)
+            // when: that password with more after it
+            let response = try await login(client, "long", password + "anything")
+            // then
+            #expect(response.status == .unauthorized)
+            #expect(try await login(client, "long", password).status == .created)
         }
     }
 
@@ -117,7 +169,7 @@ struct IdentityTests {
 
     @Test("an expired token stops working")
     func expiredToken() async throws {
-        try await TestDatabase.with(.sqlite) { store in
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let clock = TestClock()
             let services = BasculeServices(store: store, now: { clock.now }, passwordCost: 4)
@@ -128,12 +180,12 @@ struct IdentityTests {
             clock.advance(by: 2 * 86_400)
             // then
             await #expect(throws: ServiceError.self) { try await services.identity.identity(bearer: secret) }
-        }
+        } }
     }
 
     @Test("tokens are stored only as hashes")
     func tokensHashedAtRest() async throws {
-        try await TestDatabase.with(.sqlite) { store in
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = BasculeServices(store: store, passwordCost: 4)
             _ = try await services.identity.createUser(username: "ana", roles: [.viewer], password: TestApp.password)
@@ -148,7 +200,7 @@ struct IdentityTests {
             // then
             #expect(stored == [TokenRepository.hash(secret)])
             #expect(passwords.allSatisfy { $0.hasPrefix("$2") && !$0.contains(TestApp.password) })
-        }
+        } }
     }
 
     @Test("a duplicate username is a conflict and a weak password names the rule")

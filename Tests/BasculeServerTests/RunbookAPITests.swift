@@ -178,8 +178,8 @@ struct RunbookAPITests {
             // then backup, stop, deploy now take 70 minutes instead of 35, plus the go step
             #expect(abs(view.forecast.expectedEnd.timeIntervalSince(view.planned.end) / 60 - 35) < 1)
             #expect(view.forecast.p90End > view.forecast.p50End)
-            #expect(event?.contains("event: action") == true)
-            #expect(event?.contains(#""step":"backup""#) == true)
+            #expect(event?.text.contains("event: action") == true)
+            #expect(event?.text.contains(#""step":"backup""#) == true)
         }
     }
 }

@@ -17,7 +17,9 @@ enum TestApp {
         _ engine: TestEngine, timeZone: String = "Europe/Paris", roles: Set<Role> = [.admin],
         _ body: @Sendable @escaping (SignedInClient, BasculeServices) async throws -> Void
     ) async throws {
-        try await TestDatabase.with(engine) { store in
+        // Set-up and the services a test calls directly act as the system; requests sent
+        // through the client act as whoever their credentials say, as in service.
+        try await TestDatabase.with(engine) { store in try await RequestOrigin.asSystem {
             let services = BasculeServices(store: store, passwordCost: 4)
             let username = roles.sorted().map(\.rawValue).joined(separator: "-").lowercased()
             _ = try await services.identity.createUser(username: username, roles: roles, password: TestApp.password)
@@ -29,7 +31,7 @@ enum TestApp {
             try await app.test(.router) { client in
                 try await body(SignedInClient(raw: client, token: token, username: username), services)
             }
-        }
+        } }
     }
 
     static let password = "correct horse battery staple"

@@ -185,7 +185,7 @@ struct WebPagesTests {
 struct DemoPortfolioTests {
     @Test("an empty database is filled with environments and a dozen releases in various states", arguments: TestEngine.available)
     func seedsEmpty(engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { store in
+        try await TestDatabase.with(engine) { store in try await RequestOrigin.asSystem {
             // given
             let services = BasculeServices(store: store, passwordCost: 4)
             // when
@@ -195,12 +195,12 @@ struct DemoPortfolioTests {
             let releases = try await services.releases.list(.init(), limit: 200).items
             #expect(releases.count == 19)
             #expect(Set(releases.map(\.status)).count >= 7)
-        }
+        } }
     }
 
     @Test("the demo shows releases blocked by the Friday rule, a freeze and missing approvals, and one that passes", arguments: TestEngine.available)
     func gatesExplained(engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { store in
+        try await TestDatabase.with(engine) { store in try await RequestOrigin.asSystem {
             // given
             let services = BasculeServices(store: store, passwordCost: 4)
             _ = try await DemoPortfolio.seed(services, timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt)
@@ -215,12 +215,12 @@ struct DemoPortfolioTests {
             #expect(try await failures("Shop catalogue 7.1").contains("quarter-end"))
             #expect(try await failures("CRM 8.4") == ["cab"])
             #expect(try await failures("Intranet 2.1") == [])
-        }
+        } }
     }
 
     @Test("a database with data is left as it is")
     func skipsNonEmpty() async throws {
-        try await TestDatabase.with(.sqlite) { store in
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = BasculeServices(store: store, passwordCost: 4)
             _ = try await services.releases.create(ReleaseInput(title: "Mine", version: "1", type: .minor))
@@ -229,6 +229,6 @@ struct DemoPortfolioTests {
             // then
             #expect(outcome == .skipped)
             #expect(try await services.releases.list(.init()).items.map(\.title) == ["Mine"])
-        }
+        } }
     }
 }

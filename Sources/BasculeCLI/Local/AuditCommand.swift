@@ -8,7 +8,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Walk the chain of the audit trail and name the first event that was changed, removed or inserted.")
+            abstract: "Walk the chain of the audit trail and name every event that was changed, removed or inserted.")
 
         @OptionGroup var storeOptions: StoreOptions
 
@@ -16,7 +16,7 @@ struct AuditCommand: AsyncParsableCommand {
             let (store, _) = try await storeOptions.openMigrated()
             let outcome: AuditVerification
             do {
-                outcome = try await AuditService(store: store).verify()
+                outcome = try await RequestOrigin.asSystem { try await AuditService(store: store).verify() }
             } catch {
                 await store.close()
                 throw error
@@ -25,8 +25,9 @@ struct AuditCommand: AsyncParsableCommand {
             switch outcome {
             case .intact(let events, let head):
                 print("audit trail intact: \(events) event(s) chained from the first to the last; head \(head)")
-            case .broken(let sequence, let reason):
-                throw CLIError.store("audit trail broken at event \(sequence): \(reason)")
+            case .broken(let breaks, let events):
+                for found in breaks { print("broken at \(found)") }
+                throw CLIError.store("audit trail broken in \(breaks.count) place(s) among \(events) event(s); the first at event \(breaks[0].sequence)")
             }
         }
     }

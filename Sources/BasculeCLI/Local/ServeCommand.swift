@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Time zone in which days and hours are shown and judged (or BASCULE_TIMEZONE; default Europe/Paris).")
     var timeZone: String?
 
+    @Option(name: .long, help: "Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR ranges, comma-separated (or BASCULE_TRUSTED_PROXIES; default none).")
+    var trustedProxies: String?
+
     @Flag(help: "Fill an empty database with a sample portfolio; a database with data is left as it is.")
     var demo = false
 
@@ -32,14 +35,19 @@ struct ServeCommand: AsyncParsableCommand {
         guard let zone = TimeZone(identifier: zoneName) else {
             throw CLIError.invalidOption("unknown time zone \(zoneName); use an IANA name such as Europe/Paris")
         }
+        let proxies: TrustedProxies
+        switch TrustedProxies.parse(trustedProxies ?? environment["BASCULE_TRUSTED_PROXIES"] ?? "") {
+        case .success(let parsed): proxies = parsed
+        case .failure(let bad): throw CLIError.invalidOption("not an IP address or CIDR range among the trusted proxies: \(bad.text)")
+        }
         var logger = Logger(label: "bascule")
         logger.logLevel = Logger.Level(rawValue: environment["BASCULE_LOG_LEVEL"] ?? "info") ?? .info
 
         let (store, applied) = try await storeOptions.openMigrated()
-        let configuration = ServerConfiguration(host: host, port: port, timeZone: zone)
+        let configuration = ServerConfiguration(host: host, port: port, timeZone: zone, trustedProxies: proxies)
         let services = BasculeServices(store: store)
         Console.say("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
-        if let password = try await services.identity.bootstrapAdmin() {
+        if let password = try await RequestOrigin.asSystem({ try await services.identity.bootstrapAdmin() }) {
             Console.say("Created the first user: admin, password \(password)")
             Console.say("  It is shown only now. Sign in at http://\(host):\(port)/login; change it with `bascule user reset-password admin`.")
         }

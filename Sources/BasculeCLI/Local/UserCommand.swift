@@ -143,7 +143,7 @@ enum LocalAdmin {
     static func run<R: Sendable>(_ options: StoreOptions, _ body: (BasculeServices) async throws -> R) async throws -> R {
         let (store, _) = try await options.openMigrated()
         do {
-            let result = try await body(BasculeServices(store: store))
+            let result = try await RequestOrigin.asSystem { try await body(BasculeServices(store: store)) }
             await store.close()
             return result
         } catch let error as ServiceError {

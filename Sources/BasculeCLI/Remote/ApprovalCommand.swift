@@ -17,7 +17,7 @@ struct ApprovalCommand: AsyncParsableCommand {
             let output = try await remote.call { try await client.requestApproval(path: .init(key: key)) }
             switch output {
             case .created(let created): try ApprovalCommand.print(try created.body.json, remote)
-            case .notFound(let problem), .conflict(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .notFound(let problem), .conflict(let problem): throw CLIError.refusal(problem)
             case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
@@ -34,7 +34,7 @@ struct ApprovalCommand: AsyncParsableCommand {
             let output = try await remote.call { try await client.getApprovals(path: .init(key: key)) }
             switch output {
             case .ok(let ok): try ApprovalCommand.print(try ok.body.json, remote)
-            case .notFound(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .notFound(let problem): throw CLIError.refusal(problem)
             case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
@@ -80,7 +80,7 @@ struct ApprovalCommand: AsyncParsableCommand {
                     [item.release.key, item.release.title, item.round.requestedBy,
                      item.round.requirements.map { "\($0.approvers.count)/\($0.count) \($0.roles.map(\.rawValue).joined(separator: "/"))" }.joined(separator: ", ")]
                 }))
-            case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }

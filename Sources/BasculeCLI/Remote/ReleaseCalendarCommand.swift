@@ -23,7 +23,7 @@ extension ReleaseCommand {
                     for conflict in list.items { print("  [\(conflict.kind.rawValue)] \(conflict.explanation)") }
                 }
                 if !list.items.isEmpty { throw ExitCode(1) }
-            case .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }

@@ -67,7 +67,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 let release = try ok.body.json
                 if remote.json { return try remote.printJSON(release) }
                 ReleaseCommand.describe(release, zone)
-            case .notFound(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .notFound(let problem): throw CLIError.refusal(problem)
             case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }

@@ -43,7 +43,7 @@ struct RunbookCommand: AsyncParsableCommand {
             case .ok(let ok):
                 guard case .yaml(let body) = ok.body else { return }
                 FileHandle.standardOutput.write(try await Data(collecting: body, upTo: 16 * 1024 * 1024))
-            case .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }
@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
                 if remote.json { return try remote.printJSON(runs) }
                 let iso = ISO8601DateFormatter()
                 Swift.print(TextTable.render(["RUN", "KIND", "STATUS", "CREATED"], runs.map { [$0.id, $0.kind.rawValue, $0.status.rawValue, iso.string(from: $0.createdAt)] }))
-            case .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }
@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
             let output = try await remote.call { try await client.getRun(path: .init(id: id)) }
             switch output {
             case .ok(let ok): try RunCommand.print(try ok.body.json, remote)
-            case .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
+            case .badRequest(let problem), .notFound(let problem), .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }

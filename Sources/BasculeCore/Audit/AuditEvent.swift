@@ -75,6 +75,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case demoSeed = "demo.seed"
     case loginSuccess = "login.success"
     case loginFailure = "login.failure"
+    /// Sign-ins refused unheard while a throttle holds: one event per subject and window.
+    case loginThrottled = "login.throttled"
     case logout = "logout"
     case tokenCreate = "token.create"
     case tokenRevoke = "token.revoke"

@@ -82,9 +82,9 @@ public struct ChangeFields: Sendable, Equatable {
         var fields = self
         fields.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if fields.title.isEmpty { errors.append(FieldError("title", "is required")) }
-        if fields.title.count > ReleaseLimits.title { errors.append(FieldError("title", "must be at most \(ReleaseLimits.title) characters")) }
-        if description.count > ReleaseLimits.description { errors.append(FieldError("description", "must be at most \(ReleaseLimits.description) characters")) }
-        if rollback.count > ReleaseLimits.description { errors.append(FieldError("rollback", "must be at most \(ReleaseLimits.description) characters")) }
+        if fields.title.textLength > ReleaseLimits.title { errors.append(FieldError("title", "must be at most \(ReleaseLimits.title) characters")) }
+        if description.textLength > ReleaseLimits.description { errors.append(FieldError("description", "must be at most \(ReleaseLimits.description) characters")) }
+        if rollback.textLength > ReleaseLimits.description { errors.append(FieldError("rollback", "must be at most \(ReleaseLimits.description) characters")) }
         fields.link = Reference.validated(link, field: "link", errors: &errors)
         var keys: Set<CIKey> = []
         for raw in items {

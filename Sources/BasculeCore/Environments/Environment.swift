@@ -28,7 +28,7 @@ public struct Environment: Sendable, Equatable, Identifiable {
         var errors: [FieldError] = []
         if name.isEmpty {
             errors.append(FieldError("name", "is required"))
-        } else if name.count > nameLimit {
+        } else if name.textLength > nameLimit {
             errors.append(FieldError("name", "must be at most \(nameLimit) characters"))
         } else if !isWellFormed(name) {
             errors.append(FieldError("name", "may hold only letters, digits, '.', '-' and '_', and must start with a letter or digit"))

@@ -31,7 +31,7 @@ public enum AccountRules {
     public static let maximumPasswordBytes = 72
 
     public static func validate(password: String) throws(CoreError) {
-        if password.count < minimumPasswordLength {
+        if password.textLength < minimumPasswordLength {
             throw .invalid([FieldError("password", "must be at least \(minimumPasswordLength) characters")])
         }
         if password.utf8.count > maximumPasswordBytes {
@@ -51,9 +51,9 @@ public enum AccountRules {
             errors.append(FieldError("username", "is reserved"))
         }
         let display = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-        if display.count > 200 { errors.append(FieldError("displayName", "must be at most 200 characters")) }
+        if display.textLength > 200 { errors.append(FieldError("displayName", "must be at most 200 characters")) }
         let mail = email.trimmingCharacters(in: .whitespaces)
-        if !mail.isEmpty, mail.count > 320 || mail.wholeMatch(of: /[^@\s]+@[^@\s]+\.[^@\s]+/) == nil {
+        if !mail.isEmpty, mail.textLength > 320 || mail.wholeMatch(of: /[^@\s]+@[^@\s]+\.[^@\s]+/) == nil {
             errors.append(FieldError("email", "is not an e-mail address"))
         }
         if roles.isEmpty { errors.append(FieldError("roles", "must hold at least one role")) }

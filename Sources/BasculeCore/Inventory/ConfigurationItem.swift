@@ -113,7 +113,7 @@ public struct CIInput: Sendable, Equatable {
         if parsedKey == nil { errors.append(FieldError("key", key.isEmpty ? "is required" : CIKey.rule)) }
         let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmedName.isEmpty { errors.append(FieldError("name", "is required")) }
-        if trimmedName.count > InventoryLimits.name { errors.append(FieldError("name", "must be at most \(InventoryLimits.name) characters")) }
+        if trimmedName.textLength > InventoryLimits.name { errors.append(FieldError("name", "must be at most \(InventoryLimits.name) characters")) }
         let parsedType = CIType(rawValue: type.trimmingCharacters(in: .whitespaces).lowercased())
         if parsedType == nil {
             errors.append(FieldError("type", "must be one of \(CIType.allCases.map(\.rawValue).joined(separator: ", "))"))
@@ -143,7 +143,7 @@ public struct CIInput: Sendable, Equatable {
     private static func clean(_ list: [String], field: String, errors: inout [FieldError]) -> [String] {
         var seen: Set<String> = [], result: [String] = []
         for item in list.map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
-            if item.count > InventoryLimits.listItem { errors.append(FieldError(field, "items must be at most \(InventoryLimits.listItem) characters")) }
+            if item.textLength > InventoryLimits.listItem { errors.append(FieldError(field, "items must be at most \(InventoryLimits.listItem) characters")) }
             if seen.insert(item.lowercased()).inserted { result.append(item) }
         }
         if result.count > InventoryLimits.listCount { errors.append(FieldError(field, "must hold at most \(InventoryLimits.listCount) items")) }

@@ -59,20 +59,29 @@ public enum InventoryImport {
                                        errors: [FieldError("key", "appears more than once in the file (also on line \(others))")]))
             return true
         }
+        // A refusal cascades to the rows that depend on the refused item, breadth first over
+        // the file's own dependents: linear in rows and relations, however long the chain.
         var known = Set(existing.keys).union(accepted.map(\.key))
-        while true {
-            var fallen: Set<CIKey> = []
-            accepted.removeAll { entry in
-                let unknown = entry.fields.dependsOn.filter { !known.contains($0) }
-                guard !unknown.isEmpty else { return false }
-                plan.rejected.append(.init(line: entry.line, key: entry.key.text, errors: [FieldError(
-                    "dependsOn", "names \(unknown.map(\.text).joined(separator: ", ")), in neither the inventory nor the accepted rows of the file")]))
-                if existing[entry.key] == nil { fallen.insert(entry.key) }
-                return true
-            }
-            if fallen.isEmpty { break }
-            known.subtract(fallen)
+        var dependents: [CIKey: [Int]] = [:]
+        for (position, entry) in accepted.enumerated() {
+            for key in entry.fields.dependsOn { dependents[key, default: []].append(position) }
         }
+        var refused = [Bool](repeating: false, count: accepted.count)
+        var queue = Array(accepted.indices)
+        var head = 0
+        while head < queue.count {
+            let position = queue[head]
+            head += 1
+            let entry = accepted[position]
+            guard !refused[position] else { continue }
+            let unknown = entry.fields.dependsOn.filter { !known.contains($0) }
+            guard !unknown.isEmpty else { continue }
+            refused[position] = true
+            plan.rejected.append(.init(line: entry.line, key: entry.key.text, errors: [FieldError(
+                "dependsOn", "names \(unknown.map(\.text).joined(separator: ", ")), in neither the inventory nor the accepted rows of the file")]))
+            if existing[entry.key] == nil, known.remove(entry.key) != nil { queue += dependents[entry.key] ?? [] }
+        }
+        accepted = accepted.indices.filter { !refused[$0] }.map { accepted[$0] }
         for entry in accepted {
             switch existing[entry.key] {
             case nil: plan.created.append((entry.key, entry.fields))

@@ -104,7 +104,7 @@ public struct MaintenanceWindowInput: Sendable, Equatable {
         var errors: [FieldError] = []
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { errors.append(FieldError("name", "is required")) }
-        if trimmed.count > InventoryLimits.name { errors.append(FieldError("name", "must be at most \(InventoryLimits.name) characters")) }
+        if trimmed.textLength > InventoryLimits.name { errors.append(FieldError("name", "must be at most \(InventoryLimits.name) characters")) }
         var keys: [CIKey] = []
         for raw in items {
             guard let key = CIKey(raw) else { errors.append(FieldError("items", "\"\(raw)\" \(CIKey.rule)")); continue }

@@ -16,7 +16,7 @@ extension ReleasePlan {
         func text(_ value: String, _ field: String, required: Bool = false) -> String {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if required, trimmed.isEmpty { errors.append(FieldError(field, "is required")) }
-            if trimmed.count > PlanLimits.text { errors.append(FieldError(field, "must be at most \(PlanLimits.text) characters")) }
+            if trimmed.textLength > PlanLimits.text { errors.append(FieldError(field, "must be at most \(PlanLimits.text) characters")) }
             return trimmed
         }
         func count(_ n: Int, _ field: String) {

@@ -81,12 +81,12 @@ extension ReleaseInput {
         var errors: [FieldError] = []
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if title.isEmpty { errors.append(FieldError("title", "is required")) }
-        if title.count > ReleaseLimits.title {
+        if title.textLength > ReleaseLimits.title {
             errors.append(FieldError("title", "must be at most \(ReleaseLimits.title) characters (it has \(title.count))"))
         }
         let version = version.trimmingCharacters(in: .whitespacesAndNewlines)
         if version.isEmpty { errors.append(FieldError("version", "is required")) }
-        if version.count > ReleaseLimits.version {
+        if version.textLength > ReleaseLimits.version {
             errors.append(FieldError("version", "must be at most \(ReleaseLimits.version) characters"))
         }
         var window: PlannedWindow?
@@ -99,14 +99,14 @@ extension ReleaseInput {
             if window == nil { errors.append(FieldError("plannedEnd", "must be after the planned start")) }
         }
         let environment = Self.optionalText(environment)
-        if let environment, environment.count > ReleaseLimits.environment {
+        if let environment, environment.textLength > ReleaseLimits.environment {
             errors.append(FieldError("environment", "must be at most \(ReleaseLimits.environment) characters"))
         }
         let owner = Self.optionalText(owner)
-        if let owner, owner.count > ReleaseLimits.owner {
+        if let owner, owner.textLength > ReleaseLimits.owner {
             errors.append(FieldError("owner", "must be at most \(ReleaseLimits.owner) characters"))
         }
-        if description.count > ReleaseLimits.description {
+        if description.textLength > ReleaseLimits.description {
             errors.append(FieldError("description", "must be at most \(ReleaseLimits.description) characters"))
         }
         let tags = Self.tags(tags, errors: &errors)
@@ -127,7 +127,7 @@ extension ReleaseInput {
         for item in items {
             let tag = item.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             if tag.isEmpty || kept.contains(tag) { continue }
-            if tag.count > ReleaseLimits.tag || !tag.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            if tag.textLength > ReleaseLimits.tag || !tag.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
                 errors.append(FieldError("tags", "'\(tag.prefix(60))' is not a tag: use letters, digits, - and _, at most \(ReleaseLimits.tag) characters"))
                 continue
             }

@@ -52,6 +52,17 @@ public struct Forecaster: Sendable {
     /// Per step (same order as `steps`), the actual durations of rehearsals, in seconds.
     public let history: [[TimeInterval]]
 
+    /// Step-draws one forecast may cost when a person is waiting for it: two million take
+    /// about 30 ms in a release build here (docs/BENCHMARKS.md).
+    public static let drawBudget = 2_000_000
+    /// The fewest draws a forecast makes: enough for a P90 within about two points.
+    public static let minimumDraws = 200
+
+    /// `requested` draws, or fewer for a long runbook so that the whole stays within `drawBudget`.
+    public static func affordableDraws(_ requested: Int, steps: Int) -> Int {
+        min(requested, max(minimumDraws, drawBudget / max(1, steps)))
+    }
+
     public init(steps: [RunbookStep], history: [String: [TimeInterval]] = [:]) {
         self.steps = steps
         self.graph = RunbookGraph(steps)

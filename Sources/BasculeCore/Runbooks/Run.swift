@@ -122,9 +122,12 @@ public struct Run: Sendable, Equatable {
     public var endedAt: Date? { status.isOver ? log.last?.at : nil }
 
     /// The forecast of this run, with the rehearsal durations of `history`.
+    /// Fewer draws for long runs (`Forecaster.affordableDraws`), so that reading a run stays
+    /// fast whatever its length; the forecast says how many it made.
     public func forecast(plannedStart: Date, history: [String: [TimeInterval]], now: Date, draws: Int = 1000) -> Forecast {
         let forecaster = Forecaster(steps: steps.map(\.step), history: history)
-        return forecaster.forecast(start: startedAt ?? plannedStart, progress: steps.map(\.progress), now: now, draws: draws)
+        return forecaster.forecast(start: startedAt ?? plannedStart, progress: steps.map(\.progress), now: now,
+                                   draws: Forecaster.affordableDraws(draws, steps: steps.count))
     }
 
     /// Where a live run takes its release, in order: in progress at its first action, then
@@ -218,8 +221,22 @@ public struct Run: Sendable, Equatable {
 
     /// Steps `index` waits for: its predecessors not yet done or skipped.
     public func waitingFor(_ index: Int) -> [String] {
-        let states = Dictionary(steps.map { ($0.step.key, $0.progress.state) }, uniquingKeysWith: { first, _ in first })
-        return steps[index].step.predecessors.filter { states[$0].map { !$0.isSettled } ?? false }
+        waiting(for: steps[index], in: settledStates())
+    }
+
+    /// What every step waits for, in the order of `steps`: one pass, where asking step by step
+    /// would cost the square of the run's length.
+    public var waitingLists: [[String]] {
+        let states = settledStates()
+        return steps.map { waiting(for: $0, in: states) }
+    }
+
+    private func settledStates() -> [String: Bool] {
+        Dictionary(steps.map { ($0.step.key, $0.progress.state.isSettled) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private func waiting(for step: RunStep, in settled: [String: Bool]) -> [String] {
+        step.step.predecessors.filter { settled[$0] == false }
     }
 
     /// The undo steps of the completed steps, latest first, as a chain after what is done.

@@ -27,8 +27,8 @@ public struct Runbook: Sendable, Equatable {
                 errors.append(FieldError("\(field).key", "is used by another step"))
             }
             if step.title.isEmpty { errors.append(FieldError("\(field).title", "is required")) }
-            if step.title.count > RunbookLimits.title { errors.append(FieldError("\(field).title", "must be at most \(RunbookLimits.title) characters")) }
-            if step.instructions.count > RunbookLimits.instructions {
+            if step.title.textLength > RunbookLimits.title { errors.append(FieldError("\(field).title", "must be at most \(RunbookLimits.title) characters")) }
+            if step.instructions.textLength > RunbookLimits.instructions {
                 errors.append(FieldError("\(field).instructions", "must be at most \(RunbookLimits.instructions) characters"))
             }
             if !step.plannedDuration.isFinite || step.plannedDuration < 0 {

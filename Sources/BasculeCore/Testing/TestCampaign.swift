@@ -58,7 +58,7 @@ public struct TestResult: Sendable, Equatable {
         if failingTests.count > Self.maximumFailingNames {
             errors.append(FieldError("failingTests", "must list at most \(Self.maximumFailingNames) names"))
         }
-        if failingTests.contains(where: { $0.count > 1_000 }) {
+        if failingTests.contains(where: { $0.textLength > 1_000 }) {
             errors.append(FieldError("failingTests", "each name must be at most 1000 characters"))
         }
         guard errors.isEmpty else { throw .invalid(errors) }

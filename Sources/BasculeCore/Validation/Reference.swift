@@ -5,7 +5,7 @@ public enum Reference {
     /// The trimmed reference, nil when blank; a reference with spaces or too long adds an error.
     public static func validated(_ text: String?, field: String, errors: inout [FieldError]) -> String? {
         guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
-        if trimmed.count > maximumLength || trimmed.contains(where: \.isWhitespace) {
+        if trimmed.textLength > maximumLength || trimmed.contains(where: \.isWhitespace) {
             errors.append(FieldError(field, "must be a URL or an identifier without spaces, at most \(maximumLength) characters"))
         }
         return trimmed

@@ -67,22 +67,36 @@ extension APIHandler {
 
     func watchRun(_ input: Operations.WatchRun.Input) async throws -> Operations.WatchRun.Output {
         let after = input.headers.lastEventID.flatMap(Int.init) ?? Int.max
-        let (run, missed) = try await runs.actions(of: input.path.id, after: after)
-        let stream = await runs.events.watch(run.id)
-        let replay = missed.map { RunService.event(run, $0) }
+        let (runID, stream, replay) = try await runs.watch(input.path.id, after: after)
+        let credential = RequestOrigin.current.credential
+        let identity = self.identity
         // A stream ends when the server shuts down (or it would hold the shutdown forever), after
-        // ten minutes (the browser reconnects with Last-Event-ID), or when a keep-alive comment
-        // every 15 s finds the client gone.
+        // ten minutes (the browser reconnects with Last-Event-ID), when a keep-alive comment
+        // every 15 s finds the client gone, or when the watcher's credentials no longer stand
+        // (checked before the next event when this server ended some, and at each keep-alive).
         let body = AsyncStream<ArraySlice<UInt8>> { continuation in
             let task = Task {
                 await withGracefulShutdownHandler {
-                    continuation.yield(ArraySlice(": watching run \(run.id.uuidString.lowercased())\nretry: 3000\n\n".utf8))
-                    for event in replay { continuation.yield(ArraySlice(event.utf8)) }
+                    continuation.yield(ArraySlice(": watching run \(runID.uuidString.lowercased())\nretry: 3000\n\n".utf8))
+                    for event in replay { continuation.yield(ArraySlice(event.text.utf8)) }
+                    // Subscribed before the replay was read: what both hold is sent once.
+                    let replayed = replay.last?.sequence ?? 0
                     await withTaskGroup(of: Void.self) { group in
-                        group.addTask { for await event in stream { continuation.yield(ArraySlice(event.utf8)) } }
+                        group.addTask {
+                            var checkedAt = identity.revocations.epoch
+                            for await event in stream where event.sequence > replayed {
+                                let epoch = identity.revocations.epoch
+                                if epoch != checkedAt {
+                                    guard await identity.stillValid(credential) else { return }
+                                    checkedAt = epoch
+                                }
+                                continuation.yield(ArraySlice(event.text.utf8))
+                            }
+                        }
                         group.addTask {
                             while !Task.isCancelled {
                                 try? await Task.sleep(for: .seconds(15))
+                                guard await identity.stillValid(credential) else { return }
                                 continuation.yield(ArraySlice(": keep-alive\n\n".utf8))
                             }
                         }

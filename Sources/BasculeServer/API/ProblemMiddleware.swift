@@ -19,10 +19,15 @@ struct ProblemMiddleware: ServerMiddleware {
         // still be traced to the field that holds the bad value.
         var copy: Data?
         if let body {
+            let limit = BodyLimits.forOperation(operationID)
             do {
-                copy = try await Data(collecting: body, upTo: Self.maximumBody)
+                copy = try await Data(collecting: body, upTo: limit)
             } catch {
-                return Self.respond(ProblemDocument(status: 413, detail: "the request body is larger than \(Self.maximumBody / 1_048_576) MiB"), request)
+                return Self.respond(ProblemDocument(status: 413, detail: "the request body is larger than \(BodyLimits.describe(limit))"), request)
+            }
+            // The text rule, before any decoding or validation reads the body.
+            if let copy, let refusal = Self.textRefusal(copy, contentType: request.headerFields[.contentType]) {
+                return Self.respond(ProblemDocument(ServiceError.badRequest([refusal])), request)
             }
         }
         do {
@@ -34,7 +39,12 @@ struct ProblemMiddleware: ServerMiddleware {
         }
     }
 
-    static let maximumBody = 4 * 1_048_576
+    private static func textRefusal(_ body: Data, contentType: String?) -> FieldError? {
+        let type = contentType?.lowercased() ?? ""
+        if type.contains("json") || type.isEmpty { return InputText.jsonRefusal(body) }
+        if type.hasPrefix("application/x-www-form-urlencoded") { return InputText.formRefusal(String(decoding: body, as: UTF8.self)[...]) }
+        return InputText.documentRefusal(body, field: "body")
+    }
 
     private static func respond(_ problem: ProblemDocument, _ request: HTTPRequest) -> (HTTPResponse, HTTPBody?) {
         var problem = problem

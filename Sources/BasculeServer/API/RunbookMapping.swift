@@ -39,12 +39,11 @@ extension Components.Schemas.RunView {
         self.init(
             id: run.id.uuidString.lowercased(), release: run.releaseKey.description, kind: mapped(run.kind, or: .rehearsal),
             status: mapped(run.status, or: .running), createdAt: run.createdAt, revision: run.revision,
-            steps: run.steps.indices.map { index in
-                let step = run.steps[index]
+            steps: zip(run.steps, run.waitingLists).map { step, waiting in
                 return .init(key: step.step.key, title: step.step.title, phase: step.step.phase.rawValue, kind: step.step.kind.rawValue,
                              owner: step.step.owner, state: mapped(step.progress.state, or: .pending), segment: mapped(step.segment, or: .main),
                              plannedMinutes: step.step.plannedDuration / 60, downtime: step.step.downtime, startedAt: step.progress.startedAt,
-                             endedAt: step.progress.endedAt, waitingFor: step.progress.state == .pending ? run.waitingFor(index) : [])
+                             endedAt: step.progress.endedAt, waitingFor: step.progress.state == .pending ? waiting : [])
             },
             log: run.log.map { .init(sequence: $0.sequence, kind: $0.kind.rawValue, step: $0.step, actor: $0.actor, at: $0.at, text: $0.text,
                                      decision: $0.decision.map { mapped($0, or: .go) }) },

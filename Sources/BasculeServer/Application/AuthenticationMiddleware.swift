@@ -11,27 +11,37 @@ import Hummingbird
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = BasculeRequestContext
     let identity: IdentityService
+    let proxies: TrustedProxies
 
     static let sessionCookie = "bascule_session"
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let path = request.uri.path
         let isAPI = path.hasPrefix("/api/")
-        var origin = RequestOrigin(principal: .anonymous, requestID: context.requestID, clientAddress: context.clientAddress)
+        let isPublic = Self.isPublic(path, request.method)
+        let client = proxies.client(peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor])
+        var origin = RequestOrigin(principal: .anonymous, requestID: context.requestID, clientAddress: client)
 
         if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-                throw ServiceError.unauthorized("the Authorization header must be `Bearer <token>`")
+            do {
+                let parts = header.split(separator: " ", omittingEmptySubsequences: true)
+                guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                    throw ServiceError.unauthorized("the Authorization header must be `Bearer <token>`")
+                }
+                let secret = String(parts[1])
+                origin.principal = .user(try await RequestOrigin.$current.withValue(origin) { try await identity.identity(bearer: secret) })
+                origin.credential = .bearer(secret)
+            } catch ServiceError.unauthorized where isPublic {
+                // A stale token sent to what needs none (the health check, signing in) is
+                // ignored there, not refused: the request goes on as anonymous.
             }
-            origin.principal = .user(try await RequestOrigin.$current.withValue(origin) {
-                try await identity.identity(bearer: String(parts[1]))
-            })
         } else if let secret = request.cookies[Self.sessionCookie]?.value, let session = try await identity.session(secret: secret) {
             origin.principal = .user(session.identity)
             origin.csrfToken = session.csrfToken
+            origin.credential = .session(secret)
             if Self.isUnsafe(request.method), path != "/login" {
                 let presented = isAPI ? request.headers[Self.csrfHeader] : try await Self.formToken(of: &request, context: context)
                 guard presented == session.csrfToken else {
@@ -40,7 +50,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
         }
 
-        if origin.principal == .anonymous, !Self.isPublic(path, request.method) {
+        if origin.principal == .anonymous, !isPublic {
             if isAPI { throw ServiceError.unauthorized("sign in first: send `Authorization: Bearer <token>`") }
             return Self.signInRedirect(for: request)
         }

@@ -4,8 +4,8 @@ import NIOCore
 /// The per-request context of every route. Identity will live here too.
 public struct BasculeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The peer's IP address. Behind a reverse proxy this is the proxy's: forwarded headers
-    /// are not trusted, since any client could send them.
+    /// The peer's IP address. Behind a reverse proxy this is the proxy's; the client's own is
+    /// read from `X-Forwarded-For` only when the peer is a trusted proxy (`TrustedProxies`).
     public let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
@@ -13,8 +13,9 @@ public struct BasculeRequestContext: RequestContext {
         clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// Forms and JSON bodies are small; larger uploads get their own limits later.
-    public var maxUploadSize: Int { 4 * 1024 * 1024 }
+    /// Set per page by `InputTextMiddleware` (`BodyLimits`); API bodies are limited per
+    /// operation in `ProblemMiddleware`.
+    public var maxUploadSize: Int = BodyLimits.standard
 
     var requestID: String? { logger[metadataKey: "hb.request.id"]?.description }
 }

@@ -66,11 +66,12 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     router.middlewares.add(LogRequestsMiddleware(.debug))
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorResponseMiddleware(renderer: renderer))
+    router.middlewares.add(InputTextMiddleware())
     router.middlewares.add(HeaderEncodingMiddleware())
     if let folder = Bundle.module.url(forResource: "static", withExtension: nil, subdirectory: "Resources") {
         router.middlewares.add(FileMiddleware(folder.path, urlBasePath: "/static", logger: logger))
     }
-    router.middlewares.add(AuthenticationMiddleware(identity: services.identity))
+    router.middlewares.add(AuthenticationMiddleware(identity: services.identity, proxies: configuration.trustedProxies))
     router.get("/health") { _, _ in
         let engine = try await services.health.check()
         let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#

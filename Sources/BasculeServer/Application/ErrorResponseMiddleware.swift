@@ -28,7 +28,7 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
                 message = "An unexpected error occurred; it has been logged."
             }
             if request.uri.path.hasPrefix("/api/") || request.uri.path == "/health" {
-                var problem = ProblemDocument(status: Int(status.code), detail: message)
+                var problem = (error as? ServiceError).map(ProblemDocument.init) ?? ProblemDocument(status: Int(status.code), detail: message)
                 problem.instance = request.uri.path
                 var headers = extraHeaders
                 headers[.contentType] = ProblemDocument.contentType

@@ -7,13 +7,17 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Days and hours are shown, typed and judged in this zone, not the server's.
     public var timeZone: TimeZone
+    /// The reverse proxies whose `X-Forwarded-For` names the client (for the audit trail and
+    /// the sign-in throttle); none by default, so the peer's address is the client's.
+    public var trustedProxies: TrustedProxies
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,
-        timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt, trustedProxies: TrustedProxies = .none
     ) {
         self.host = host
         self.port = port
         self.timeZone = timeZone
+        self.trustedProxies = trustedProxies
     }
 }

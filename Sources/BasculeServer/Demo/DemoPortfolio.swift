@@ -19,7 +19,12 @@ public enum DemoPortfolio {
         ("contributor", .contributor, "Léa Girard"), ("viewer", .viewer, "Marc Dubois"),
     ]
 
+    /// Acts as the system: the demo is start-up work, whoever calls it.
     public static func seed(_ services: BasculeServices, now: Date = Date(), timeZone: TimeZone) async throws -> Outcome {
+        try await RequestOrigin.asSystem { try await seedAsSystem(services, now: now, timeZone: timeZone) }
+    }
+
+    private static func seedAsSystem(_ services: BasculeServices, now: Date, timeZone: TimeZone) async throws -> Outcome {
         let existing = try await services.environments.all()
         let releaseCount = try await services.store.withConnection { try await ReleaseRepository($0).count() }
         guard existing.isEmpty, releaseCount == 0 else { return .skipped }

@@ -104,9 +104,7 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         let critical = Set(forecast.criticalPath)
         let plannedIndex = Dictionary(run.steps.enumerated().map { ($1.step.key, $0) }, uniquingKeysWith: { first, _ in first })
         let canAct = RequestOrigin.current.may(.runExecute) && !run.status.isOver
-        let steps = run.steps.indices.map { index -> [String: Any] in
-            let step = run.steps[index]
-            let waiting = run.waitingFor(index)
+        let steps = zip(run.steps, run.waitingLists).map { step, waiting -> [String: Any] in
             let state = step.progress.state
             var row = Self.stepRow(step.step, language)
             row["state"] = state.rawValue
@@ -126,12 +124,11 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         }
         let plannedStart = view.planned.starts
         let gantt = GanttChart(
-            rows: run.steps.map { step in
+            rows: run.steps.enumerated().map { position, step in
                 let index = plannedIndex[step.step.key] ?? 0
                 let start = index < plannedStart.count ? plannedStart[index] : (step.progress.startedAt ?? run.createdAt)
                 let end = index < view.planned.finishes.count ? view.planned.finishes[index] : start.addingTimeInterval(step.step.plannedDuration)
                 let expected = forecast.expected
-                let position = run.steps.firstIndex { $0.step.key == step.step.key } ?? 0
                 let pending = step.progress.state == .pending || step.progress.state == .running
                 return GanttChart.Row(key: step.step.key, title: step.step.title, plannedStart: start, plannedEnd: end, actualStart: step.progress.startedAt,
                                       actualEnd: step.progress.endedAt,

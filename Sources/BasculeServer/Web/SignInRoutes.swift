@@ -2,8 +2,8 @@ import BasculeCore
 import Foundation
 import Hummingbird
 
-/// The sign-in and sign-out pages. The sign-in form is protected against forgery by a
-/// double-submit cookie, since there is no session yet to hold its token.
+/// The sign-in and sign-out pages. The sign-in form is protected against forgery by a signed
+/// double-submit token (`SignInFormToken`), since there is no session yet to hold one.
 struct SignInRoutes<Context: RequestContext>: Sendable {
     let identity: IdentityService
     let renderer: PageRenderer
@@ -18,7 +18,7 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         if case .user = RequestOrigin.current.principal { return Self.redirect(Self.next(request.uri.queryParameters.get("next"))) }
-        return loginPage(request, next: request.uri.queryParameters.get("next"), username: "", error: nil, status: .ok)
+        return try await loginPage(request, next: request.uri.queryParameters.get("next"), username: "", error: nil, status: .ok)
     }
 
     @Sendable func signIn(_ request: Request, context: Context) async throws -> Response {
@@ -26,8 +26,9 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
         let fields = (try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))) ?? [:]
         let language = Language.of(request)
         let username = fields["username"] ?? ""
-        guard let expected = request.cookies[Self.loginCSRFCookie]?.value, fields["csrf"] == expected else {
-            return loginPage(request, next: fields["next"], username: username, error: text("login_expired", language), status: .forbidden)
+        let cookie = request.cookies[Self.loginCSRFCookie]?.value
+        guard let cookie, fields["csrf"] == cookie, await identity.isValidSignInFormToken(cookie) else {
+            return try await loginPage(request, next: fields["next"], username: username, error: text("login_expired", language), status: .forbidden)
         }
         do {
             let session = try await identity.signIn(username: username, password: fields["password"] ?? "")
@@ -38,11 +39,11 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
             response.setCookie(Cookie(name: Self.loginCSRFCookie, value: "", maxAge: 0, path: "/", secure: Self.isSecure(request), httpOnly: true, sameSite: .lax))
             return response
         } catch ServiceError.tooManyRequests(let seconds) {
-            var response = loginPage(request, next: fields["next"], username: username, error: text("login_throttled", language), status: .tooManyRequests)
+            var response = try await loginPage(request, next: fields["next"], username: username, error: text("login_throttled", language), status: .tooManyRequests)
             response.headers[.retryAfter] = String(seconds)
             return response
         } catch ServiceError.unauthorized {
-            return loginPage(request, next: fields["next"], username: username, error: text("login_bad", language), status: .unauthorized)
+            return try await loginPage(request, next: fields["next"], username: username, error: text("login_bad", language), status: .unauthorized)
         }
     }
 
@@ -55,8 +56,10 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
         return response
     }
 
-    private func loginPage(_ request: Request, next: String?, username: String, error: String?, status: HTTPResponse.Status) -> Response {
-        let csrf = request.cookies[Self.loginCSRFCookie]?.value ?? Secrets.random(bytes: 24)
+    private func loginPage(_ request: Request, next: String?, username: String, error: String?, status: HTTPResponse.Status) async throws -> Response {
+        let kept = request.cookies[Self.loginCSRFCookie]?.value
+        let csrf: String
+        if let kept, await identity.isValidSignInFormToken(kept) { csrf = kept } else { csrf = try await identity.signInFormToken() }
         let language = Language.of(request)
         var model: [String: Any] = ["csrf": csrf, "next": Self.next(next), "username": username]
         if let error { model["error"] = error }

@@ -20,8 +20,21 @@ public enum AuditVerification: Sendable, Equatable {
     /// `head` is the last event's hash: written down elsewhere (a ticket, a report), it lets a
     /// later check prove that the trail was not rewritten wholesale since.
     case intact(events: Int, head: String)
-    /// The first event at which the chain does not hold, and why.
-    case broken(sequence: Int, reason: String)
+    /// Every place where the chain does not hold, in order, and how many events were read.
+    case broken([AuditBreak], events: Int)
+}
+
+/// One place where the chain does not hold: the event, and why.
+public struct AuditBreak: Sendable, Equatable, CustomStringConvertible {
+    public let sequence: Int
+    public let reason: String
+
+    public init(sequence: Int, reason: String) {
+        self.sequence = sequence
+        self.reason = reason
+    }
+
+    public var description: String { "event \(sequence): \(reason)" }
 }
 
 extension AuditVerification {
@@ -29,5 +42,11 @@ extension AuditVerification {
     public var intactEvents: Int? {
         if case .intact(let events, _) = self { return events }
         return nil
+    }
+
+    /// Where the chain does not hold; empty when it is intact.
+    public var breaks: [AuditBreak] {
+        if case .broken(let breaks, _) = self { return breaks }
+        return []
     }
 }

@@ -59,6 +59,14 @@ public struct AuditRepository: Sendable {
 
     /// How many times `action` was recorded since `since`, about `target` or from `address`:
     /// the sign-in throttle counts failures here rather than in a table of its own.
+    /// `action` about `target` from exactly `address` (nil: recorded without one), since `since`.
+    public func count(_ action: AuditAction, target: String, from address: String?, since: Date) async throws -> Int {
+        var sql: SQLQueryString = "SELECT COUNT(*) AS n FROM audit_events WHERE action = \(bind: action.rawValue) AND target = \(bind: target)"
+        sql = sql + (address.map { " AND client_address = \(bind: $0)" } ?? " AND client_address IS NULL")
+        sql = sql + " AND at >= \(bind: Columns.millis(since))"
+        return try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     public func count(_ action: AuditAction, target: String? = nil, address: String? = nil, since: Date) async throws -> Int {
         var sql: SQLQueryString = "SELECT COUNT(*) AS n FROM audit_events WHERE action = \(bind: action.rawValue) AND at >= \(bind: Columns.millis(since))"
         if let target { sql = sql + " AND target = \(bind: target)" }
@@ -66,34 +74,50 @@ public struct AuditRepository: Sendable {
         return try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// Walks the whole chain in order, `batch` events at a time, and names the first event
-    /// that was changed, removed or inserted.
+    /// Walks the whole chain in order, `batch` events at a time, and names every event that was
+    /// changed, removed or inserted: one break does not hide the ones after it, since each
+    /// event is checked against its own stored hash and its predecessor's. Stored bytes are
+    /// counted too, since a driver may read text only up to a NUL that was slipped into a row.
     public func verify(batch: Int = 1_000) async throws -> AuditVerification {
+        var breaks: [AuditBreak] = []
         var expected = 1
         var previousHash = AuditEvent.genesisHash
+        var read = 0
+        var afterGap = false
+        let bytes = Self.storedBytes(db.dialect.name == "postgresql")
         while true {
             let rows = try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM audit_events WHERE sequence >= \(bind: expected)
+                SELECT \(unsafeRaw: Self.columns), \(unsafeRaw: bytes) AS stored_bytes FROM audit_events WHERE sequence >= \(bind: expected)
                 ORDER BY sequence LIMIT \(bind: batch)
                 """).all()
             for row in rows {
+                read += 1
                 let event: AuditEvent
                 do {
                     event = try Self.event(row)
                 } catch {
-                    return .broken(sequence: expected, reason: "the event cannot be read")
+                    let sequence = (try? row.decode(column: "sequence", as: Int.self)) ?? expected
+                    breaks.append(AuditBreak(sequence: sequence, reason: "the event cannot be read"))
+                    expected = sequence + 1
+                    afterGap = true
+                    continue
                 }
                 if event.sequence != expected {
-                    return .broken(sequence: expected, reason: "event \(expected) is missing (the next one is \(event.sequence))")
+                    let missing = event.sequence - 1 == expected ? "event \(expected) is missing" : "events \(expected) to \(event.sequence - 1) are missing"
+                    breaks.append(AuditBreak(sequence: expected, reason: "\(missing) (the next one is \(event.sequence))"))
+                    afterGap = true
                 }
-                if event.previousHash != previousHash {
-                    return .broken(sequence: expected, reason: "it does not follow event \(expected - 1): the link to the previous hash is broken")
+                if event.previousHash != previousHash, !afterGap {
+                    breaks.append(AuditBreak(sequence: event.sequence, reason: "it does not follow event \(event.sequence - 1): the link to the previous hash is broken"))
                 }
                 if Self.hash(event.canonicalContent) != event.hash {
-                    return .broken(sequence: expected, reason: "its content no longer matches its hash: it was changed")
+                    breaks.append(AuditBreak(sequence: event.sequence, reason: "its content no longer matches its hash: it was changed"))
+                } else if try row.decode(column: "stored_bytes", as: Int.self) != Self.textBytes(of: event) {
+                    breaks.append(AuditBreak(sequence: event.sequence, reason: "its stored text holds more than it reads as (a hidden character was added): it was changed"))
                 }
                 previousHash = event.hash
-                expected += 1
+                expected = event.sequence + 1
+                afterGap = false
             }
             if rows.count < batch { break }
         }
@@ -101,9 +125,21 @@ public struct AuditRepository: Sendable {
         let headSequence = try head?.decode(column: "sequence", as: Int.self) ?? -1
         let headHash = try head?.decode(column: "hash", as: String.self) ?? ""
         if headSequence != expected - 1 || headHash != previousHash {
-            return .broken(sequence: expected, reason: "the trail ends at event \(expected - 1) but its head says \(headSequence): events were removed from the end")
+            breaks.append(AuditBreak(sequence: expected, reason: "the trail ends at event \(expected - 1) but its head says \(headSequence): events were removed from the end"))
         }
-        return .intact(events: expected - 1, head: previousHash)
+        return breaks.isEmpty ? .intact(events: read, head: previousHash) : .broken(breaks, events: read)
+    }
+
+    /// The bytes the database holds in an event's text columns, counted by the database.
+    private static func storedBytes(_ postgres: Bool) -> String {
+        ["actor", "action", "target", "summary", "request_id", "client_address"].map { column in
+            postgres ? "COALESCE(octet_length(\(column)), 0)" : "COALESCE(length(CAST(\(column) AS BLOB)), 0)"
+        }.joined(separator: " + ")
+    }
+
+    private static func textBytes(of event: AuditEvent) -> Int {
+        [event.entry.actor, event.entry.action.rawValue, event.entry.target, event.entry.summary, event.requestID ?? "", event.clientAddress ?? ""]
+            .reduce(0) { $0 + $1.utf8.count }
     }
 
     static func hash(_ content: String) -> String {

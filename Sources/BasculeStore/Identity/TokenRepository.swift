@@ -49,6 +49,15 @@ public struct TokenRepository: Sendable {
         try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: Columns.millis(at)) WHERE id = \(bind: id.uuidString) AND revoked_at IS NULL").run()
     }
 
+    /// Revokes every live token of a user (password reset, account disabled); returns how many.
+    @discardableResult
+    public func revokeAll(of userID: UUID, at: Date) async throws -> Int {
+        try await db.raw("""
+            UPDATE api_tokens SET revoked_at = \(bind: Columns.millis(at))
+            WHERE user_id = \(bind: userID.uuidString) AND revoked_at IS NULL RETURNING id
+            """).all().count
+    }
+
     /// Records use at most once a minute per token, so that reads do not all become writes.
     public func touch(_ id: UUID, at: Date) async throws {
         let now = Columns.millis(at)
@@ -79,6 +88,11 @@ public struct TokenRepository: Sendable {
 
     public func deleteSession(secret: String) async throws {
         try await db.raw("DELETE FROM sessions WHERE id_hash = \(bind: Self.hash(secret))").run()
+    }
+
+    /// Forgets sessions that have expired: nothing can use them, and their rows would only grow.
+    public func purgeExpiredSessions(at: Date) async throws {
+        try await db.raw("DELETE FROM sessions WHERE expires_at <= \(bind: Columns.millis(at))").run()
     }
 
     public func deleteSessions(of userID: UUID) async throws {

@@ -15,6 +15,7 @@ enum Migrations {
         m004Planning,
         m005Inventory,
         m006Runbooks,
+        m007Hardening,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

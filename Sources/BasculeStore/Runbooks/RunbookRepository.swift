@@ -102,6 +102,13 @@ public struct RunRepository: Sendable {
         return try await run(row)
     }
 
+    /// The release a run belongs to, without reading the run: permission checks come first.
+    public func releaseKey(of id: UUID) async throws -> ReleaseKey? {
+        try await db.raw("""
+            SELECT r.number FROM runs u JOIN releases r ON r.id = u.release_id WHERE u.id = \(bind: id.uuidString)
+            """).first().map { ReleaseKey(number: try $0.decode(column: "number", as: Int.self)) }
+    }
+
     /// The runs of a release, oldest first.
     public func all(of release: Release) async throws -> [Run] {
         var runs: [Run] = []

@@ -1,13 +1,23 @@
 import BasculeCore
 
-/// Who is asking and from where. Set per request by `AuthenticationMiddleware`; work done
-/// outside a request (start-up, the demo, local admin commands) is `system`.
+/// Who is asking and from where. Set per request by `AuthenticationMiddleware`. Outside a
+/// request nobody is asking: the default is `anonymous`, which every permission check refuses,
+/// so a detached task or a background worker gets no right by accident. Work that is meant
+/// to act for the system (start-up, the demo, local admin commands) says so with `asSystem`.
 public struct RequestOrigin: Sendable, Equatable {
     public var principal: Principal
     public var requestID: String?
     public var clientAddress: String?
     /// The web session's anti-forgery token, which every form of the pages carries.
     public var csrfToken: String?
+    /// What the principal signed in with, so that a long-lived answer (an event stream) can
+    /// check that it still stands.
+    public var credential: Credential?
+
+    public enum Credential: Sendable, Equatable {
+        case bearer(String)
+        case session(String)
+    }
 
     public init(principal: Principal, requestID: String? = nil, clientAddress: String? = nil, csrfToken: String? = nil) {
         self.principal = principal
@@ -29,5 +39,11 @@ public struct RequestOrigin: Sendable, Equatable {
 
     public static let system = RequestOrigin(principal: .system)
 
-    @TaskLocal public static var current = RequestOrigin.system
+    @TaskLocal public static var current = RequestOrigin(principal: .anonymous)
+
+    /// Runs `body` as the system, which holds every permission: for start-up, the demo and
+    /// local admin commands, never for work a request asked for.
+    public static func asSystem<R>(_ body: () async throws -> R) async rethrows -> R {
+        try await $current.withValue(.system, operation: body)
+    }
 }

@@ -8,12 +8,11 @@ public struct IdentityService: Sendable {
     let now: @Sendable () -> Date
     let hasher: PasswordHasher
     let gate: Gatekeeper
+    /// Credentials this server ended, so that long-lived answers (event streams) look again.
+    public let revocations = Revocations()
+    let signInForm: SignInFormToken
 
     static let sessionLifetime: TimeInterval = 12 * 3600
-    /// Five failed sign-ins within this window, for one username or one address, lock that
-    /// subject out; attempts made while locked count too, so the lock lasts while they go on.
-    static let throttleWindow: TimeInterval = 60
-    static let throttleLimit = 5
     static let badCredentials = "unknown username or wrong password"
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, hasher: PasswordHasher) {
@@ -21,7 +20,13 @@ public struct IdentityService: Sendable {
         self.now = now
         self.hasher = hasher
         self.gate = Gatekeeper(store: store, now: now)
+        self.signInForm = SignInFormToken(store: store, now: now)
     }
+
+    /// A signed anti-forgery token for the sign-in form (`SignInFormToken`).
+    public func signInFormToken() async throws -> String { try await signInForm.issue() }
+
+    public func isValidSignInFormToken(_ token: String) async -> Bool { await signInForm.isValid(token) }
 
     // MARK: - Accounts
 
@@ -60,10 +65,11 @@ public struct IdentityService: Sendable {
         return try await store.withConnection { try await UserRepository($0).all() }
     }
 
-    /// Changes roles, names or the disabled flag. Disabling ends the user's sessions; their
-    /// tokens stop working because disabled users are refused at each request.
+    /// Changes roles, names or the disabled flag. Disabling ends the user's sessions and
+    /// revokes their tokens and calendar feed: re-enabling gives a fresh start, not the old keys.
     public func updateUser(_ username: String, displayName: String? = nil, email: String? = nil, roles: Set<Role>? = nil, disabled: Bool? = nil) async throws -> User {
         try await gate.require(.userManage, on: "user:\(username)")
+        defer { revocations.bump() }
         return try await refusing {
             try await store.transaction { db in
                 let users = UserRepository(db)
@@ -77,16 +83,26 @@ public struct IdentityService: Sendable {
                 next.roles = roles ?? current.roles
                 if let disabled { next.disabledAt = disabled ? (current.disabledAt ?? now()) : nil }
                 try await users.update(next, at: now())
-                if next.isDisabled { try await TokenRepository(db).deleteSessions(of: next.id) }
-                try await AuditLog.record(.userUpdate, target: "user:\(current.username)", summary: Self.describe(current, next), at: now(), in: db)
+                var summary = Self.describe(current, next)
+                if next.isDisabled, !current.isDisabled {
+                    // Disabling ends every credential for good: re-enabling must not revive them.
+                    let tokens = TokenRepository(db)
+                    try await tokens.deleteSessions(of: next.id)
+                    let revoked = try await tokens.revokeAll(of: next.id, at: now())
+                    try await CalendarFeedRepository(db).revoke(userID: next.id)
+                    summary += "; sessions ended, \(revoked) token(s) and the calendar feed revoked"
+                }
+                try await AuditLog.record(.userUpdate, target: "user:\(current.username)", summary: summary, at: now(), in: db)
                 return next
             }
         }
     }
 
-    /// Sets a new password (generated and returned when none is given) and ends the sessions.
+    /// Sets a new password (generated and returned when none is given), ends the sessions and
+    /// revokes the API tokens: whoever knew the old password may have made some.
     public func resetPassword(_ username: String, to password: String? = nil) async throws -> String? {
         try await gate.require(.userManage, on: "user:\(username)")
+        defer { revocations.bump() }
         return try await refusing {
             let generated = password == nil ? Secrets.password() : nil
             let secret = password ?? generated ?? ""
@@ -96,8 +112,11 @@ public struct IdentityService: Sendable {
                 let users = UserRepository(db)
                 guard let user = try await users.named(username.lowercased()) else { throw ServiceError.notFound("user \(username)") }
                 try await users.setPasswordHash(hash, of: user, at: now())
-                try await TokenRepository(db).deleteSessions(of: user.id)
-                try await AuditLog.record(.userPasswordReset, target: "user:\(user.username)", summary: "password reset; sessions ended", at: now(), in: db)
+                let tokens = TokenRepository(db)
+                try await tokens.deleteSessions(of: user.id)
+                let revoked = try await tokens.revokeAll(of: user.id, at: now())
+                try await AuditLog.record(.userPasswordReset, target: "user:\(user.username)",
+                                          summary: "password reset; sessions ended, \(revoked) token(s) revoked", at: now(), in: db)
             }
             return generated
         }
@@ -107,7 +126,7 @@ public struct IdentityService: Sendable {
     public func bootstrapAdmin() async throws -> String? {
         let count = try await store.withConnection { try await UserRepository($0).count() }
         guard count == 0 else { return nil }
-        return try await RequestOrigin.$current.withValue(.system) {
+        return try await RequestOrigin.asSystem {
             try await createUser(username: "admin", displayName: "Administrator", roles: [.admin]).generatedPassword
         }
     }
@@ -121,6 +140,7 @@ public struct IdentityService: Sendable {
         let csrf = Secrets.random(bytes: 24)
         let at = now()
         try await store.transaction { db in
+            try await TokenRepository(db).purgeExpiredSessions(at: at)
             try await TokenRepository(db).insertSession(secret: secret, userID: user.id, csrf: csrf, createdAt: at, expiresAt: at.addingTimeInterval(Self.sessionLifetime))
             try await RequestOrigin.$current.withValue(Self.origin(acting: user)) {
                 try await AuditLog.record(.loginSuccess, target: "user:\(user.username)", summary: "signed in", at: at, in: db)
@@ -131,6 +151,7 @@ public struct IdentityService: Sendable {
 
     public func signOut(secret: String) async throws {
         guard let session = try await session(secret: secret) else { return }
+        defer { revocations.bump() }
         try await store.transaction { db in
             try await TokenRepository(db).deleteSession(secret: secret)
             try await AuditLog.record(.logout, target: "user:\(session.identity.username)", summary: "signed out", at: now(), in: db)
@@ -156,6 +177,22 @@ public struct IdentityService: Sendable {
             try await store.transaction { try await TokenRepository($0).touch(token.id, at: at) }
         }
         return user.identity
+    }
+
+    /// Whether what a request signed in with still stands (the session alive, the token not
+    /// revoked, the user enabled and still allowed to read releases): asked again by answers
+    /// that outlive their request.
+    public func stillValid(_ credential: RequestOrigin.Credential?) async -> Bool {
+        switch credential {
+        case nil: return true
+        case .session(let secret):
+            guard let found = try? await session(secret: secret) else { return false }
+            return found.identity.may(.releaseRead)
+        case .bearer(let secret):
+            let at = now()
+            guard let (token, user) = try? await store.withConnection({ try await TokenRepository($0).findWithOwner(secret: secret) }) else { return false }
+            return token.isUsable(at: at) && !user.isDisabled && user.identity.may(.releaseRead)
+        }
     }
 
     // MARK: - Tokens
@@ -197,7 +234,15 @@ public struct IdentityService: Sendable {
         return (token, secret)
     }
 
-    public func tokens() async throws -> [APIToken] {
+    /// One's own tokens, or `username`'s for an admin (who may then revoke them).
+    public func tokens(of username: String? = nil) async throws -> [APIToken] {
+        if let username {
+            try await gate.require(.userManage, on: "user:\(username)")
+            return try await store.withConnection { db in
+                guard let user = try await UserRepository(db).named(username.lowercased()) else { throw ServiceError.notFound("user \(username)") }
+                return try await TokenRepository(db).owned(by: user.id)
+            }
+        }
         try await gate.require(.tokenOwn)
         let identity = try gate.currentUser()
         return try await store.withConnection { try await TokenRepository($0).owned(by: identity.userID) }
@@ -207,6 +252,7 @@ public struct IdentityService: Sendable {
     public func revokeToken(id: UUID) async throws {
         try await gate.require(.tokenOwn)
         let identity = try gate.currentUser()
+        defer { revocations.bump() }
         try await refusing {
             try await store.transaction { db in
                 let tokens = TokenRepository(db)
@@ -230,27 +276,39 @@ public struct IdentityService: Sendable {
 
     // MARK: - Steps
 
-    /// The throttled check of a username and password. A failure writes its audit event and
-    /// nothing else, in a transaction of its own since the request fails; the throttle counts
-    /// those events, for the username and for the client's address.
+    /// The throttled check of a username and password (`SignInThrottle` holds the rule). A
+    /// throttled attempt is refused before any hashing, and recorded once per window rather
+    /// than once per attempt; a failure writes its audit event, in a transaction of its own
+    /// since the request fails. The throttle counts those events.
     private func authenticate(username rawName: String, password: String) async throws -> User {
         let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
-        let address = RequestOrigin.current.clientAddress
-        let since = now().addingTimeInterval(-Self.throttleWindow)
-        let locked = try await store.withConnection { db in
+        let subject = SignInThrottle.Subject(username: username, address: RequestOrigin.current.clientAddress)
+        let at = now()
+        let since = at.addingTimeInterval(-SignInThrottle.window)
+        let target = "user:\(username)"
+        let counts = try await store.withConnection { db in
             let audit = AuditRepository(db)
-            if try await audit.count(.loginFailure, target: "user:\(username)", since: since) >= Self.throttleLimit { return true }
-            guard let address else { return false }
-            return try await audit.count(.loginFailure, address: address, since: since) >= Self.throttleLimit
+            let pair = try await audit.count(.loginFailure, target: target, from: subject.address, since: since)
+            let address = subject.address == nil ? 0 : try await audit.count(.loginFailure, address: subject.address, since: since)
+            return SignInThrottle.Failures(pair: pair, address: address)
         }
-        let found = locked ? nil : try await store.withConnection { try await UserRepository($0).credentials(of: username) }
+        if SignInThrottle.holds(counts) {
+            try await store.transaction { db in
+                let audit = AuditRepository(db)
+                guard try await audit.count(.loginThrottled, target: target, from: subject.address, since: since) == 0 else { return }
+                try await AuditLog.record(.loginThrottled, target: target, summary: SignInThrottle.summary(counts), at: at, in: db)
+            }
+            throw ServiceError.tooManyRequests(retryAfter: Int(SignInThrottle.window))
+        }
+        // bcrypt reads 72 bytes at most: a longer password cannot be the one that was set.
+        let withinBcrypt = password.utf8.count <= AccountRules.maximumPasswordBytes
+        let found = try await store.withConnection { try await UserRepository($0).credentials(of: username) }
         // Always run bcrypt, so that an unknown name answers as slowly as a wrong password.
-        let matches = try await hasher.verify(password, against: found?.1 ?? hasher.decoy)
-        if !locked, let (user, _) = found, matches, !user.isDisabled { return user }
+        let matches = try await hasher.verify(withinBcrypt ? password : "", against: found?.1 ?? hasher.decoy) && withinBcrypt
+        if let (user, _) = found, matches, !user.isDisabled { return user }
         try await store.transaction { db in
-            try await AuditLog.record(.loginFailure, target: "user:\(username)", summary: locked ? "refused: too many failures" : "bad credentials", at: now(), in: db)
+            try await AuditLog.record(.loginFailure, target: target, summary: "bad credentials", at: at, in: db)
         }
-        if locked { throw ServiceError.tooManyRequests(retryAfter: Int(Self.throttleWindow)) }
         throw ServiceError.unauthorized(Self.badCredentials)
     }
 
