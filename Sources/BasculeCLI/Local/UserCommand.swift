@@ -44,7 +44,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a user: sessions end, tokens stop working.")
+        static let configuration = CommandConfiguration(abstract: "Disable a user: sessions end; tokens and the calendar feed are revoked for good.")
         @OptionGroup var storeOptions: StoreOptions
         @Argument var username: String
 
@@ -65,7 +65,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct ResetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "reset-password", abstract: "Set a new password (generated and printed once unless given); sessions end.")
+            commandName: "reset-password", abstract: "Set a new password (generated and printed once unless given); sessions end and tokens are revoked.")
         @OptionGroup var storeOptions: StoreOptions
         @Argument var username: String
         @Flag(help: "Read the new password from standard input instead of generating one.") var passwordStdin = false
@@ -119,7 +119,7 @@ struct TeamCommand: AsyncParsableCommand {
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Manage API tokens (opens the database directly).", subcommands: [Create.self])
+        commandName: "token", abstract: "Manage API tokens (opens the database directly).", subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API token for a user and print it once.")
@@ -134,6 +134,33 @@ struct TokenCommand: AsyncParsableCommand {
             print(secret)
             let expiry = token.expiresAt.map { " expires \($0.formatted(Date.ISO8601FormatStyle()))" } ?? ""
             FileHandle.standardError.write(Data("token \(token.name) for \(user.lowercased()) (\(token.prefix)…)\(expiry); shown only now\n".utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a user's API tokens (never their secrets).")
+        @OptionGroup var storeOptions: StoreOptions
+        @Option(help: "Whose tokens.") var user: String
+
+        func run() async throws {
+            let tokens = try await LocalAdmin.run(storeOptions) { try await $0.identity.tokens(of: user) }
+            let iso = Date.ISO8601FormatStyle()
+            print(TextTable.render(["ID", "NAME", "PREFIX", "CREATED", "STATE"], tokens.map { token in
+                let state = token.revokedAt != nil ? "revoked" : token.expiresAt.map { $0 < Date() ? "expired" : "expires \($0.formatted(iso))" } ?? "active"
+                return [token.id.uuidString.lowercased(), token.name, token.prefix + "…", token.createdAt.formatted(iso), state]
+            }))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API token by its id.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "The token's id, as `token list` shows it.") var id: String
+
+        func run() async throws {
+            guard let uuid = UUID(uuidString: id) else { throw CLIError.invalidOption("not a token id: \(id)") }
+            try await LocalAdmin.run(storeOptions) { try await $0.identity.revokeToken(id: uuid) }
+            print("token \(id.lowercased()) revoked")
         }
     }
 }
@@ -171,4 +198,5 @@ enum LocalAdmin {
         guard !roles.isEmpty else { throw CLIError.invalidOption("give at least one --role") }
         return Set(roles)
     }
+
 }

@@ -75,14 +75,24 @@ public struct ApprovalRound: Sendable, Equatable {
     /// Quorum reached on every requirement and nobody rejected.
     public var isApproved: Bool { status == .open && rejections.isEmpty && requirements.allSatisfy(isSatisfied) }
 
-    /// Records `decision`, or says why this person may not decide now.
-    /// - Parameter changeRequesters: who requested each change of the release; they never approve it.
-    public func deciding(_ decision: ApprovalDecision, changeRequesters: [ChangeKey: String]) throws(CoreError) -> ApprovalRound {
+    /// Records `decision`, or says why this person may not decide now. Separation of duties:
+    /// whoever asked for this approval, owns the release or requested one of its changes never
+    /// decides on it, whatever roles they hold.
+    /// - Parameters:
+    ///   - changeRequesters: who requested each change of the release.
+    ///   - releaseOwner: the release's owner, as its plan names them.
+    public func deciding(_ decision: ApprovalDecision, changeRequesters: [ChangeKey: String], releaseOwner: String? = nil) throws(CoreError) -> ApprovalRound {
         guard status == .open else {
             throw .notAllowed("the approval round was voided (\(voidReason ?? "scope changed")); request approval again")
         }
         if decisions.contains(where: { $0.approver == decision.approver }) {
             throw .notAllowed("\(decision.approver) has already decided on this release in this round")
+        }
+        if decision.approver == requestedBy {
+            throw .notAllowed("\(decision.approver) requested this approval; whoever asks for approval never counts towards its quorum")
+        }
+        if let owner = releaseOwner?.trimmingCharacters(in: .whitespaces).lowercased(), owner == decision.approver.lowercased() {
+            throw .notAllowed("\(decision.approver) owns this release; its owner never counts towards its quorum")
         }
         let own = changeRequesters.filter { $0.value == decision.approver }.keys.sorted()
         if let first = own.first {

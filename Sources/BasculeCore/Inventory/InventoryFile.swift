@@ -47,6 +47,7 @@ public enum InventoryFile {
     // MARK: - CSV
 
     static func readCSV(_ text: String) throws(CoreError) -> [InventoryRow] {
+        if let refused = TextRule.checkDocument(text, field: "file") { throw .invalid([refused]) }
         let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
         let delimiter: Character = firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
         let listSeparator: Character = delimiter == "," ? ";" : ","
@@ -111,15 +112,7 @@ public enum InventoryFile {
     // MARK: - YAML
 
     static func readYAML(_ text: String) throws(CoreError) -> [InventoryRow] {
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else { throw FieldError("file", "is empty") }
-            root = composed
-        } catch let error as FieldError {
-            throw .invalid([error])
-        } catch {
-            throw .invalid([PolicyDocument.syntaxError(error)])
-        }
+        let root = try YAMLText.compose(text, field: "file")
         let list: [PolicyNode]
         do throws(FieldError) {
             let top = try PolicyNode(root, path: "").mapping(allowed: ["items"])

@@ -24,15 +24,7 @@ public enum PolicyDocument {
 
     public static func parse(_ text: String, version: Int = 0, kinds: [PolicyRuleKind] = standardKinds) throws(CoreError) -> ReleasePolicy {
         guard text.utf8.count <= maximumSize else { throw .invalid([FieldError("document", "is larger than 256 KiB")]) }
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else { throw FieldError("document", "is empty") }
-            root = composed
-        } catch let error as FieldError {
-            throw .invalid([error])
-        } catch {
-            throw .invalid([syntaxError(error)])
-        }
+        let root = try YAMLText.compose(text, field: "document")
         var errors: [FieldError] = []
         do {
             let top = try PolicyNode(root, path: "").mapping(allowed: ["version", "timeZone", "overrideRoles", "emergency", "rules"])

@@ -30,6 +30,23 @@ public struct PolicyCheck: Sendable, Equatable {
 
     /// The failures as field errors (field `policy.<rule>`), for a refused transition.
     public var fieldErrors: [FieldError] { failures.map { FieldError("policy.\($0.rule)", $0.explanation.en) } }
+
+    /// Separation of duties: a policy change loosens nothing for a release planned before it
+    /// (removing the approval rule, moving the release, then putting the rule back would
+    /// otherwise leave no trace on the release). So a release is held to the policy in force
+    /// when it was planned as well as to the current one: each failure of `earlier` that the
+    /// current check does not also report is added, saying which version it comes from.
+    /// Stricter changes apply at once, since the current check is kept whole.
+    public func holding(to earlier: PolicyCheck?) -> PolicyCheck {
+        guard let earlier, earlier.policyVersion != policyVersion else { return self }
+        let failing = Set(failures.map(\.rule))
+        let kept = earlier.failures.filter { !failing.contains($0.rule) }.map { outcome in
+            RuleOutcome(rule: outcome.rule, kind: outcome.kind, verdict: .fail, explanation: LocalizedText(
+                en: "under policy version \(earlier.policyVersion), in force when this release was planned (a policy change applies to releases planned after it): " + outcome.explanation.en,
+                fr: "selon la version \(earlier.policyVersion) de la politique, en vigueur quand cette mise en production a été planifiée (un changement de politique s'applique aux mises en production planifiées après lui) : " + outcome.explanation.fr))
+        }
+        return PolicyCheck(target: target, policyVersion: policyVersion, outcomes: outcomes + kept)
+    }
 }
 
 /// The release policy: one document of rules, evaluated in its own time zone.

@@ -22,15 +22,7 @@ public enum RunbookDocument {
 
     public static func parse(_ text: String) throws(CoreError) -> (variables: [String], runbook: Runbook) {
         guard text.utf8.count <= maximumSize else { throw .invalid([FieldError("document", "is larger than 8 MiB")]) }
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else { throw FieldError("document", "is empty") }
-            root = composed
-        } catch let error as FieldError {
-            throw .invalid([error])
-        } catch {
-            throw .invalid([PolicyDocument.syntaxError(error)])
-        }
+        let root = try YAMLText.compose(text, field: "document")
         var errors: [FieldError] = []
         var variables: [String] = []
         var steps: [RunbookStep] = []

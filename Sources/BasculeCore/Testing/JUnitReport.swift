@@ -32,6 +32,11 @@ public enum JUnitReport {
         guard reader.closedRoot else {
             throw .invalid([FieldError("report", "is cut off (line \(parser.lineNumber)): the root element is never closed")])
         }
+        // XML can carry a control character as a character reference (`&#1;`): the names kept
+        // follow the text rule like any other input.
+        if let refused = reader.failingNames.lazy.compactMap({ TextRule.check($0, field: "report") }).first {
+            throw .invalid([FieldError("report", "a failing test's name \(refused.message)")])
+        }
         return TestResult(passed: reader.passed, failed: reader.failingNames.count, skipped: reader.skipped,
                           failingTests: Array(reader.failingNames.prefix(TestResult.maximumFailingNames)))
     }

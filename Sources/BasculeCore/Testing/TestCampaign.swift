@@ -61,6 +61,8 @@ public struct TestResult: Sendable, Equatable {
         if failingTests.contains(where: { $0.textLength > 1_000 }) {
             errors.append(FieldError("failingTests", "each name must be at most 1000 characters"))
         }
+        // A JUnit report can carry a control character as a character reference (`&#1;`).
+        if let refused = failingTests.lazy.compactMap({ TextRule.checkSingleLine($0, field: "failingTests") }).first { errors.append(refused) }
         guard errors.isEmpty else { throw .invalid(errors) }
         return self
     }

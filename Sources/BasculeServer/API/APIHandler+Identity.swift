@@ -20,6 +20,10 @@ extension APIHandler {
         .ok(.init(body: .json(.init(items: try await identity.tokens().map(Components.Schemas.Token.init)))))
     }
 
+    func listUserTokens(_ input: Operations.ListUserTokens.Input) async throws -> Operations.ListUserTokens.Output {
+        .ok(.init(body: .json(.init(items: try await identity.tokens(of: input.path.username).map(Components.Schemas.Token.init)))))
+    }
+
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
         let (token, secret) = try await identity.createToken(name: body.name, lifetimeDays: body.expiresInDays)

@@ -6,7 +6,8 @@ import SQLiteKit
 
 /// Opens SQLite connections set up the way Bascule needs them: write-ahead logging so readers
 /// never wait for the writer, foreign keys enforced, and a busy timeout so that concurrent
-/// writers queue instead of failing.
+/// writers queue instead of failing. `synchronous = FULL`: a write acknowledged is a write that
+/// survives a power cut (NORMAL in WAL mode may lose the last ones; docs/SECURITY.md has the cost).
 struct SQLiteSource: ConnectionPoolSource {
     let inner: SQLiteConnectionSource
 
@@ -16,7 +17,7 @@ struct SQLiteSource: ConnectionPoolSource {
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         inner.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
-            let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 10000", "PRAGMA synchronous = NORMAL"]
+            let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 10000", "PRAGMA synchronous = FULL"]
             return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { previous, pragma in
                 previous.flatMap { connection.query(pragma).map { _ in } }
             }.map { connection }

@@ -70,13 +70,19 @@ public struct ApprovalRepository: Sendable {
         return result
     }
 
+    /// Refused (`duplicate`) while the release has an open round: a unique index holds it, so
+    /// that two requests at once cannot both open one.
     public func insert(_ round: ApprovalRound, for release: Release) async throws {
-        try await db.raw("""
-            INSERT INTO approval_rounds (id, release_id, requested_by, requested_at, requirements, status, void_reason, voided_at)
-            VALUES (\(bind: round.id.uuidString), \(bind: release.id.uuidString), \(bind: round.requestedBy), \(bind: Columns.millis(round.requestedAt)),
-                    \(bind: try Self.encode(round.requirements)), \(bind: round.status.rawValue), \(bind: round.voidReason),
-                    \(bind: round.voidedAt.map(Columns.millis)))
-            """).run()
+        do {
+            try await db.raw("""
+                INSERT INTO approval_rounds (id, release_id, requested_by, requested_at, requirements, status, void_reason, voided_at)
+                VALUES (\(bind: round.id.uuidString), \(bind: release.id.uuidString), \(bind: round.requestedBy), \(bind: Columns.millis(round.requestedAt)),
+                        \(bind: try Self.encode(round.requirements)), \(bind: round.status.rawValue), \(bind: round.voidReason),
+                        \(bind: round.voidedAt.map(Columns.millis)))
+                """).run()
+        } catch where Store.isUniqueViolation(error) {
+            throw StoreError.duplicate("an open approval round for \(release.key)")
+        }
     }
 
     /// Marks an open round voided; false when it was no longer open.

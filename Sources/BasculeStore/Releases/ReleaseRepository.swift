@@ -63,6 +63,16 @@ public struct ReleaseRepository: Sendable {
     }
 
     /// Deletes a draft with everything recorded inside it.
+    /// The policy version in force when the release was last planned; nil before that.
+    public func plannedUnderPolicy(_ release: Release) async throws -> Int? {
+        try await db.raw("SELECT policy_version FROM releases WHERE id = \(bind: release.id.uuidString)").first()?
+            .decode(column: "policy_version", as: Int?.self)
+    }
+
+    public func recordPlannedUnderPolicy(_ release: Release, version: Int) async throws {
+        try await db.raw("UPDATE releases SET policy_version = \(bind: version) WHERE id = \(bind: release.id.uuidString)").run()
+    }
+
     public func delete(_ release: Release) async throws -> Bool {
         let id = release.id.uuidString
         try await db.raw("DELETE FROM approval_decisions WHERE round_id IN (SELECT id FROM approval_rounds WHERE release_id = \(bind: id))").run()

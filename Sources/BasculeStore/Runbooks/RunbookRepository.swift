@@ -118,14 +118,24 @@ public struct RunRepository: Sendable {
         return runs
     }
 
+    /// Refused (`duplicate`) for a second live run under way: a unique index holds it, so that
+    /// two starts at once cannot both begin a cutover.
     public func insert(_ run: Run, in release: Release, at: Date) async throws {
+        do {
+            try await insertRow(run, in: release, at: at)
+        } catch where Store.isUniqueViolation(error) {
+            throw StoreError.duplicate("a live run under way for \(release.key)")
+        }
+        try await append(run.log, to: run)
+    }
+
+    private func insertRow(_ run: Run, in release: Release, at: Date) async throws {
         try await db.raw("""
             INSERT INTO runs (id, release_id, kind, status, steps, rollback_steps, revision, created_at, updated_at)
             VALUES (\(bind: run.id.uuidString), \(bind: release.id.uuidString), \(bind: run.kind.rawValue), \(bind: run.status.rawValue),
                     \(bind: try RunbookRepository.encode(run.steps)), \(bind: try RunbookRepository.encode(run.rollbackSteps)),
                     \(bind: run.revision), \(bind: Columns.millis(run.createdAt)), \(bind: Columns.millis(at)))
             """).run()
-        try await append(run.log, to: run)
     }
 
     /// Writes the run if it is still at `previousRevision`, with the actions it gained.

@@ -57,8 +57,8 @@ public struct ApprovalService: Sendable {
     public func decide(_ key: String, decision: ApprovalDecisionKind, comment: String, conditions: String) async throws -> ApprovalRound {
         try await gate.require(.approvalDecide, on: key)
         return try await refusing {
-            guard comment.count <= 5_000, conditions.count <= 5_000 else {
-                throw ServiceError.invalid([FieldError(comment.count > 5_000 ? "comment" : "conditions", "must be at most 5000 characters")])
+            guard comment.textLength <= 5_000, conditions.textLength <= 5_000 else {
+                throw ServiceError.invalid([FieldError(comment.textLength > 5_000 ? "comment" : "conditions", "must be at most 5000 characters")])
             }
             return try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
@@ -71,7 +71,7 @@ public struct ApprovalService: Sendable {
                 let made = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: decision,
                                             comment: comment.trimmingCharacters(in: .whitespacesAndNewlines),
                                             conditions: conditions.trimmingCharacters(in: .whitespacesAndNewlines), at: now())
-                let next = try round.deciding(made, changeRequesters: requesters)
+                let next = try round.deciding(made, changeRequesters: requesters, releaseOwner: release.fields.owner)
                 try await approvals.add(made, to: round)
                 let quorum = next.isApproved ? "; quorum reached" : ""
                 try await AuditLog.record(.approvalDecide, target: release.key.description,
@@ -98,7 +98,7 @@ public struct ApprovalService: Sendable {
                     guard let release = try await releases.find(ReleaseKey(number: number)), round.awaitsDecisions(on: release) else { continue }
                     let requesters = try await Self.changeRequesters(of: release, in: db)
                     let probe = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: .approve, comment: "", at: now())
-                    if (try? round.deciding(probe, changeRequesters: requesters)) != nil { items.append(InboxItem(release: release, round: round)) }
+                    if (try? round.deciding(probe, changeRequesters: requesters, releaseOwner: release.fields.owner)) != nil { items.append(InboxItem(release: release, round: round)) }
                 }
                 return items
             }

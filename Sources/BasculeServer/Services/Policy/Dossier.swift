@@ -6,10 +6,12 @@ import SQLKit
 /// Gathers what the gates read about a release, in the caller's transaction.
 enum Dossier {
     /// The calendar's conflicts are looked up only when a rule of `policy` reads them.
-    static func load(_ release: Release, in db: any SQLDatabase, now: Date, policy: ReleasePolicy, graphs: DependencyGraphCache) async throws -> ReleaseDossier {
-        let needsCalendar = policy.rules.contains { $0 is ConflictsRule }
-        let needsRunbook = policy.rules.contains { $0 is BackupBeforeDowntimeRule }
-        let needsRehearsals = policy.rules.contains { $0 is RehearsalRule }
+    static func load(_ release: Release, in db: any SQLDatabase, now: Date, policy: ReleasePolicy, also earlier: ReleasePolicy? = nil,
+                     graphs: DependencyGraphCache) async throws -> ReleaseDossier {
+        let rules = policy.rules + (earlier?.rules ?? [])
+        let needsCalendar = rules.contains { $0 is ConflictsRule }
+        let needsRunbook = rules.contains { $0 is BackupBeforeDowntimeRule }
+        let needsRehearsals = rules.contains { $0 is RehearsalRule }
         return ReleaseDossier(
             release: release, plan: try await PlanRepository(db).find(for: release).plan,
             changes: try await ChangeRepository(db).all(of: release), documents: try await DocumentRepository(db).present(for: release),
@@ -28,12 +30,42 @@ enum PolicyInForce {
 
     static func load(in db: any SQLDatabase) async throws -> ReleasePolicy {
         guard let current = try await PolicyRepository(db).current() else { return .empty }
+        return try parse(current)
+    }
+
+    /// The version the release was planned under, when it is not the current one.
+    static func earlier(for release: Release, than current: ReleasePolicy, in db: any SQLDatabase) async throws -> ReleasePolicy? {
+        guard let version = try await ReleaseRepository(db).plannedUnderPolicy(release), version != current.version,
+              let stored = try await PolicyRepository(db).find(version: version)
+        else { return nil }
+        return try parse(stored)
+    }
+
+    private static func parse(_ stored: PolicyVersion) throws -> ReleasePolicy {
         do {
-            return try PolicyDocument.parse(current.document, version: current.version, kinds: kinds)
+            return try PolicyDocument.parse(stored.document, version: stored.version, kinds: kinds)
         } catch {
             // A stored version was valid when saved; failing now means a kind was removed from this binary.
-            throw ServiceError.unavailable("the stored policy version \(current.version) can no longer be read: \(error)")
+            throw ServiceError.unavailable("the stored policy version \(stored.version) can no longer be read: \(error)")
         }
+    }
+}
+
+/// A release before a gate: the current policy's check, held to the policy it was planned
+/// under too (`PolicyCheck.holding(to:)`).
+enum GateCheck {
+    struct Outcome {
+        let check: PolicyCheck
+        let policy: ReleasePolicy
+        let dossier: ReleaseDossier
+    }
+
+    static func run(_ release: Release, to target: ReleaseStatus, in db: any SQLDatabase, now: Date, graphs: DependencyGraphCache) async throws -> Outcome {
+        let policy = try await PolicyInForce.load(in: db)
+        let earlier = try await PolicyInForce.earlier(for: release, than: policy, in: db)
+        let dossier = try await Dossier.load(release, in: db, now: now, policy: policy, also: earlier, graphs: graphs)
+        let check = policy.check(dossier, to: target).holding(to: earlier?.check(dossier, to: target))
+        return Outcome(check: check, policy: policy, dossier: dossier)
     }
 }
 

@@ -66,8 +66,7 @@ public struct PolicyService: Sendable {
         return try await refusing {
             try await store.withConnection { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
-                let policy = try await PolicyInForce.load(in: db)
-                let check = policy.check(try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs), to: target)
+                let check = try await GateCheck.run(release, to: target, in: db, now: now(), graphs: store.dependencyGraphs).check
                 return (check, try await ApprovalRepository(db).overrides(for: release))
             }
         }
@@ -79,9 +78,8 @@ public struct PolicyService: Sendable {
         return try await refusing {
             try await store.withConnection { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
-                let policy = try await PolicyInForce.load(in: db)
-                let dossier = try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs)
-                return RiskScore(dossier: dossier, policyFailures: policy.check(dossier, to: release.nextGate).failures)
+                let gate = try await GateCheck.run(release, to: release.nextGate, in: db, now: now(), graphs: store.dependencyGraphs)
+                return RiskScore(dossier: gate.dossier, policyFailures: gate.check.failures)
             }
         }
     }

@@ -87,12 +87,13 @@ public struct ReleaseService: Sendable {
                 let current = try await Self.load(key, from: releases)
                 try Self.check(precondition, against: current)
                 let moved = try current.transitioned(to: target, at: now(), guards: guards)
-                let policy = try await PolicyInForce.load(in: db)
-                let check = policy.check(try await Dossier.load(current, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs), to: target)
-                if !check.passed {
-                    try await Self.overrideGate(check, of: current, reason: override, policy: policy, in: db, at: moved.updatedAt)
+                let gate = try await GateCheck.run(current, to: target, in: db, now: now(), graphs: store.dependencyGraphs)
+                if !gate.check.passed {
+                    try await Self.overrideGate(gate.check, of: current, reason: override, policy: gate.policy, in: db, at: moved.updatedAt)
                 }
                 try await Self.save(moved, over: current, in: releases)
+                // The policy it is planned under stays its floor (`PolicyCheck.holding(to:)`).
+                if target == .planned { try await releases.recordPlannedUnderPolicy(moved, version: gate.policy.version) }
                 try await AuditLog.record(.releaseTransition, target: moved.key.description, summary: ReleaseChangeSummary.changes(from: current, to: moved), at: moved.updatedAt, in: db)
                 return moved
             }
@@ -103,7 +104,7 @@ public struct ReleaseService: Sendable {
     static func overrideGate(_ check: PolicyCheck, of release: Release, reason: String?, policy: ReleasePolicy, in db: any SQLDatabase, at now: Date) async throws {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard !reason.isEmpty else { throw ServiceError.invalid(check.fieldErrors) }
-        guard reason.count <= 2_000 else { throw ServiceError.invalid([FieldError("override", "must be at most 2000 characters")]) }
+        guard reason.textLength <= 2_000 else { throw ServiceError.invalid([FieldError("override", "must be at most 2000 characters")]) }
         let origin = RequestOrigin.current
         guard !policy.overrideRoles.isDisjoint(with: origin.principal.roles) else {
             let roles = Role.allCases.filter(policy.overrideRoles.contains).map(\.rawValue).joined(separator: ", ")

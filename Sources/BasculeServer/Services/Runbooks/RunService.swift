@@ -55,9 +55,8 @@ public struct RunService: Sendable {
                     if runs.contains(where: { $0.kind == .live && !$0.status.isOver }) {
                         throw ServiceError.conflict("\(release.key) already has a live run under way")
                     }
-                    let policy = try await PolicyInForce.load(in: db)
-                    let check = policy.check(try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs), to: .inProgress)
-                    if !check.passed { try await ReleaseService.overrideGate(check, of: release, reason: override, policy: policy, in: db, at: now()) }
+                    let gate = try await GateCheck.run(release, to: .inProgress, in: db, now: now(), graphs: store.dependencyGraphs)
+                    if !gate.check.passed { try await ReleaseService.overrideGate(gate.check, of: release, reason: override, policy: gate.policy, in: db, at: now()) }
                 }
                 let run = Run(releaseKey: release.key, kind: kind, runbook: runbook, at: now())
                 try await RunRepository(db).insert(run, in: release, at: now())
