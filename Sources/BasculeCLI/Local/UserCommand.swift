@@ -111,7 +111,7 @@ struct TeamCommand: AsyncParsableCommand {
         @Option(name: .customLong("member"), help: "A member's username (repeat).") var members: [String] = []
 
         func run() async throws {
-            let team = try await LocalAdmin.run(storeOptions) { try await $0.teams.setMembers(of: name, to: members) }
+            let team = try await LocalAdmin.run(storeOptions) { try await $0.teams.setMembers(of: name, to: members).team }
             print("team \(team.name): \(team.members.isEmpty ? "no member" : team.members.joined(separator: ", "))")
         }
     }
@@ -183,7 +183,7 @@ enum LocalAdmin {
     }
 
     static func setDisabled(_ disabled: Bool, _ username: String, _ options: StoreOptions) async throws {
-        let user = try await run(options) { try await $0.identity.updateUser(username, disabled: disabled) }
+        let user = try await run(options) { try await $0.identity.updateUser(username, disabled: disabled).user }
         print("\(user.username) is \(disabled ? "disabled" : "enabled")")
     }
 

@@ -50,15 +50,18 @@ extension APIHandler {
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
-        let user = try await identity.updateUser(
+        let (user, revision) = try await identity.updateUser(
             input.path.username, displayName: body.displayName, email: body.email,
-            roles: body.roles.map { Set($0.compactMap { Role(rawValue: $0.rawValue) }) }, disabled: body.disabled)
-        return .ok(.init(body: .json(.init(user))))
+            roles: body.roles.map { Set($0.compactMap { Role(rawValue: $0.rawValue) }) }, disabled: body.disabled,
+            precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
+        var shown = Components.Schemas.User(user)
+        shown.revision = revision
+        return .ok(.init(headers: .init(eTag: ETag.make(revision)), body: .json(shown)))
     }
 
     func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
-        let generated = try await identity.resetPassword(input.path.username, to: body.password)
+        let generated = try await identity.resetPassword(input.path.username, to: body.password, precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
         return .ok(.init(body: .json(.init(generatedPassword: generated))))
     }
 }
@@ -75,7 +78,10 @@ extension APIHandler {
 
     func setTeamMembers(_ input: Operations.SetTeamMembers.Input) async throws -> Operations.SetTeamMembers.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
-        return .ok(.init(body: .json(.init(try await teams.setMembers(of: input.path.name, to: body.members)))))
+        let (team, revision) = try await teams.setMembers(of: input.path.name, to: body.members, precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
+        var shown = Components.Schemas.Team(team)
+        shown.revision = revision
+        return .ok(.init(headers: .init(eTag: ETag.make(revision)), body: .json(shown)))
     }
 }
 

@@ -27,7 +27,13 @@ extension APIHandler {
     func writeDocument(_ input: Operations.WriteDocument.Input) async throws -> Operations.WriteDocument.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
         let kind: DocumentKind = mapped(input.path.kind, or: .releaseNotes)
-        _ = try await plans.writeDocument(kind, of: input.path.key, content: body.content, expectedVersion: body.expectedVersion)
+        // `If-Match` names the version read, like `expectedVersion`; `*` asks for no check.
+        let expected: Int?
+        switch ETag.precondition(ifMatch: input.headers.ifMatch) {
+        case .oneOf(let versions)?: expected = versions.first
+        case .any?, nil: expected = body.expectedVersion
+        }
+        _ = try await plans.writeDocument(kind, of: input.path.key, content: body.content, expectedVersion: expected)
         let (current, history) = try await plans.document(kind, of: input.path.key)
         return .ok(.init(body: .json(.init(kind: kind, current: current, history: history))))
     }

@@ -41,7 +41,8 @@ extension APIHandler {
 
     func saveRunbookTemplate(_ input: Operations.SaveRunbookTemplate.Input) async throws -> Operations.SaveRunbookTemplate.Output {
         guard case .yaml(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be application/yaml")]) }
-        let template = try await runbooks.saveTemplate(input.path.name, yaml: try await Self.text(body, limit: RunbookDocument.maximumSize))
+        let template = try await runbooks.saveTemplate(input.path.name, yaml: try await Self.text(body, limit: RunbookDocument.maximumSize),
+                                                       precondition: ETag.precondition(ifMatch: input.headers.ifMatch))
         return .ok(.init(body: .json(.init(name: template.name, variables: template.variables, steps: template.runbook.steps.count))))
     }
 

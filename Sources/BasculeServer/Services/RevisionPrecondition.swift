@@ -1,3 +1,7 @@
+import BasculeStore
+import Foundation
+import SQLKit
+
 /// What the client says it last read (`If-Match`, or the revision a web form was built from).
 /// A write goes through only if the resource is still there.
 public enum RevisionPrecondition: Sendable, Equatable {
@@ -10,6 +14,16 @@ public enum RevisionPrecondition: Sendable, Equatable {
         case .any: return true
         case .oneOf(let revisions): return revisions.contains(revision)
         }
+    }
+
+    /// Moves a user's or team's revision on, refusing (412) when `precondition` names another
+    /// one or someone moved it meanwhile. Returns the new revision.
+    static func advance(_ table: RevisionCounter.Table, id: UUID, _ precondition: RevisionPrecondition?, in db: any SQLDatabase) async throws -> Int {
+        let counter = RevisionCounter(db)
+        let current = try await counter.current(table, id: id) ?? 1
+        if let precondition, !precondition.allows(current) { throw ServiceError.stale(current: current) }
+        guard let next = try await counter.advance(table, id: id, from: current) else { throw ServiceError.stale(current: current) }
+        return next
     }
 }
 

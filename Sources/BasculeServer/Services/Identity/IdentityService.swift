@@ -67,13 +67,16 @@ public struct IdentityService: Sendable {
 
     /// Changes roles, names or the disabled flag. Disabling ends the user's sessions and
     /// revokes their tokens and calendar feed: re-enabling gives a fresh start, not the old keys.
-    public func updateUser(_ username: String, displayName: String? = nil, email: String? = nil, roles: Set<Role>? = nil, disabled: Bool? = nil) async throws -> User {
+    @discardableResult
+    public func updateUser(_ username: String, displayName: String? = nil, email: String? = nil, roles: Set<Role>? = nil, disabled: Bool? = nil,
+                           precondition: RevisionPrecondition? = nil) async throws -> (user: User, revision: Int) {
         try await gate.require(.userManage, on: "user:\(username)")
         defer { revocations.bump() }
         return try await refusing {
             try await store.transaction { db in
                 let users = UserRepository(db)
                 guard let current = try await users.named(username.lowercased()) else { throw ServiceError.notFound("user \(username)") }
+                let revision = try await RevisionPrecondition.advance(.users, id: current.id, precondition, in: db)
                 var next = current
                 let (_, display, mail) = try AccountRules.validate(
                     username: current.username, displayName: displayName ?? current.displayName, email: email ?? current.email,
@@ -93,14 +96,14 @@ public struct IdentityService: Sendable {
                     summary += "; sessions ended, \(revoked) token(s) and the calendar feed revoked"
                 }
                 try await AuditLog.record(.userUpdate, target: "user:\(current.username)", summary: summary, at: now(), in: db)
-                return next
+                return (next, revision)
             }
         }
     }
 
     /// Sets a new password (generated and returned when none is given), ends the sessions and
     /// revokes the API tokens: whoever knew the old password may have made some.
-    public func resetPassword(_ username: String, to password: String? = nil) async throws -> String? {
+    public func resetPassword(_ username: String, to password: String? = nil, precondition: RevisionPrecondition? = nil) async throws -> String? {
         try await gate.require(.userManage, on: "user:\(username)")
         defer { revocations.bump() }
         return try await refusing {
@@ -111,6 +114,7 @@ public struct IdentityService: Sendable {
             try await store.transaction { db in
                 let users = UserRepository(db)
                 guard let user = try await users.named(username.lowercased()) else { throw ServiceError.notFound("user \(username)") }
+                _ = try await RevisionPrecondition.advance(.users, id: user.id, precondition, in: db)
                 try await users.setPasswordHash(hash, of: user, at: now())
                 let tokens = TokenRepository(db)
                 try await tokens.deleteSessions(of: user.id)

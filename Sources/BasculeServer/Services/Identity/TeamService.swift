@@ -38,18 +38,19 @@ public struct TeamService: Sendable {
     }
 
     /// Replaces the members of a team.
-    public func setMembers(of name: String, to members: [String]) async throws -> Team {
+    public func setMembers(of name: String, to members: [String], precondition: RevisionPrecondition? = nil) async throws -> (team: Team, revision: Int) {
         try await gate.require(.teamManage, on: "team:\(name)")
         return try await refusing {
             try await store.transaction { db in
                 let teams = TeamRepository(db)
                 guard let current = try await teams.named(name) else { throw ServiceError.notFound("team \(name)") }
+                let revision = try await RevisionPrecondition.advance(.teams, id: current.id, precondition, in: db)
                 let users = try await Self.users(members, in: db)
                 var next = current
                 next.members = users.map(\.username).sorted()
                 try await teams.setMembers(of: current, to: users.map(\.id))
                 try await AuditLog.record(.teamUpdate, target: "team:\(name)", summary: "members: \(Self.list(current.members)) → \(Self.list(next.members))", at: now(), in: db)
-                return next
+                return (next, revision)
             }
         }
     }

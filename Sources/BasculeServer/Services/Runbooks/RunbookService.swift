@@ -77,7 +77,9 @@ public struct RunbookService: Sendable {
     }
 
     /// Creates or replaces a template from its YAML (with `variables:`).
-    public func saveTemplate(_ name: String, yaml: String) async throws -> RunbookTemplate {
+    /// `precondition` (If-Match) names the revision the writer read; a new template has none
+    /// yet (`If-Match` then refuses, unless `*` which asks for an existing one).
+    public func saveTemplate(_ name: String, yaml: String, precondition: RevisionPrecondition? = nil) async throws -> RunbookTemplate {
         try await gate.require(.runbookEdit)
         return try await refusing {
             guard Runbook.isValidKey(name) else { throw ServiceError.invalid([FieldError("name", "must be 1 to 40 letters, digits, '.', '-' or '_'")]) }
@@ -86,6 +88,7 @@ public struct RunbookService: Sendable {
             return try await store.transaction { db in
                 let repository = RunbookRepository(db)
                 let previous = try await repository.template(named: name)?.revision
+                if let precondition, !(previous.map(precondition.allows) ?? false) { throw ServiceError.stale(current: previous ?? 0) }
                 guard try await repository.saveTemplate(template, previousRevision: previous, at: now()) else { throw ServiceError.stale(current: previous ?? 0) }
                 try await AuditLog.record(.runbookTemplate, target: "template:\(name)",
                                           summary: "\(runbook.steps.count) steps, variables: \(variables.joined(separator: ", "))", at: now(), in: db)
