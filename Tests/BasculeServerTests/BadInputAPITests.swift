@@ -81,6 +81,7 @@ struct BadInputAPITests {
             #expect(try await client.send(.get, "/api/v1/releases?limit=200").text == before)
             #expect(try await client.send(.get, "/api/v1/environments").text == environmentsBefore)
             #expect(try await client.send(.get, "/api/v1/audit?limit=200").text == auditBefore)
+            #expect(try await services.audit.verify().intactEvents != nil)
         }
     }
 

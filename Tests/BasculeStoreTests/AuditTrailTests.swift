@@ -149,3 +149,43 @@ extension AuditVerification {
         breaks.first?.sequence
     }
 }
+
+@Suite("Audit trail: every break")
+struct AuditTrailBreaksTests {
+    func append(_ store: Store, count: Int) async throws {
+        for index in 1...count {
+            try await store.transaction { db in
+                _ = try await AuditRepository(db).append(
+                    AuditEntry(actor: "claire", action: .releaseUpdate, target: "REL-\(index)", summary: "changed \(index)"),
+                    at: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), requestID: nil, clientAddress: nil)
+            }
+        }
+    }
+
+    @Test("two events changed far apart are both named, and nothing between them", arguments: TestEngine.available)
+    func twoChanges(engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            // given
+            try await append(store, count: 8)
+            // when
+            try await store.execute(raw: "UPDATE audit_events SET summary = 'nothing' WHERE sequence IN (2, 6)")
+            // then
+            let breaks = try await store.withConnection { try await AuditRepository($0).verify() }.breaks
+            #expect(breaks.map(\.sequence) == [2, 6])
+        }
+    }
+
+    @Test("a NUL slipped after a stored summary is found, though the driver reads up to it")
+    func hiddenNul() async throws {
+        // SQLite only: PostgreSQL refuses a NUL in text outright.
+        try await TestDatabase.with(.sqlite) { store in
+            // given
+            try await append(store, count: 3)
+            // when
+            try await store.execute(raw: "UPDATE audit_events SET summary = summary || char(0) || 'hidden' WHERE sequence = 2")
+            // then
+            let breaks = try await store.withConnection { try await AuditRepository($0).verify() }.breaks
+            #expect(breaks.map(\.sequence) == [2])
+        }
+    }
+}

@@ -81,6 +81,7 @@ extension ReleaseInput {
         var errors: [FieldError] = []
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if title.isEmpty { errors.append(FieldError("title", "is required")) }
+        if let refused = TextRule.checkSingleLine(title, field: "title") { errors.append(refused) }
         if title.textLength > ReleaseLimits.title {
             errors.append(FieldError("title", "must be at most \(ReleaseLimits.title) characters (it has \(title.count))"))
         }

@@ -53,8 +53,9 @@ enum InputText {
             }
         case let object as [String: Any]:
             for key in object.keys.sorted() {
+                // A refused key is named by its place, not echoed back with its character.
+                if let found = TextRule.check(key, field: path.isEmpty ? "body" : path) { return found }
                 let field = path.isEmpty ? key : path + "." + key
-                if let found = TextRule.check(key, field: field) { return found }
                 if let found = refusal(in: object[key] as Any, path: field) { return found }
             }
         default: break
