@@ -73,6 +73,12 @@ public struct RunStep: Sendable, Equatable, Codable {
     public var step: RunbookStep
     public var progress: StepProgress
     public var segment: RunSegment
+
+    public init(step: RunbookStep, progress: StepProgress, segment: RunSegment) {
+        self.step = step
+        self.progress = progress
+        self.segment = segment
+    }
 }
 
 /// A rehearsal or the live cutover of a release's runbook. Holds the rules of execution; the

@@ -22,6 +22,8 @@ public final class Store: Sendable {
     public let location: StoreLocation
     /// The inventory's dependency graph, shared by the requests of this process.
     public let dependencyGraphs = DependencyGraphCache()
+    /// Runs' decoded step definitions, shared by the requests of this process.
+    public let runDefinitions = RunDefinitionCache()
     private let pool: Pool
     private let logger: Logger
     private let writeGate = WriteGate()

@@ -84,16 +84,20 @@ public struct RunbookRepository: Sendable {
     }
 }
 
-/// Stores runs: their steps as a document with a revision, their log one row per action.
+/// Stores runs: their step definitions as a document, where each step stands as compact text
+/// (`RunStorage.swift`), a revision, and their log one row per action.
 public struct RunRepository: Sendable {
     let db: any SQLDatabase
+    let cache: RunDefinitionCache?
 
-    public init(_ db: any SQLDatabase) {
+    /// `cache` keeps decoded step definitions between requests (the store's `runDefinitions`).
+    public init(_ db: any SQLDatabase, cache: RunDefinitionCache? = nil) {
         self.db = db
+        self.cache = cache
     }
 
     private static let select: SQLQueryString = """
-        SELECT u.id, r.number AS release_number, u.kind, u.status, u.steps, u.rollback_steps, u.revision, u.created_at
+        SELECT u.id, r.number AS release_number, u.kind, u.status, u.progress, u.steps_revision, u.revision, u.created_at
         FROM runs u JOIN releases r ON r.id = u.release_id
         """
 
@@ -122,30 +126,29 @@ public struct RunRepository: Sendable {
     /// two starts at once cannot both begin a cutover.
     public func insert(_ run: Run, in release: Release, at: Date) async throws {
         do {
-            try await insertRow(run, in: release, at: at)
+            try await db.raw("""
+                INSERT INTO runs (id, release_id, kind, status, steps, rollback_steps, progress, steps_revision, revision, created_at, updated_at)
+                VALUES (\(bind: run.id.uuidString), \(bind: release.id.uuidString), \(bind: run.kind.rawValue), \(bind: run.status.rawValue),
+                        \(bind: try Self.definitions(of: run)), \(bind: try RunbookRepository.encode(run.rollbackSteps)),
+                        \(bind: ProgressText.encode(run.steps.map(\.progress))), 1,
+                        \(bind: run.revision), \(bind: Columns.millis(run.createdAt)), \(bind: Columns.millis(at)))
+                """).run()
         } catch where Store.isUniqueViolation(error) {
             throw StoreError.duplicate("a live run under way for \(release.key)")
         }
         try await append(run.log, to: run)
     }
 
-    private func insertRow(_ run: Run, in release: Release, at: Date) async throws {
-        try await db.raw("""
-            INSERT INTO runs (id, release_id, kind, status, steps, rollback_steps, revision, created_at, updated_at)
-            VALUES (\(bind: run.id.uuidString), \(bind: release.id.uuidString), \(bind: run.kind.rawValue), \(bind: run.status.rawValue),
-                    \(bind: try RunbookRepository.encode(run.steps)), \(bind: try RunbookRepository.encode(run.rollbackSteps)),
-                    \(bind: run.revision), \(bind: Columns.millis(run.createdAt)), \(bind: Columns.millis(at)))
-            """).run()
-    }
-
-    /// Writes the run if it is still at `previousRevision`, with the actions it gained.
-    public func update(_ run: Run, previousRevision: Int, newActions: [RunAction], at: Date) async throws -> Bool {
-        let rows = try await db.raw("""
-            UPDATE runs SET status = \(bind: run.status.rawValue), steps = \(bind: try RunbookRepository.encode(run.steps)),
+    /// Writes the run if it is still at `previousRevision`, with the actions it gained. The
+    /// step definitions are written again only when `stepsChanged` (a rollback added steps).
+    public func update(_ run: Run, previousRevision: Int, newActions: [RunAction], stepsChanged: Bool, at: Date) async throws -> Bool {
+        var sql: SQLQueryString = """
+            UPDATE runs SET status = \(bind: run.status.rawValue), progress = \(bind: ProgressText.encode(run.steps.map(\.progress))),
                 revision = \(bind: run.revision), updated_at = \(bind: Columns.millis(at))
-            WHERE id = \(bind: run.id.uuidString) AND revision = \(bind: previousRevision) RETURNING id
-            """).all()
-        guard !rows.isEmpty else { return false }
+            """
+        if stepsChanged { sql = sql + ", steps = \(bind: try Self.definitions(of: run)), steps_revision = steps_revision + 1" }
+        sql = sql + " WHERE id = \(bind: run.id.uuidString) AND revision = \(bind: previousRevision) RETURNING id"
+        guard !(try await db.raw(sql).all()).isEmpty else { return false }
         try await append(newActions, to: run)
         return true
     }
@@ -166,11 +169,37 @@ public struct RunRepository: Sendable {
         try await db.raw("DELETE FROM runbooks WHERE release_id = \(bind: release.id.uuidString)").run()
     }
 
+    private static func definitions(of run: Run) throws -> String {
+        try RunbookRepository.encode(run.steps.map { RunStepDefinition(step: $0.step, segment: $0.segment) })
+    }
+
+    /// The step definitions of a run, from the cache or decoded (and then kept). A run written
+    /// before progress had its own column keeps each step's progress inside its definitions.
+    private func definitions(_ id: String, revision: Int) async throws -> (entry: RunDefinitionCache.Entry, legacyProgress: [StepProgress]?) {
+        if let found = cache?.entry(id, revision: revision) { return (found, nil) }
+        guard let row = try await db.raw("SELECT steps, rollback_steps, progress FROM runs WHERE id = \(bind: id)").first() else {
+            throw StoreError.corruptRow("run \(id)")
+        }
+        let text = try row.decode(column: "steps", as: String.self)
+        let rollback: [RunbookStep] = try RunbookRepository.decode(try row.decode(column: "rollback_steps", as: String.self))
+        if try row.decode(column: "progress", as: String?.self) == nil {
+            let legacy = try RunbookRepository.decode(text, as: [RunStep].self)
+            return (.init(steps: legacy.map { RunStepDefinition(step: $0.step, segment: $0.segment) }, rollback: rollback), legacy.map(\.progress))
+        }
+        let entry = RunDefinitionCache.Entry(steps: try RunbookRepository.decode(text, as: [RunStepDefinition].self), rollback: rollback)
+        cache?.store(entry, run: id, revision: revision)
+        return (entry, nil)
+    }
+
     private func run(_ row: any SQLRow) async throws -> Run {
         let idText = try row.decode(column: "id", as: String.self)
         guard let id = UUID(uuidString: idText), let kind = RunKind(rawValue: try row.decode(column: "kind", as: String.self)),
               let status = RunStatus(rawValue: try row.decode(column: "status", as: String.self))
         else { throw StoreError.corruptRow("run \(idText)") }
+        let (definitions, legacyProgress) = try await definitions(idText, revision: try row.decode(column: "steps_revision", as: Int.self))
+        let progress = try legacyProgress
+            ?? ProgressText.decode(try row.decode(column: "progress", as: String?.self) ?? "", count: definitions.steps.count)
+        let steps = zip(definitions.steps, progress).map { RunStep(step: $0.step, progress: $1, segment: $0.segment) }
         let log = try await db.raw("""
             SELECT sequence, kind, step, actor, at, text, decision FROM run_actions WHERE run_id = \(bind: idText) ORDER BY sequence
             """).all().map { action -> RunAction in
@@ -181,9 +210,8 @@ public struct RunRepository: Sendable {
                              decision: try action.decode(column: "decision", as: String?.self).flatMap(GoNoGo.init(rawValue:)))
         }
         return Run(id: id, releaseKey: ReleaseKey(number: try row.decode(column: "release_number", as: Int.self)), kind: kind, status: status,
-                   steps: try RunbookRepository.decode(try row.decode(column: "steps", as: String.self), as: [RunStep].self),
-                   rollbackSteps: try RunbookRepository.decode(try row.decode(column: "rollback_steps", as: String.self)),
-                   log: log, createdAt: Columns.date(try row.decode(column: "created_at", as: Int64.self)),
+                   steps: steps, rollbackSteps: definitions.rollback, log: log,
+                   createdAt: Columns.date(try row.decode(column: "created_at", as: Int64.self)),
                    revision: try row.decode(column: "revision", as: Int.self))
     }
 }

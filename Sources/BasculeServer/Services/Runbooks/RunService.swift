@@ -31,7 +31,7 @@ public struct RunService: Sendable {
     public func list(of key: String) async throws -> [Run] {
         try await gate.require(.releaseRead, on: key)
         return try await refusing {
-            try await store.withConnection { db in try await RunRepository(db).all(of: try await ReleaseService.load(key, from: ReleaseRepository(db))) }
+            try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).all(of: try await ReleaseService.load(key, from: ReleaseRepository(db))) }
         }
     }
 
@@ -47,7 +47,7 @@ public struct RunService: Sendable {
                 guard !runbook.mainSteps.isEmpty else {
                     throw ServiceError.invalid([FieldError("runbook", "\(release.key) has no runbook steps to run")])
                 }
-                let runs = try await RunRepository(db).all(of: release)
+                let runs = try await RunRepository(db, cache: store.runDefinitions).all(of: release)
                 if kind == .live {
                     guard release.status == .ready else {
                         throw ServiceError.invalid([FieldError("status", "a live run needs the release ready; \(release.key) is \(release.status.rawValue)")])
@@ -59,7 +59,7 @@ public struct RunService: Sendable {
                     if !gate.check.passed { try await ReleaseService.overrideGate(gate.check, of: release, reason: override, policy: gate.policy, in: db, at: now()) }
                 }
                 let run = Run(releaseKey: release.key, kind: kind, runbook: runbook, at: now())
-                try await RunRepository(db).insert(run, in: release, at: now())
+                try await RunRepository(db, cache: store.runDefinitions).insert(run, in: release, at: now())
                 try await AuditLog.record(.runCreate, target: release.key.description,
                                           summary: "\(kind.rawValue) run \(run.id.uuidString.lowercased()) of \(run.steps.count) steps", at: now(), in: db)
                 return run
@@ -74,7 +74,7 @@ public struct RunService: Sendable {
             try await store.withConnection { db in
                 let release = try await ReleaseService.load(key.description, from: ReleaseRepository(db))
                 // The release's runs are read once: this one, and the rehearsals the forecast learns from.
-                let all = try await RunRepository(db).all(of: release)
+                let all = try await RunRepository(db, cache: store.runDefinitions).all(of: release)
                 guard let run = all.first(where: { $0.id == runID }) else { throw ServiceError.notFound("run \(id)") }
                 return Self.view(of: run, release: release, runs: all, at: now(), draws: draws)
             }
@@ -118,11 +118,12 @@ public struct RunService: Sendable {
     }
 
     private func apply(_ command: RunCommand, to id: UUID, by actor: String, in db: any SQLDatabase) async throws -> (Run, RunAction) {
-        let repository = RunRepository(db)
+        let repository = RunRepository(db, cache: store.runDefinitions)
         guard var run = try await repository.find(id) else { throw ServiceError.notFound("run \(id.uuidString.lowercased())") }
-        let before = run.revision, logged = run.log.count, wasStarted = run.hasStarted
+        let before = run.revision, logged = run.log.count, wasStarted = run.hasStarted, stepCount = run.steps.count
         let action = try run.apply(command, by: actor, at: now())
-        guard try await repository.update(run, previousRevision: before, newActions: Array(run.log[logged...]), at: now()) else {
+        guard try await repository.update(run, previousRevision: before, newActions: Array(run.log[logged...]),
+                                          stepsChanged: run.steps.count != stepCount, at: now()) else {
             throw ServiceError.stale(current: before)
         }
         try await AuditLog.record(.runAction, target: run.releaseKey.description,
@@ -149,14 +150,14 @@ public struct RunService: Sendable {
     /// A run's id and release, read without the run itself.
     func locate(_ id: String) async throws -> (UUID, ReleaseKey) {
         guard let uuid = UUID(uuidString: id),
-              let key = try await store.withConnection({ db in try await RunRepository(db).releaseKey(of: uuid) })
+              let key = try await store.withConnection({ db in try await RunRepository(db, cache: store.runDefinitions).releaseKey(of: uuid) })
         else { throw ServiceError.notFound("run \(id)") }
         return (uuid, key)
     }
 
     func load(_ id: String) async throws -> Run {
         guard let uuid = UUID(uuidString: id) else { throw ServiceError.notFound("run \(id)") }
-        guard let run = try await store.withConnection({ db in try await RunRepository(db).find(uuid) }) else { throw ServiceError.notFound("run \(id)") }
+        guard let run = try await store.withConnection({ db in try await RunRepository(db, cache: store.runDefinitions).find(uuid) }) else { throw ServiceError.notFound("run \(id)") }
         return run
     }
 
@@ -167,7 +168,7 @@ public struct RunService: Sendable {
             try await store.withConnection { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let runbook = try await RunbookRepository(db).find(for: release).runbook
-                let rehearsals = try await RunRepository(db).all(of: release).filter { $0.kind == .rehearsal }
+                let rehearsals = try await RunRepository(db, cache: store.runDefinitions).all(of: release).filter { $0.kind == .rehearsal }
                 return RehearsalReport(steps: runbook.steps, rehearsals: rehearsals)
             }
         }

@@ -1,0 +1,78 @@
+import BasculeCore
+import Foundation
+import NIOConcurrencyHelpers
+
+/// How a run's steps are kept: what the steps are (the runbook's step and its segment), written
+/// when the run starts and when a rollback adds its steps, apart from where each stands,
+/// written at every action in a compact text. Reading a 10,000-step run's definitions as JSON
+/// costs tens of milliseconds, so they are decoded once per process and kept by run and
+/// `steps_revision`; an action then reads and writes only the progress (docs/BENCHMARKS.md).
+struct RunStepDefinition: Codable, Sendable, Equatable {
+    let step: RunbookStep
+    let segment: RunSegment
+}
+
+/// `state,startMillis,endMillis` per step, `;` between steps: `d,1800000000000,1800000060000;p,,`.
+enum ProgressText {
+    private static let codes: [StepState: Character] = [.pending: "p", .running: "r", .done: "d", .failed: "f", .skipped: "s"]
+    private static let states = Dictionary(uniqueKeysWithValues: codes.map { ($1, $0) })
+
+    static func encode(_ progress: [StepProgress]) -> String {
+        var text = ""
+        text.reserveCapacity(progress.count * 8)
+        for (index, step) in progress.enumerated() {
+            if index > 0 { text += ";" }
+            text.append(codes[step.state] ?? "p")
+            text += ","
+            if let started = step.startedAt { text += String(Columns.millis(started)) }
+            text += ","
+            if let ended = step.endedAt { text += String(Columns.millis(ended)) }
+        }
+        return text
+    }
+
+    static func decode(_ text: String, count: Int) throws -> [StepProgress] {
+        guard count > 0 else { return [] }
+        var result: [StepProgress] = []
+        result.reserveCapacity(count)
+        for entry in text.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
+            let parts = entry.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            guard parts.count == 3, let code = parts[0].first, let state = states[Character(UnicodeScalar(code))] else {
+                throw StoreError.corruptRow("run progress")
+            }
+            func date(_ bytes: Substring.UTF8View.SubSequence) throws -> Date? {
+                guard !bytes.isEmpty else { return nil }
+                guard let millis = Int64(String(decoding: bytes, as: UTF8.self)) else { throw StoreError.corruptRow("run progress") }
+                return Columns.date(millis)
+            }
+            result.append(StepProgress(state: state, startedAt: try date(parts[1]), endedAt: try date(parts[2])))
+        }
+        guard result.count == count else { throw StoreError.corruptRow("run progress: \(result.count) entries for \(count) steps") }
+        return result
+    }
+}
+
+/// Decoded step definitions of runs, by run and `steps_revision`: they change only when a
+/// rollback adds steps, which moves the revision. Bounded; any replica reads the same rows.
+public final class RunDefinitionCache: Sendable {
+    struct Entry: Sendable {
+        let steps: [RunStepDefinition]
+        let rollback: [RunbookStep]
+    }
+
+    private let entries = NIOLockedValueBox<[String: Entry]>([:])
+    static let capacity = 32
+
+    public init() {}
+
+    func entry(_ run: String, revision: Int) -> Entry? {
+        entries.withLockedValue { $0["\(run)#\(revision)"] }
+    }
+
+    func store(_ entry: Entry, run: String, revision: Int) {
+        entries.withLockedValue { cache in
+            if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
+            cache["\(run)#\(revision)"] = entry
+        }
+    }
+}
