@@ -11,6 +11,7 @@ public struct RunService: Sendable {
     let now: @Sendable () -> Date
     let gate: Gatekeeper
     public let events: RunEvents
+    let forecasts = ForecastCache()
 
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, events: RunEvents = RunEvents()) {
         self.store = store
@@ -76,17 +77,19 @@ public struct RunService: Sendable {
                 // The release's runs are read once: this one, and the rehearsals the forecast learns from.
                 let all = try await RunRepository(db, cache: store.runDefinitions).all(of: release)
                 guard let run = all.first(where: { $0.id == runID }) else { throw ServiceError.notFound("run \(id)") }
-                return Self.view(of: run, release: release, runs: all, at: now(), draws: draws)
+                return view(of: run, release: release, runs: all, at: now(), draws: draws)
             }
         }
     }
 
-    static func view(of run: Run, release: Release, runs all: [Run], at now: Date, draws: Int = 1000) -> View {
-        let history = Self.history(all.filter { $0.kind == .rehearsal && $0.id != run.id })
+    func view(of run: Run, release: Release, runs all: [Run], at now: Date, draws: Int = 1000) -> View {
+        let rehearsals = all.filter { $0.kind == .rehearsal && $0.id != run.id }
         let plannedStart = run.startedAt ?? release.window?.start ?? run.createdAt
         let planned = Runbook(steps: run.steps.map(\.step)).plannedTimeline(from: plannedStart).timeline
-        return View(run: run, release: release, forecast: run.forecast(plannedStart: plannedStart, history: history, now: now, draws: draws),
-                    planned: planned, rehearsals: all.filter { $0.kind == .rehearsal }.count)
+        let forecast = forecasts.forecast(for: run, plannedStart: plannedStart, history: rehearsals, draws: draws, at: now) {
+            run.forecast(plannedStart: plannedStart, history: Self.history(rehearsals), now: now, draws: draws)
+        }
+        return View(run: run, release: release, forecast: forecast, planned: planned, rehearsals: all.filter { $0.kind == .rehearsal }.count)
     }
 
     /// Per step, its actual durations across rehearsals that reached it.
