@@ -49,7 +49,8 @@ public struct RunbookStep: Sendable, Equatable, Codable {
 }
 
 public enum RunbookLimits {
-    public static let steps = 100_000
+    /// What the server reads, runs and answers within a second (Benchmarks/run, docs/BENCHMARKS.md).
+    public static let steps = 10_000
     public static let key = 40
     public static let title = 200
     public static let instructions = 20_000
