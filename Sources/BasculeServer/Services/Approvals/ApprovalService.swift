@@ -25,8 +25,9 @@ public struct ApprovalService: Sendable {
         }
     }
 
-    /// Opens a round whose required approvers come from the policy's approval rules. A
-    /// round already open is replaced (voided) by the new one.
+    /// Opens a round whose required approvers come from the policy's approval rules (and those
+    /// of the policy the release was planned under). A round already open is replaced (voided)
+    /// by the new one; two requests at once cannot both open one (a unique index, 409).
     public func request(_ key: String) async throws -> ApprovalRound {
         try await gate.require(.approvalRequest, on: key)
         return try await refusing {
@@ -35,9 +36,14 @@ public struct ApprovalService: Sendable {
                 guard release.acceptsApprovalRequest else {
                     throw ServiceError.conflict("approval is requested for a planned release; \(release.key) is \(release.status.rawValue)")
                 }
+                // The approvals of the policy the release was planned under still stand
+                // (`PolicyCheck.holding(to:)`): a rule removed since is asked for all the same.
                 let policy = try await PolicyInForce.load(in: db)
-                let dossier = try await Dossier.load(release, in: db, now: now(), policy: policy, graphs: store.dependencyGraphs)
-                let requirements = policy.approvalRequirements(for: dossier)
+                let earlier = try await PolicyInForce.earlier(for: release, than: policy, in: db)
+                let dossier = try await Dossier.load(release, in: db, now: now(), policy: policy, also: earlier, graphs: store.dependencyGraphs)
+                let current = policy.approvalRequirements(for: dossier)
+                let kept = (earlier?.approvalRequirements(for: dossier) ?? []).filter { old in !current.contains { $0.rule == old.rule } }
+                let requirements = current + kept
                 guard !requirements.isEmpty else {
                     throw ServiceError.conflict("the release policy asks no approval for \(release.key); move it to approved directly")
                 }
