@@ -28,3 +28,16 @@ start_demo_server() {
   SERVER_PID=$!
   wait_healthy "$SERVER_URL" || { tail -20 "$SERVER_LOG" >&2; return 1; }
 }
+
+# start_release_demo ROOT: for benchmarks. Builds the release binary, starts the demo in a
+# temporary folder (removed with the server on exit) and signs the demo's release manager in.
+# Sets BIN, WORK, SERVER_URL, SERVER_PID and TOKEN.
+start_release_demo() {
+  local root=$1
+  (cd "$root" && swift build -c release --product bascule >/dev/null)
+  BIN="$root/.build/release/bascule"
+  WORK=$(mktemp -d)
+  trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+  BASCULE_LOG_LEVEL=${BASCULE_LOG_LEVEL:-error} start_demo_server "$BIN" "$WORK"
+  TOKEN=$("$BIN" token create --user manager --name bench --expires 1d --data-dir "$WORK/bascule-data" 2>/dev/null)
+}
