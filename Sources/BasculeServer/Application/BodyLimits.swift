@@ -18,9 +18,11 @@ enum BodyLimits {
         }
     }
 
-    /// Pages post forms; the runbook editor's form carries a whole YAML runbook.
+    /// Pages post forms; the runbook editor's form carries a whole YAML runbook, and signing in
+    /// or out, which anyone may post to, carries two short fields.
     static func forPage(_ path: String) -> Int {
-        path.hasSuffix("/runbook") ? RunbookDocument.maximumSize + formMargin : standard
+        if path == "/login" || path == "/logout" { return formMargin }
+        return path.hasSuffix("/runbook") ? RunbookDocument.maximumSize + formMargin : standard
     }
 
     static func describe(_ bytes: Int) -> String {
