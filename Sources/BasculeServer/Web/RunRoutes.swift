@@ -104,7 +104,7 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         let critical = Set(forecast.criticalPath)
         let plannedIndex = Dictionary(run.steps.enumerated().map { ($1.step.key, $0) }, uniquingKeysWith: { first, _ in first })
         let canAct = RequestOrigin.current.may(.runExecute) && !run.status.isOver
-        let steps = zip(run.steps, run.waitingLists).map { step, waiting -> [String: Any] in
+        let steps = zip(run.steps, run.waitingLists).map { step, waiting in
             let state = step.progress.state
             var row = Self.stepRow(step.step, language)
             row["state"] = state.rawValue
