@@ -92,8 +92,12 @@ public struct ReleaseService: Sendable {
                     try await Self.overrideGate(gate.check, of: current, reason: override, policy: gate.policy, in: db, at: moved.updatedAt)
                 }
                 try await Self.save(moved, over: current, in: releases)
-                // The policy it is planned under stays its floor (`PolicyCheck.holding(to:)`).
-                if target == .planned { try await releases.recordPlannedUnderPolicy(moved, version: gate.policy.version) }
+                // The policy it is planned under stays its floor (`PolicyCheck.holding(to:)`); an
+                // emergency release that skips planning is held to the one of its first gate.
+                let unrecorded = try await releases.plannedUnderPolicy(moved) == nil
+                if target == .planned || (target != .cancelled && unrecorded) {
+                    try await releases.recordPlannedUnderPolicy(moved, version: gate.policy.version)
+                }
                 try await AuditLog.record(.releaseTransition, target: moved.key.description, summary: ReleaseChangeSummary.changes(from: current, to: moved), at: moved.updatedAt, in: db)
                 return moved
             }
