@@ -51,3 +51,22 @@ struct RunStorageTests {
         }
     }
 }
+
+@Suite("Action answers")
+struct ActionAnswerTests {
+    @Test("an action answers with what it changed, not the whole run")
+    func answerIsSmall() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            try await RunbookAPITests.ready(client, services)
+            let run = try await client.send(.post, "/api/v1/releases/REL-1/runs", json: #"{"kind":"rehearsal"}"#).json()["id"] as? String ?? ""
+            // when
+            let started = try await RunbookAPITests.act(client, run, "start", "backup").json()
+            // then
+            #expect(started["status"] as? String == "running")
+            #expect((started["action"] as? [String: Any])?["step"] as? String == "backup")
+            #expect((started["steps"] as? [[String: Any]])?.map { $0["key"] as? String } == ["backup"])
+            #expect(started["forecast"] == nil)
+        }
+    }
+}

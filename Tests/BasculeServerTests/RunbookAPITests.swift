@@ -105,7 +105,9 @@ struct RunbookAPITests {
             #expect(twice.status == .conflict)
             #expect(noReason.status == .unprocessableContent)
             #expect(go["status"] as? String == "finished")
-            #expect(((go["log"] as? [[String: Any]]) ?? []).contains { ($0["text"] as? String)?.contains("completed by hand") == true })
+            #expect((go["action"] as? [String: Any])?["kind"] as? String == "decide")
+            let whole = try await client.send(.get, "/api/v1/runs/\(run)").json()
+            #expect(((whole["log"] as? [[String: Any]]) ?? []).contains { ($0["text"] as? String)?.contains("completed by hand") == true })
             #expect(after.status == .conflict)
             #expect(try await client.send(.get, "/api/v1/releases/REL-1").json()["status"] as? String == "deployed")
         }

@@ -100,7 +100,10 @@ struct RunCommand: AsyncParsableCommand {
         @Argument(help: "The run id.") var id: String
 
         func run() async throws {
-            let client = try remote.client()
+            try await Self.print(id, remote, client: try remote.client())
+        }
+
+        static func print(_ id: String, _ remote: RemoteOptions, client: Client) async throws {
             let output = try await remote.call { try await client.getRun(path: .init(id: id)) }
             switch output {
             case .ok(let ok): try RunCommand.print(try ok.body.json, remote)
@@ -156,7 +159,10 @@ struct RunCommand: AsyncParsableCommand {
         let client = try remote.client()
         let output = try await remote.call { try await client.actOnRun(path: .init(id: id), body: .json(body)) }
         switch output {
-        case .ok(let ok): try print(try ok.body.json, remote)
+        case .ok(let ok):
+            // The answer says what changed; the run with its new forecast is read to show it.
+            if remote.json { return try remote.printJSON(try ok.body.json) }
+            try await Show.print(id, remote, client: client)
         case .badRequest(let problem), .notFound(let problem), .conflict(let problem), .unprocessableContent(let problem): throw CLIError.refusal(problem)
         case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
         case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)

@@ -62,8 +62,7 @@ extension APIHandler {
 
     func actOnRun(_ input: Operations.ActOnRun.Input) async throws -> Operations.ActOnRun.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
-        let (run, _) = try await runs.act(input.path.id, try RunCommand(body))
-        return .ok(.init(body: .json(.init(try await runs.view(run.id.uuidString)))))
+        return .ok(.init(body: .json(.init(try await runs.act(input.path.id, try RunCommand(body))))))
     }
 
     func watchRun(_ input: Operations.WatchRun.Input) async throws -> Operations.WatchRun.Output {

@@ -39,19 +39,39 @@ extension Components.Schemas.RunView {
         self.init(
             id: run.id.uuidString.lowercased(), release: run.releaseKey.description, kind: mapped(run.kind, or: .rehearsal),
             status: mapped(run.status, or: .running), createdAt: run.createdAt, revision: run.revision,
-            steps: zip(run.steps, run.waitingLists).map { step, waiting in
-                return .init(key: step.step.key, title: step.step.title, phase: step.step.phase.rawValue, kind: step.step.kind.rawValue,
-                             owner: step.step.owner, state: mapped(step.progress.state, or: .pending), segment: mapped(step.segment, or: .main),
-                             plannedMinutes: step.step.plannedDuration / 60, downtime: step.step.downtime, startedAt: step.progress.startedAt,
-                             endedAt: step.progress.endedAt, waitingFor: step.progress.state == .pending ? waiting : [])
-            },
-            log: run.log.map { .init(sequence: $0.sequence, kind: $0.kind.rawValue, step: $0.step, actor: $0.actor, at: $0.at, text: $0.text,
-                                     decision: $0.decision.map { mapped($0, or: .go) }) },
+            steps: zip(run.steps, run.waitingLists).map { Components.Schemas.RunStepView($0, waitingFor: $1) },
+            log: run.log.map(Components.Schemas.RunActionView.init),
             forecast: .init(plannedEnd: forecast.plannedEnd, expectedEnd: forecast.expectedEnd, p50End: forecast.p50End, p90End: forecast.p90End,
                             delayMinutes: forecast.delay / 60, downtimeSoFarMinutes: forecast.downtimeSoFar / 60,
                             expectedDowntimeMinutes: forecast.expectedDowntime / 60, p50DowntimeMinutes: forecast.p50Downtime / 60,
                             p90DowntimeMinutes: forecast.p90Downtime / 60, criticalPath: forecast.criticalPath, draws: forecast.draws,
                             rehearsals: view.rehearsals))
+    }
+}
+
+extension Components.Schemas.RunStepView {
+    init(_ step: RunStep, waitingFor waiting: [String]) {
+        self.init(key: step.step.key, title: step.step.title, phase: step.step.phase.rawValue, kind: step.step.kind.rawValue,
+                  owner: step.step.owner, state: mapped(step.progress.state, or: .pending), segment: mapped(step.segment, or: .main),
+                  plannedMinutes: step.step.plannedDuration / 60, downtime: step.step.downtime, startedAt: step.progress.startedAt,
+                  endedAt: step.progress.endedAt, waitingFor: step.progress.state == .pending ? waiting : [])
+    }
+}
+
+extension Components.Schemas.RunActionView {
+    init(_ action: RunAction) {
+        self.init(sequence: action.sequence, kind: action.kind.rawValue, step: action.step, actor: action.actor, at: action.at, text: action.text,
+                  decision: action.decision.map { mapped($0, or: .go) })
+    }
+}
+
+extension Components.Schemas.RunActionResult {
+    init(_ outcome: RunService.Outcome) {
+        let run = outcome.run
+        let waiting = run.waitingLists
+        self.init(id: run.id.uuidString.lowercased(), release: run.releaseKey.description, status: mapped(run.status, or: .running),
+                  revision: run.revision, action: .init(outcome.action),
+                  steps: outcome.changed.map { Components.Schemas.RunStepView(run.steps[$0], waitingFor: waiting[$0]) })
     }
 }
 

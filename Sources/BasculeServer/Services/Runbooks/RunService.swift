@@ -99,13 +99,22 @@ public struct RunService: Sendable {
         return history
     }
 
+    /// An action applied: the run after it, the action, and the positions of the steps whose
+    /// state it changed (or that it added).
+    public struct Outcome: Sendable {
+        public let run: Run
+        public let action: RunAction
+        public let changed: [Int]
+    }
+
     /// Applies an operator's command. Two operators acting on the same step at once: one
     /// wins, the other's command is tried again on the run as it now is and refused (409).
-    public func act(_ id: String, _ command: RunCommand) async throws -> (run: Run, action: RunAction) {
+    @discardableResult
+    public func act(_ id: String, _ command: RunCommand) async throws -> Outcome {
         let (runID, releaseKey) = try await locate(id)
         try await gate.require(.runExecute, on: releaseKey.description)
         let actor = RequestOrigin.current.actor
-        let result: (Run, RunAction) = try await refusing {
+        let result: Outcome = try await refusing {
             var attempt = 0
             while true {
                 attempt += 1
@@ -116,15 +125,17 @@ public struct RunService: Sendable {
                 }
             }
         }
-        await events.publish(result.0.id, Self.event(result.0, result.1))
+        await events.publish(result.run.id, Self.event(result.run, result.action))
         return result
     }
 
-    private func apply(_ command: RunCommand, to id: UUID, by actor: String, in db: any SQLDatabase) async throws -> (Run, RunAction) {
+    private func apply(_ command: RunCommand, to id: UUID, by actor: String, in db: any SQLDatabase) async throws -> Outcome {
         let repository = RunRepository(db, cache: store.runDefinitions)
         guard var run = try await repository.find(id) else { throw ServiceError.notFound("run \(id.uuidString.lowercased())") }
         let before = run.revision, logged = run.log.count, wasStarted = run.hasStarted, stepCount = run.steps.count
+        let progressBefore = run.steps.map(\.progress)
         let action = try run.apply(command, by: actor, at: now())
+        let changed = run.steps.indices.filter { $0 >= stepCount || run.steps[$0].progress != progressBefore[$0] }
         guard try await repository.update(run, previousRevision: before, newActions: Array(run.log[logged...]),
                                           stepsChanged: run.steps.count != stepCount, at: now()) else {
             throw ServiceError.stale(current: before)
@@ -133,7 +144,7 @@ public struct RunService: Sendable {
                                   summary: "\(run.kind.rawValue) run: \(action.kind.rawValue)\(action.step.map { " \($0)" } ?? "")\(action.decision.map { " (\($0.rawValue))" } ?? "")",
                                   at: action.at, in: db)
         try await moveRelease(run, wasStarted: wasStarted, in: db)
-        return (run, action)
+        return Outcome(run: run, action: action, changed: changed)
     }
 
     /// Moves the release as the run says (`Run.releaseMoves`), each move audited.
