@@ -122,12 +122,13 @@ struct RunRoutes<Context: RequestContext>: Sendable {
             row["automated"] = step.step.kind.isAutomated
             return row
         }
-        let plannedStart = view.planned.starts
+        let planned = view.planned
+        let plannedStart = planned.starts
         let gantt = GanttChart(
             rows: run.steps.enumerated().map { position, step in
                 let index = plannedIndex[step.step.key] ?? 0
                 let start = index < plannedStart.count ? plannedStart[index] : (step.progress.startedAt ?? run.createdAt)
-                let end = index < view.planned.finishes.count ? view.planned.finishes[index] : start.addingTimeInterval(step.step.plannedDuration)
+                let end = index < planned.finishes.count ? planned.finishes[index] : start.addingTimeInterval(step.step.plannedDuration)
                 let expected = forecast.expected
                 let pending = step.progress.state == .pending || step.progress.state == .running
                 return GanttChart.Row(key: step.step.key, title: step.step.title, plannedStart: start, plannedEnd: end, actualStart: step.progress.startedAt,

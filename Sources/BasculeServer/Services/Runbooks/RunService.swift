@@ -25,8 +25,12 @@ public struct RunService: Sendable {
         public let run: Run
         public let release: Release
         public let forecast: Forecast
-        public let planned: Timeline
         public let rehearsals: Int
+        let plannedStart: Date
+
+        /// The plan of the run's steps from its start, for the Gantt chart: computed when asked,
+        /// since the API's answer does not carry it.
+        public var planned: Timeline { Runbook(steps: run.steps.map(\.step)).plannedTimeline(from: plannedStart).timeline }
     }
 
     public func list(of key: String) async throws -> [Run] {
@@ -85,11 +89,10 @@ public struct RunService: Sendable {
     func view(of run: Run, release: Release, runs all: [Run], at now: Date, draws: Int = 1000) -> View {
         let rehearsals = all.filter { $0.kind == .rehearsal && $0.id != run.id }
         let plannedStart = run.startedAt ?? release.window?.start ?? run.createdAt
-        let planned = Runbook(steps: run.steps.map(\.step)).plannedTimeline(from: plannedStart).timeline
         let forecast = forecasts.forecast(for: run, plannedStart: plannedStart, history: rehearsals, draws: draws, at: now) {
             run.forecast(plannedStart: plannedStart, history: Self.history(rehearsals), now: now, draws: draws)
         }
-        return View(run: run, release: release, forecast: forecast, planned: planned, rehearsals: all.filter { $0.kind == .rehearsal }.count)
+        return View(run: run, release: release, forecast: forecast, rehearsals: all.filter { $0.kind == .rehearsal }.count, plannedStart: plannedStart)
     }
 
     /// Per step, its actual durations across rehearsals that reached it.
