@@ -86,6 +86,20 @@ public struct ReleasePolicy: Sendable {
         rules.compactMap { $0 as? ApprovalRule }.filter { $0.applies(to: dossier) }.map(\.requirement)
     }
 
+    /// The approvals under this policy and, for the rules it no longer has, under `earlier`,
+    /// the policy the release was planned under (`PolicyCheck.holding(to:)`).
+    public func approvalRequirements(for dossier: ReleaseDossier, holdingTo earlier: ReleasePolicy?) -> [ApprovalRequirement] {
+        let current = approvalRequirements(for: dossier)
+        let kept = (earlier?.approvalRequirements(for: dossier) ?? []).filter { old in !current.contains { $0.rule == old.rule } }
+        return current + kept
+    }
+
+    /// Whether a release moving to `target` records this policy as its floor: when it is
+    /// planned (again), or at the first gate it passes when it skips planning.
+    public static func recordsFloor(movingTo target: ReleaseStatus, floorRecorded: Bool) -> Bool {
+        target == .planned || (target != .cancelled && !floorRecorded)
+    }
+
     /// When the approvals an emergency release skipped become overdue.
     public func emergencyApprovalDeadline(for release: Release) -> Date? {
         guard release.type == .emergency, let emergency, let start = release.window?.start else { return nil }

@@ -36,14 +36,10 @@ public struct ApprovalService: Sendable {
                 guard release.acceptsApprovalRequest else {
                     throw ServiceError.conflict("approval is requested for a planned release; \(release.key) is \(release.status.rawValue)")
                 }
-                // The approvals of the policy the release was planned under still stand
-                // (`PolicyCheck.holding(to:)`): a rule removed since is asked for all the same.
                 let policy = try await PolicyInForce.load(in: db)
-                let earlier = try await PolicyInForce.earlier(for: release, than: policy, in: db)
+                let earlier = try await PolicyInForce.earlier(for: release, than: policy, in: db).policy
                 let dossier = try await Dossier.load(release, in: db, now: now(), policy: policy, also: earlier, graphs: store.dependencyGraphs)
-                let current = policy.approvalRequirements(for: dossier)
-                let kept = (earlier?.approvalRequirements(for: dossier) ?? []).filter { old in !current.contains { $0.rule == old.rule } }
-                let requirements = current + kept
+                let requirements = policy.approvalRequirements(for: dossier, holdingTo: earlier)
                 guard !requirements.isEmpty else {
                     throw ServiceError.conflict("the release policy asks no approval for \(release.key); move it to approved directly")
                 }

@@ -33,12 +33,12 @@ enum PolicyInForce {
         return try parse(current)
     }
 
-    /// The version the release was planned under, when it is not the current one.
-    static func earlier(for release: Release, than current: ReleasePolicy, in db: any SQLDatabase) async throws -> ReleasePolicy? {
-        guard let version = try await ReleaseRepository(db).plannedUnderPolicy(release), version != current.version,
-              let stored = try await PolicyRepository(db).find(version: version)
-        else { return nil }
-        return try parse(stored)
+    /// The version the release was planned under (nil before it was), and that policy when it
+    /// is not the current one.
+    static func earlier(for release: Release, than current: ReleasePolicy, in db: any SQLDatabase) async throws -> (recorded: Int?, policy: ReleasePolicy?) {
+        guard let version = try await ReleaseRepository(db).plannedUnderPolicy(release) else { return (nil, nil) }
+        guard version != current.version, let stored = try await PolicyRepository(db).find(version: version) else { return (version, nil) }
+        return (version, try parse(stored))
     }
 
     private static func parse(_ stored: PolicyVersion) throws -> ReleasePolicy {
@@ -58,14 +58,16 @@ enum GateCheck {
         let check: PolicyCheck
         let policy: ReleasePolicy
         let dossier: ReleaseDossier
+        /// Whether the release already has a policy version as its floor.
+        let floorRecorded: Bool
     }
 
     static func run(_ release: Release, to target: ReleaseStatus, in db: any SQLDatabase, now: Date, graphs: DependencyGraphCache) async throws -> Outcome {
         let policy = try await PolicyInForce.load(in: db)
         let earlier = try await PolicyInForce.earlier(for: release, than: policy, in: db)
-        let dossier = try await Dossier.load(release, in: db, now: now, policy: policy, also: earlier, graphs: graphs)
-        let check = policy.check(dossier, to: target).holding(to: earlier?.check(dossier, to: target))
-        return Outcome(check: check, policy: policy, dossier: dossier)
+        let dossier = try await Dossier.load(release, in: db, now: now, policy: policy, also: earlier.policy, graphs: graphs)
+        let check = policy.check(dossier, to: target).holding(to: earlier.policy?.check(dossier, to: target))
+        return Outcome(check: check, policy: policy, dossier: dossier, floorRecorded: earlier.recorded != nil)
     }
 }
 

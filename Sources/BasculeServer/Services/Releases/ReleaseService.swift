@@ -92,10 +92,7 @@ public struct ReleaseService: Sendable {
                     try await Self.overrideGate(gate.check, of: current, reason: override, policy: gate.policy, in: db, at: moved.updatedAt)
                 }
                 try await Self.save(moved, over: current, in: releases)
-                // The policy it is planned under stays its floor (`PolicyCheck.holding(to:)`); an
-                // emergency release that skips planning is held to the one of its first gate.
-                let unrecorded = try await releases.plannedUnderPolicy(moved) == nil
-                if target == .planned || (target != .cancelled && unrecorded) {
+                if ReleasePolicy.recordsFloor(movingTo: target, floorRecorded: gate.floorRecorded) {
                     try await releases.recordPlannedUnderPolicy(moved, version: gate.policy.version)
                 }
                 try await AuditLog.record(.releaseTransition, target: moved.key.description, summary: ReleaseChangeSummary.changes(from: current, to: moved), at: moved.updatedAt, in: db)
