@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Pages are checked as whole HTML snapshots in both languages (only the SnapshotTesting product is built).
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
         .target(
@@ -89,7 +91,9 @@ let package = Package(
             dependencies: [
                 "BasculeServer", "BasculeStore", "BasculeCore", "BasculeCLI", "BasculeAPI", "BasculeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ],
+            exclude: ["__Snapshots__"]
         ),
     ]
 )

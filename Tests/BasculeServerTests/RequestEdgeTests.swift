@@ -44,7 +44,7 @@ struct RequestEdgeTests {
                                                                  "csrf": token, "next": "/\\evil.example"], headers: [.cookie: cookie])
             // then
             #expect(response.status == .seeOther)
-            #expect(response.headers[.location] == "/releases")
+            #expect(response.headers[.location] == "/home")
         }
     }
 

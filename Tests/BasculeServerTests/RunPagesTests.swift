@@ -101,3 +101,22 @@ struct RunPagesTests {
         }
     }
 }
+
+@Suite("Cutover calls")
+struct CutoverCallsTests {
+    @Test("an operator may not roll back the live cutover: that call is the release manager's")
+    func operatorCannotRollBackLive() async throws {
+        try await TestApp.with(.sqlite, roles: [.operator]) { client, services in
+            // given
+            let (_, run) = try await RequestOrigin.asSystem { try await RunPagesTests.liveRun(services) }
+            // when
+            let refused = try await RunbookAPITests.act(client, run, "rollback", comment: "looks bad")
+            let note = try await RunbookAPITests.act(client, run, "note", comment: "still running")
+            // then
+            #expect(refused.status == .forbidden)
+            #expect(refused.text.contains("runDecide"))
+            #expect(note.status == .ok)
+            #expect(try await RequestOrigin.asSystem { try await services.runs.list(of: "REL-19") }.contains { $0.kind == .live && $0.status == .running })
+        }
+    }
+}

@@ -8,12 +8,12 @@ import Testing
 
 @Suite("Web pages")
 struct WebPagesTests {
-    @Test("the root sends people to the releases")
+    @Test("the root sends people to their home page")
     func rootRedirects() async throws {
         try await TestApp.with(.sqlite) { client, _ in
             let response = try await client.send(.get, "/")
             #expect(response.status == .seeOther)
-            #expect(response.headers[.location] == "/releases")
+            #expect(response.headers[.location] == "/home")
         }
     }
 

@@ -19,6 +19,9 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case runbookEdit
     /// Start runs and act on their steps: start, complete, fail, skip, note, go/no-go, roll back.
     case runExecute
+    /// Decide a go/no-go and roll back in the live run: the cutover's calls belong to those
+    /// who answer for the release, not to whoever executes its steps.
+    case runDecide
     case userRead, userManage
     case teamRead, teamManage
     /// Create, list and revoke one's own API tokens.
@@ -34,7 +37,7 @@ public enum PermissionTable {
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
-            .runbookEdit, .runExecute,
+            .runbookEdit, .runExecute, .runDecide,
         ],
         .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead],
         .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute],

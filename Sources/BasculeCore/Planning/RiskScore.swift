@@ -22,10 +22,27 @@ public struct RiskScore: Sendable, Equatable {
         public static let perPolicyFailure = 10, policyCap = 30
         public static let perOverdueMilestone = 5, milestoneCap = 15
         public static let testsCap = 25
+        public static let perOverride = 10, overrideCap = 20
+        public static let perOpenReadinessItem = 3, readinessCap = 15
+        /// A live run behind plan: a point per `delayMinutesPerPoint` minutes late, from `delayFromMinutes`.
+        public static let delayFromMinutes = 15, delayMinutesPerPoint = 3, delayCap = 25
         public static let attentionFrom = 30, atRiskFrom = 60
     }
 
-    public init(dossier: ReleaseDossier, policyFailures: [RuleOutcome]) {
+    /// What the dossier does not hold: gates pushed through by override, and how late the
+    /// live run is against its plan.
+    public struct Signals: Sendable, Equatable {
+        public var overrides: [GateOverride]
+        /// Positive when the live run under way is behind plan; nil without one.
+        public var liveDelay: TimeInterval?
+
+        public init(overrides: [GateOverride] = [], liveDelay: TimeInterval? = nil) {
+            self.overrides = overrides
+            self.liveDelay = liveDelay
+        }
+    }
+
+    public init(dossier: ReleaseDossier, policyFailures: [RuleOutcome], signals: Signals = Signals()) {
         var factors: [Factor] = []
         let live = dossier.plan.risks.filter { $0.status == .open || $0.status == .accepted }
         if let worst = live.max(by: { $0.score < $1.score }) {
@@ -60,6 +77,30 @@ public struct RiskScore: Sendable, Equatable {
             let kinds = failing.map { "\($0.kind.rawValue) \(ArtefactsRule.percent($0.result.passRate ?? 0))" }.joined(separator: ", ")
             factors.append(Factor(name: "failingTests", points: points, explanation: LocalizedText(
                 en: "latest campaigns with failing tests: \(kinds)", fr: "dernières campagnes avec des tests en échec : \(kinds)")))
+        }
+        if !signals.overrides.isEmpty {
+            let points = min(Weights.overrideCap, signals.overrides.count * Weights.perOverride)
+            let rules = Array(Set(signals.overrides.flatMap(\.rules))).sorted().joined(separator: ", ")
+            factors.append(Factor(name: "overrides", points: points, explanation: LocalizedText(
+                en: "\(signals.overrides.count) gate(s) passed by override of the policy: \(rules)",
+                fr: "\(signals.overrides.count) étape(s) franchie(s) en dérogeant à la politique : \(rules)")))
+        }
+        let status = dossier.release.status
+        let openReadiness = dossier.plan.readiness.filter { !$0.done }
+        if !openReadiness.isEmpty, [.approved, .ready, .inProgress].contains(status) {
+            let points = min(Weights.readinessCap, openReadiness.count * Weights.perOpenReadinessItem)
+            let titles = openReadiness.map(\.title).joined(separator: ", ")
+            factors.append(Factor(name: "readinessOpen", points: points, explanation: LocalizedText(
+                en: "\(openReadiness.count) readiness item(s) not done at \(status.rawValue): \(titles)",
+                fr: "\(openReadiness.count) point(s) de préparation non faits : \(titles)")))
+        }
+        if let delay = signals.liveDelay {
+            let minutes = Int((delay / 60).rounded())
+            if minutes >= Weights.delayFromMinutes {
+                let points = min(Weights.delayCap, minutes / Weights.delayMinutesPerPoint)
+                factors.append(Factor(name: "liveRunBehind", points: points, explanation: LocalizedText(
+                    en: "the live run is \(minutes) min behind plan", fr: "la bascule en cours a \(minutes) min de retard sur le plan")))
+            }
         }
         let score = min(100, factors.map(\.points).reduce(0, +))
         self.score = score

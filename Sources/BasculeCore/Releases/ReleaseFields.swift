@@ -72,6 +72,8 @@ public enum ReleaseLimits {
     public static let description = 100_000
     public static let tag = 50
     public static let tagCount = 50
+    /// The most rows one CSV export of the list holds; narrower filters get the rest.
+    public static let exportRows = 10_000
 }
 
 extension ReleaseInput {

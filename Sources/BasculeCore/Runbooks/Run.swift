@@ -24,6 +24,14 @@ public enum RunCommand: Sendable, Equatable {
 }
 
 extension RunCommand {
+    /// Go/no-go and roll back: in the live run only the roles that answer for the release make them.
+    public var isCutoverCall: Bool {
+        switch self {
+        case .decide, .rollback: true
+        default: false
+        }
+    }
+
     /// A command as forms and the API name it: `start`, `complete`, `fail`, `skip`, `note`,
     /// `decide` (with `go` or `noGo`), `rollback`; `comment` is the note, the reason or the why.
     public init(action: String, step: String?, comment: String, decision: String?) throws(CoreError) {

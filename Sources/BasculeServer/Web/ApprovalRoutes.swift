@@ -15,36 +15,25 @@ struct ApprovalRoutes<Context: RequestContext>: Sendable {
     }
 
     @Sendable func inbox(_ request: Request, context: Context) async throws -> Response {
-        let language = Language.of(request)
-        let items: [ApprovalService.InboxItem]
+        let words = renderer.words(request)
+        let canDecide = RequestOrigin.current.may(.approvalDecide)
         do {
-            items = try await services.approvals.inbox()
+            let items = canDecide ? try await services.approvals.inbox() : try await services.approvals.pending()
+            let model = ApprovalsPage.model(items.map { ($0.release, $0.round) }, canDecide: canDecide, words)
+            return renderer.page("approvals", title: model.heading, model: model, request: request)
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }
-        let views = ReleaseViews(localizer: renderer.localizer, formatting: formatting)
-        let model: [String: Any] = [
-            "items": items.map { item -> [String: Any] in
-                var row = views.row(item.release, language)
-                row["requestedBy"] = item.round.requestedBy
-                row["requestedAt"] = formatting.display(item.round.requestedAt, language)
-                row["needs"] = item.round.requirements.map { "\(item.round.approvers(for: $0).count)/\($0.count) \($0.roles.map(\.rawValue).joined(separator: "/"))" }.joined(separator: ", ")
-                row["href"] = "/releases/\(item.release.key)?tab=approvals"
-                return row
-            },
-            "hasItems": !items.isEmpty,
-        ]
-        return renderer.render("approvals", title: renderer.localizer.text("inbox_title", language), page: model, request: request)
     }
 
     @Sendable func request(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
-        return try await act(key, request) { _ in _ = try await services.approvals.request(key) }
+        return try await act(key, request, done: "requested") { _ in _ = try await services.approvals.request(key) }
     }
 
     @Sendable func decide(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
-        return try await act(key, request) { fields in
+        return try await act(key, request, done: "decided") { fields in
             guard let decision = fields["decision"].flatMap(ApprovalDecisionKind.init(rawValue:)) else {
                 throw ServiceError.badRequest([FieldError("decision", "must be approve, reject or approveWithConditions")])
             }
@@ -52,12 +41,14 @@ struct ApprovalRoutes<Context: RequestContext>: Sendable {
         }
     }
 
-    /// Runs the action and goes back to the approvals tab; a refusal is shown there.
-    private func act(_ key: String, _ request: Request, _ body: ([String: String]) async throws -> Void) async throws -> Response {
+    /// Runs the action and goes back where the form came from (the approvals tab unless it
+    /// says `return`), with a message saying it was done; a refusal is shown on the page.
+    private func act(_ key: String, _ request: Request, done: String, _ body: ([String: String]) async throws -> Void) async throws -> Response {
         let fields = try await WebRoutes<Context>.form(request)
         do {
             try await body(fields)
-            return WebRoutes<Context>.redirect("/releases/\(key.uppercased())?tab=approvals")
+            let back = SitePath.local(fields["return"], fallback: "/releases/\(key.uppercased())?tab=approvals")
+            return WebRoutes<Context>.redirect(back + (back.contains("?") ? "&" : "?") + "done=\(done)")
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }

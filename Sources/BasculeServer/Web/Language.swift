@@ -37,6 +37,8 @@ struct Localizer: Sendable {
 
     func table(_ language: Language) -> [String: String] { tables[language] ?? [:] }
 
+    func has(_ key: String) -> Bool { tables[.en]?[key] != nil }
+
     func text(_ key: String, _ language: Language) -> String {
         tables[language]?[key] ?? tables[.en]?[key] ?? key
     }

@@ -7,58 +7,50 @@ import Mustache
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let localizer: Localizer
-    let timeZone: TimeZone
+    let formatting: WebFormatting
+
+    var timeZone: TimeZone { formatting.timeZone }
 
     static func load(timeZone: TimeZone) async throws -> PageRenderer {
         guard let folder = Bundle.module.url(forResource: "templates", withExtension: nil, subdirectory: "Resources") else {
             throw ServiceError.unavailable("the page templates are missing from the bundle")
         }
-        return PageRenderer(library: try await MustacheLibrary(directory: folder.path), localizer: try Localizer(), timeZone: timeZone)
+        return PageRenderer(library: try await MustacheLibrary(directory: folder.path), localizer: try Localizer(), formatting: WebFormatting(timeZone: timeZone))
     }
 
-    /// The sections of the product; those not built yet are shown greyed so the shape is visible.
-    private static let sections: [(key: String, href: String, built: Bool)] = [
-        ("nav_releases", "/releases", true), ("nav_calendar", "/calendar", true), ("nav_inventory", "/inventory", false),
-        ("nav_runbooks", "/runbooks", false), ("nav_approvals", "/approvals", true), ("nav_reports", "/reports", false),
-    ]
+    func words(_ request: Request) -> Words { Words(localizer: localizer, language: Language.of(request), formatting: formatting) }
 
+    /// The page's HTML from its typed model: what the snapshot tests compare.
+    func html<Model: Sendable>(_ template: String, shell: PageShell, language: Language, model: Model) -> String {
+        let context = PageContext(t: localizer.table(language), shell: shell, page: model)
+        return library.render(context, withTemplate: template) ?? "<!DOCTYPE html><title>Bascule</title><p>The page could not be rendered.</p>"
+    }
+
+    /// A typed page as the answer to a request.
+    func page<Model: Sendable>(_ template: String, title: String, model: Model, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        let words = words(request)
+        let html = html(template, shell: PageShell(request: request, title: title, words: words), language: words.language, model: model)
+        return Self.response(html, language: words.language, status: status)
+    }
+
+    /// A page still built from a dictionary (the older pages, moved to typed models as they are touched).
     func render(_ template: String, title: String, page: Any, request: Request, status: HTTPResponse.Status = .ok) -> Response {
-        let language = Language.of(request)
-        let path = request.uri.path
-        let returnTo = request.uri.description.hasPrefix("/") ? request.uri.description : "/releases"
-        let origin = RequestOrigin.current
-        var user: String?
-        var roles = ""
-        if case .user(let identity) = origin.principal {
-            user = identity.username
-            roles = identity.roles.sorted().map(\.rawValue).joined(separator: ", ")
-        }
-        let shell: [String: Any] = [
-            "user": present(user),
-            "roles": roles,
-            "csrf": origin.csrfToken ?? "",
-            "lang": language.rawValue,
-            "otherLang": language.other.rawValue,
-            "title": title,
-            "timeZone": timeZone.identifier,
-            "version": BasculeVersion.current,
-            "switchLanguageHref": "/language/\(language.other.rawValue)?return=" + (returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),
-            "nav": Self.sections.map { section -> [String: Any] in
-                ["label": localizer.text(section.key, language), "href": section.href,
-                 "current": path.hasPrefix(section.href), "soon": !section.built]
-            },
-        ]
-        let context: [String: Any] = ["t": localizer.table(language), "shell": shell, "page": page]
+        let words = words(request)
+        let context: [String: Any] = ["t": localizer.table(words.language), "shell": PageShell(request: request, title: title, words: words), "page": page]
         let html = library.render(context, withTemplate: template) ?? "<!DOCTYPE html><title>Bascule</title><p>The page could not be rendered.</p>"
+        return Self.response(html, language: words.language, status: status)
+    }
+
+    func errorPage(_ message: String, request: Request, status: HTTPResponse.Status) -> Response {
+        let words = words(request)
+        return page("error", title: words.text("error_title"), model: ErrorPage.Model(message: message), request: request, status: status)
+    }
+
+    private static func response(_ html: String, language: Language, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.contentLanguage] = language.rawValue
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    func errorPage(_ message: String, request: Request, status: HTTPResponse.Status) -> Response {
-        let language = Language.of(request)
-        return render("error", title: localizer.text("error_title", language), page: ["message": message], request: request, status: status)
     }
 }

@@ -72,8 +72,8 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
 
     /// Back to where the person was going, but never to the sign-in page itself.
     static func next(_ target: String?) -> String {
-        let path = SitePath.local(target)
-        return path.hasPrefix("/login") ? "/releases" : path
+        let path = SitePath.local(target, fallback: "/home")
+        return path.hasPrefix("/login") ? "/home" : path
     }
 
     /// Over HTTPS, or behind a proxy that says the browser used HTTPS.

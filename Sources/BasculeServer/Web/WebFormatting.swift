@@ -6,9 +6,8 @@ struct WebFormatting: Sendable {
 
     /// "Fri 5 Mar 2027, 22:00" / "ven. 5 mars 2027, 22:00".
     func display(_ date: Date, _ language: Language) -> String {
-        var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, calendar: calendar, timeZone: timeZone)
-        style = style.weekday(.abbreviated)
-        return date.formatted(style)
+        date.formatted(Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: timeZone)
+            .weekday(.abbreviated).day().month(.abbreviated).year().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits))
     }
 
     /// "Sun 15 Nov 2026, 21:00 → 01:00 (+1)": the end shows only what differs from the start.
@@ -16,12 +15,17 @@ struct WebFormatting: Sendable {
         let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day ?? 0
         let endText: String
         if days <= 1 {
-            endText = end.formatted(Date.FormatStyle(date: .omitted, time: .shortened, locale: language.locale, calendar: calendar, timeZone: timeZone))
+            endText = clock(end, language)
                 + (days == 1 ? " (+1)" : "")
         } else {
             endText = display(end, language)
         }
         return display(start, language) + " → " + endText
+    }
+
+    /// "08:05": the 24-hour clock in either language.
+    func clock(_ date: Date, _ language: Language) -> String {
+        date.formatted(Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: timeZone).hour(.twoDigits(amPM: .omitted)).minute(.twoDigits))
     }
 
     /// The value of an `<input type="datetime-local">`: local wall time, no zone.

@@ -17,9 +17,11 @@ struct WebRoutes<Context: RequestContext>: Sendable {
     private var views: ReleaseViews { ReleaseViews(localizer: localizer, formatting: formatting) }
 
     func register(on router: Router<Context>) {
-        router.get("/") { _, _ in Self.redirect("/releases") }
+        router.get("/") { _, _ in Self.redirect("/home") }
         router.get("/language/{lang}", use: switchLanguage)
+        router.get("/home", use: home)
         router.get("/releases", use: list)
+        router.get("/releases.csv", use: exportList)
         router.get("/releases/new", use: newForm)
         router.post("/releases", use: create)
         router.get("/releases/{key}", use: show)
@@ -33,39 +35,71 @@ struct WebRoutes<Context: RequestContext>: Sendable {
     // MARK: - Pages
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        let language = Language.of(request)
-        let parameters = request.uri.queryParameters
-        let status = parameters.get("status").flatMap(ReleaseStatus.init(rawValue:))
-        let text = parameters.get("q")?.trimmingCharacters(in: .whitespaces) ?? ""
-        let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
-        let page: Page<Release>
+        let words = renderer.words(request)
+        let (filters, errors) = ReleaseFilters.read(request.uri.queryParameters, formatting: formatting)
         do {
-            page = try await releases.list(ReleaseQuery(statuses: status.map { [$0] } ?? [], text: text.isEmpty ? nil : text), limit: 50, cursor: cursor)
+            let facts = try await listFacts(filters, errors: errors, limit: ReleaseFilters.pageSize)
+            return renderer.page("releases", title: words.text("releases_title"), model: ReleasesPage.model(facts, words), request: request,
+                                 status: errors.isEmpty ? .ok : .badRequest)
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }
-        func href(cursor: String?) -> String {
-            var items: [URLQueryItem] = []
-            if let status { items.append(.init(name: "status", value: status.rawValue)) }
-            if !text.isEmpty { items.append(.init(name: "q", value: text)) }
-            if let cursor { items.append(.init(name: "cursor", value: cursor)) }
-            var parts = URLComponents()
-            parts.path = "/releases"
-            parts.queryItems = items.isEmpty ? nil : items
-            return parts.string ?? "/releases"
+    }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        let words = renderer.words(request)
+        do {
+            let facts = try await HomeFacts(services: services).gather(now: Date())
+            return renderer.page("home", title: words.text("home_title"), model: HomePage.model(facts, words), request: request)
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }
-        let model: [String: Any] = [
-            "rows": page.items.map { views.row($0, language) },
-            "hasRows": !page.items.isEmpty,
-            "q": text,
-            "statusOptions": ReleaseStatus.allCases.map {
-                ["value": $0.rawValue, "label": localizer.text("status_\($0.rawValue)", language), "selected": $0 == status]
-            },
-            "nextPageHref": present(page.nextCursor.map { href(cursor: $0) }),
-            "canCreate": RequestOrigin.current.may(.releaseCreate),
-            "firstPageHref": present(cursor == nil ? nil : href(cursor: nil)),
-        ]
-        return renderer.render("releases", title: localizer.text("releases_title", language), page: model, request: request)
+    }
+
+    /// The list as shown, every page of it, as CSV.
+    @Sendable func exportList(_ request: Request, context: Context) async throws -> Response {
+        let words = renderer.words(request)
+        let (filters, errors) = ReleaseFilters.read(request.uri.queryParameters, formatting: formatting)
+        guard errors.isEmpty else {
+            return renderer.errorPage(errors.map(\.description).joined(separator: "; "), request: request, status: .badRequest)
+        }
+        do {
+            var all = filters
+            all.page = 1
+            let facts = try await listFacts(all, errors: [], limit: ReleaseLimits.exportRows)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/csv; charset=utf-8"
+            headers[.contentDisposition] = "attachment; filename=\"releases.csv\""
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers,
+                            body: .init(byteBuffer: ByteBuffer(string: ReleasesPage.csv(facts.releases, scores: facts.scores, words))))
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+    }
+
+    /// One page of the list (or every row up to `limit` for the CSV), with risk scores. A risk
+    /// filter scores the first `ReleaseFilters.riskScan` matching releases and keeps those at that risk.
+    private func listFacts(_ filters: ReleaseFilters, errors: [FieldError], limit: Int) async throws -> ReleasesPage.Facts {
+        let query = filters.query(formatting: formatting)
+        let offset = (filters.page - 1) * limit
+        var rows: [Release], total: Int, scores: [ReleaseKey: RiskScore], scanLimited = false
+        if let risk = filters.risk {
+            let (candidates, count) = try await releases.table(query, sort: filters.sort, descending: filters.descending, limit: ReleaseFilters.riskScan)
+            scanLimited = count > ReleaseFilters.riskScan
+            scores = try await services.policy.riskScores(of: candidates)
+            let kept = candidates.filter { scores[$0.key]?.status == risk }
+            total = kept.count
+            rows = Array(kept.dropFirst(offset).prefix(limit))
+        } else {
+            (rows, total) = try await releases.table(query, sort: filters.sort, descending: filters.descending, limit: limit, offset: offset)
+            // A CSV longer than a risk scan goes without scores rather than scoring thousands.
+            scores = rows.count <= ReleaseFilters.riskScan ? try await services.policy.riskScores(of: rows) : [:]
+        }
+        return ReleasesPage.Facts(
+            filters: filters, errors: errors, releases: rows, total: total, scores: scores,
+            environments: try await environments.all().map(\.name), scanLimited: scanLimited,
+            canCreate: RequestOrigin.current.may(.releaseCreate))
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {

@@ -95,6 +95,50 @@ public struct ReleaseRepository: Sendable {
 
     /// One page in planned order: by planned start, unplanned last, then by key number.
     public func page(_ query: ReleaseQuery, limit: Int, after cursor: PageCursor?) async throws -> (items: [Release], next: PageCursor?) {
+        var conditions = Self.conditions(query)
+        if let cursor {
+            guard case .planned(let start, let number) = cursor else { throw StoreError.invalidCursor }
+            if let start {
+                conditions.append("""
+                    (r.planned_start IS NULL OR r.planned_start > \(bind: start) OR (r.planned_start = \(bind: start) AND r.number > \(bind: number)))
+                    """)
+            } else {
+                conditions.append("(r.planned_start IS NULL AND r.number > \(bind: number))")
+            }
+        }
+        var sql = Self.select
+        if !conditions.isEmpty { sql = sql + " WHERE " + conditions.joined(separator: " AND ") }
+        sql = sql + " ORDER BY CASE WHEN r.planned_start IS NULL THEN 1 ELSE 0 END, r.planned_start, r.number LIMIT \(bind: limit + 1)"
+        let releases = try await db.raw(sql).all().map(Self.release)
+        guard releases.count > limit else { return (releases, nil) }
+        let page = Array(releases.prefix(limit))
+        return (page, page.last.map { .planned(start: $0.window.map { Columns.millis($0.start) }, number: $0.key.number) })
+    }
+
+    /// A numbered page in any order, with the number of releases that match: what a list
+    /// that people sort and page through needs. Unplanned and unowned releases come last
+    /// whichever the direction.
+    public func sorted(_ query: ReleaseQuery, by sort: ReleaseSort, descending: Bool, limit: Int, offset: Int) async throws -> (items: [Release], total: Int) {
+        let conditions = Self.conditions(query)
+        let filter: SQLQueryString = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let direction: SQLQueryString = descending ? " DESC" : " ASC"
+        let column: SQLQueryString = switch sort {
+        case .window: "r.planned_start"
+        case .key: "r.number"
+        case .title: "LOWER(r.title)"
+        case .status: "r.status"
+        case .type: "r.type"
+        case .environment: "e.name"
+        case .owner: "LOWER(r.owner)"
+        }
+        let order: SQLQueryString = " ORDER BY CASE WHEN " + column + " IS NULL THEN 1 ELSE 0 END, " + column + direction + ", r.number" + direction
+        let rows = try await db.raw(Self.select + filter + order + " LIMIT \(bind: limit) OFFSET \(bind: offset)").all().map(Self.release)
+        let total = try await db.raw("SELECT COUNT(*) AS n FROM releases r LEFT JOIN environments e ON e.id = r.environment_id" + filter)
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        return (rows, total)
+    }
+
+    private static func conditions(_ query: ReleaseQuery) -> [SQLQueryString] {
         var conditions: [SQLQueryString] = []
         if !query.statuses.isEmpty {
             conditions.append("r.status IN (\(binds: query.statuses.map(\.rawValue)))")
@@ -114,25 +158,21 @@ public struct ReleaseRepository: Sendable {
                                              "LOWER(r.version) LIKE \(bind: pattern) ESCAPE '!'",
                                              "LOWER(COALESCE(r.owner, '')) LIKE \(bind: pattern) ESCAPE '!'"]
             if let key = ReleaseKey(text) { matches.append("r.number = \(bind: key.number)") }
+            matches.append("LOWER(r.tags) LIKE \(bind: pattern) ESCAPE '!'")
+            matches.append("LOWER(COALESCE(e.name, '')) LIKE \(bind: pattern) ESCAPE '!'")
             conditions.append("(" + matches.joined(separator: " OR ") + ")")
         }
-        if let cursor {
-            guard case .planned(let start, let number) = cursor else { throw StoreError.invalidCursor }
-            if let start {
-                conditions.append("""
-                    (r.planned_start IS NULL OR r.planned_start > \(bind: start) OR (r.planned_start = \(bind: start) AND r.number > \(bind: number)))
-                    """)
-            } else {
-                conditions.append("(r.planned_start IS NULL AND r.number > \(bind: number))")
-            }
+        if !query.types.isEmpty {
+            conditions.append("r.type IN (\(binds: query.types.map(\.rawValue)))")
         }
-        var sql = Self.select
-        if !conditions.isEmpty { sql = sql + " WHERE " + conditions.joined(separator: " AND ") }
-        sql = sql + " ORDER BY CASE WHEN r.planned_start IS NULL THEN 1 ELSE 0 END, r.planned_start, r.number LIMIT \(bind: limit + 1)"
-        let releases = try await db.raw(sql).all().map(Self.release)
-        guard releases.count > limit else { return (releases, nil) }
-        let page = Array(releases.prefix(limit))
-        return (page, page.last.map { .planned(start: $0.window.map { Columns.millis($0.start) }, number: $0.key.number) })
+        if let owner = query.owner {
+            conditions.append("r.owner = \(bind: owner)")
+        }
+        if let tag = query.tag {
+            // Tags are stored as a JSON array: the quoted tag is one element, whole.
+            conditions.append("r.tags LIKE \(bind: "%" + escapeLike(String(Columns.json([tag]).dropFirst().dropLast())) + "%") ESCAPE '!'")
+        }
+        return conditions
     }
 
     public func count() async throws -> Int {

@@ -122,6 +122,15 @@ public struct RunRepository: Sendable {
         return runs
     }
 
+    /// The runs under way in every release, live ones first, then by start.
+    public func underWay(limit: Int) async throws -> [Run] {
+        var runs: [Run] = []
+        for row in try await db.raw(Self.select + " WHERE u.status = 'running' ORDER BY CASE WHEN u.kind = 'live' THEN 0 ELSE 1 END, u.created_at, u.id LIMIT \(bind: limit)").all() {
+            runs.append(try await run(row))
+        }
+        return runs
+    }
+
     /// Refused (`duplicate`) for a second live run under way: a unique index holds it, so that
     /// two starts at once cannot both begin a cutover.
     public func insert(_ run: Run, in release: Release, at: Date) async throws {

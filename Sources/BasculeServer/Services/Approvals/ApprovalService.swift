@@ -88,6 +88,23 @@ public struct ApprovalService: Sendable {
         public let round: ApprovalRound
     }
 
+    /// Every round awaiting decisions, for those who follow approvals without giving them
+    /// (release managers): read-only, oldest request first.
+    public func pending() async throws -> [InboxItem] {
+        try await gate.require(.releaseRead)
+        return try await refusing {
+            try await store.withConnection { db in
+                var items: [InboxItem] = []
+                let releases = ReleaseRepository(db)
+                for (number, round) in try await ApprovalRepository(db).open() {
+                    guard let release = try await releases.find(ReleaseKey(number: number)), round.awaitsDecisions(on: release) else { continue }
+                    items.append(InboxItem(release: release, round: round))
+                }
+                return items.sorted { $0.round.requestedAt < $1.round.requestedAt }
+            }
+        }
+    }
+
     /// The open rounds this person may decide on and has not yet: the right role, no change of theirs in the release.
     public func inbox() async throws -> [InboxItem] {
         try await gate.require(.approvalDecide)

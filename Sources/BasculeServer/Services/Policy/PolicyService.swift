@@ -1,6 +1,7 @@
 import BasculeCore
 import BasculeStore
 import Foundation
+import SQLKit
 
 /// The release policy: its versions, and the check of a release against it.
 public struct PolicyService: Sendable {
@@ -77,10 +78,38 @@ public struct PolicyService: Sendable {
         try await gate.require(.releaseRead, on: key)
         return try await refusing {
             try await store.withConnection { db in
-                let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
-                let gate = try await GateCheck.run(release, to: release.nextGate, in: db, now: now(), graphs: store.dependencyGraphs)
-                return RiskScore(dossier: gate.dossier, policyFailures: gate.check.failures)
+                try await score(try await ReleaseService.load(key, from: ReleaseRepository(db)), in: db)
             }
         }
+    }
+
+    /// The risk scores of the releases a list shows, read in one connection.
+    public func riskScores(of releases: [Release]) async throws -> [ReleaseKey: RiskScore] {
+        try await gate.require(.releaseRead)
+        return try await refusing {
+            try await store.withConnection { db in
+                var scores: [ReleaseKey: RiskScore] = [:]
+                for release in releases { scores[release.key] = try await score(release, in: db) }
+                return scores
+            }
+        }
+    }
+
+    private func score(_ release: Release, in db: any SQLDatabase) async throws -> RiskScore {
+        let gate = try await GateCheck.run(release, to: release.nextGate, in: db, now: now(), graphs: store.dependencyGraphs)
+        let signals = RiskScore.Signals(overrides: try await ApprovalRepository(db).overrides(for: release),
+                                        liveDelay: try await Self.liveDelay(of: release, in: db, now: now()))
+        return RiskScore(dossier: gate.dossier, policyFailures: gate.check.failures, signals: signals)
+    }
+
+    /// How far behind plan the live run under way is, from the durations known so far (the
+    /// forecast's expected end, without its draws); nil without a live run under way.
+    static func liveDelay(of release: Release, in db: any SQLDatabase, now: Date) async throws -> TimeInterval? {
+        guard release.status == .inProgress else { return nil }
+        let runs = try await RunRepository(db).all(of: release)
+        guard let live = runs.first(where: { $0.kind == .live && !$0.status.isOver }) else { return nil }
+        var history: [String: [TimeInterval]] = [:]
+        for run in runs where run.kind == .rehearsal { for (key, duration) in run.actualDurations { history[key, default: []].append(duration) } }
+        return live.forecast(plannedStart: release.window?.start ?? live.createdAt, history: history, now: now, draws: 1).delay
     }
 }

@@ -57,6 +57,25 @@ public struct ReleaseService: Sendable {
         }
     }
 
+    /// A numbered page in the order asked, with how many match: the list page and its CSV.
+    public func table(_ query: ReleaseQuery, sort: ReleaseSort = .window, descending: Bool = false, limit: Int, offset: Int = 0) async throws -> (items: [Release], total: Int) {
+        try await gate.require(.releaseRead)
+        return try await refusing {
+            guard (1...ReleaseLimits.exportRows).contains(limit), offset >= 0 else {
+                throw ServiceError.badRequest([FieldError("page", "is out of range")])
+            }
+            if let from = query.from, let to = query.to, to <= from {
+                throw ServiceError.badRequest([FieldError("to", "must be after from")])
+            }
+            if let text = query.text, text.count > 200 {
+                throw ServiceError.badRequest([FieldError("q", "must be at most 200 characters")])
+            }
+            return try await store.withConnection { db in
+                try await ReleaseRepository(db).sorted(query, by: sort, descending: descending, limit: limit, offset: offset)
+            }
+        }
+    }
+
     public func update(_ key: String, changes: ReleaseChanges, precondition: RevisionPrecondition? = nil) async throws -> Release {
         try await gate.require(.releaseEdit, on: key)
         return try await refusing {

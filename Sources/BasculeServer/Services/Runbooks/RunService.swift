@@ -40,6 +40,14 @@ public struct RunService: Sendable {
         }
     }
 
+    /// The runs under way, for the home page: at most `limit`, live cutovers first.
+    public func underWay(limit: Int = 20) async throws -> [Run] {
+        try await gate.require(.releaseRead)
+        return try await refusing {
+            try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).underWay(limit: limit) }
+        }
+    }
+
     /// Starts a rehearsal, or the live run: that needs the release ready and the policy passing
     /// for `inProgress` (422 with the reasons otherwise, unless `override` gives a reason and the
     /// person may override the policy), and no other live run under way.
@@ -116,6 +124,9 @@ public struct RunService: Sendable {
     public func act(_ id: String, _ command: RunCommand) async throws -> Outcome {
         let (runID, releaseKey) = try await locate(id)
         try await gate.require(.runExecute, on: releaseKey.description)
+        if command.isCutoverCall, try await load(id).kind == .live {
+            try await gate.require(.runDecide, on: releaseKey.description)
+        }
         let actor = RequestOrigin.current.actor
         let result: Outcome = try await refusing {
             var attempt = 0

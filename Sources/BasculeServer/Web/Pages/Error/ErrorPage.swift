@@ -1,0 +1,6 @@
+/// A page that could not be shown, and why.
+enum ErrorPage {
+    struct Model: Sendable {
+        let message: String
+    }
+}

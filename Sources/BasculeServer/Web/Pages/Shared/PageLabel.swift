@@ -1,0 +1,56 @@
+import BasculeCore
+
+/// A value of the domain that pages name in words: its label is `<prefix>_<rawValue>` in the
+/// localisation table, so that no raw enum value reaches a page.
+protocol PageLabel: CaseIterable, RawRepresentable where RawValue == String {
+    static var labelPrefix: String { get }
+}
+
+extension PageLabel {
+    var labelKey: String { "\(Self.labelPrefix)_\(rawValue)" }
+    static var labelKeys: [String] { allCases.map(\.labelKey) }
+}
+
+/// Every labelled type, so that a test finds each of their values in both languages.
+enum PageLabels {
+    static let allKeys: [String] = [
+        ReleaseStatus.labelKeys, ReleaseType.labelKeys, Role.labelKeys, EnvironmentKind.labelKeys,
+        ApprovalDecisionKind.labelKeys, Verdict.labelKeys, RiskScore.Status.labelKeys, RiskLevel.labelKeys,
+        Risk.Status.labelKeys, Objective.Assessment.labelKeys, Resource.Kind.labelKeys, Resource.RACI.labelKeys,
+        TrainingItem.Audience.labelKeys, NonFunctionalRequirement.Category.labelKeys, NonFunctionalRequirement.Status.labelKeys,
+        DocumentKind.labelKeys, TestKind.labelKeys, ChangeCategory.labelKeys, ChangeKind.labelKeys, ChangeStatus.labelKeys,
+        ConflictKind.labelKeys, CIType.labelKeys, RunKind.labelKeys, RunStatus.labelKeys, StepState.labelKeys,
+        StepPhase.labelKeys, StepKind.labelKeys, GoNoGo.labelKeys, RunAction.Kind.labelKeys, AuditAction.labelKeys,
+    ].flatMap { $0 }
+}
+
+extension ReleaseStatus: PageLabel { static var labelPrefix: String { "status" } }
+extension ReleaseType: PageLabel { static var labelPrefix: String { "type" } }
+extension Role: PageLabel { static var labelPrefix: String { "role" } }
+extension EnvironmentKind: PageLabel { static var labelPrefix: String { "envkind" } }
+extension ApprovalDecisionKind: PageLabel { static var labelPrefix: String { "decision" } }
+extension Verdict: PageLabel { static var labelPrefix: String { "verdict" } }
+extension RiskScore.Status: PageLabel { static var labelPrefix: String { "risk" } }
+extension RiskLevel: PageLabel { static var labelPrefix: String { "level" } }
+extension Risk.Status: PageLabel { static var labelPrefix: String { "riskstatus" } }
+extension Objective.Assessment: PageLabel { static var labelPrefix: String { "assessment" } }
+extension Resource.Kind: PageLabel { static var labelPrefix: String { "resource" } }
+extension Resource.RACI: PageLabel { static var labelPrefix: String { "raci" } }
+extension TrainingItem.Audience: PageLabel { static var labelPrefix: String { "audience" } }
+extension NonFunctionalRequirement.Category: PageLabel { static var labelPrefix: String { "reqcat" } }
+extension NonFunctionalRequirement.Status: PageLabel { static var labelPrefix: String { "reqstatus" } }
+extension DocumentKind: PageLabel { static var labelPrefix: String { "doc" } }
+extension TestKind: PageLabel { static var labelPrefix: String { "testkind" } }
+extension ChangeCategory: PageLabel { static var labelPrefix: String { "chgcat" } }
+extension ChangeKind: PageLabel { static var labelPrefix: String { "chgkind" } }
+extension ChangeStatus: PageLabel { static var labelPrefix: String { "chgstatus" } }
+extension ConflictKind: PageLabel { static var labelPrefix: String { "conflict" } }
+extension CIType: PageLabel { static var labelPrefix: String { "citype" } }
+extension RunKind: PageLabel { static var labelPrefix: String { "run" } }
+extension RunStatus: PageLabel { static var labelPrefix: String { "runstatus" } }
+extension StepState: PageLabel { static var labelPrefix: String { "step" } }
+extension StepPhase: PageLabel { static var labelPrefix: String { "phase" } }
+extension StepKind: PageLabel { static var labelPrefix: String { "stepkind" } }
+extension GoNoGo: PageLabel { static var labelPrefix: String { "gonogo" } }
+extension RunAction.Kind: PageLabel { static var labelPrefix: String { "runaction" } }
+extension AuditAction: PageLabel { static var labelPrefix: String { "audit" } }
