@@ -120,3 +120,20 @@ struct CutoverCallsTests {
         }
     }
 }
+
+@Suite("Demo risk")
+struct DemoRiskTests {
+    @Test("the demo's live ERP cutover, late under overrides, is at risk rather than on track")
+    func lateCutoverAtRisk() async throws {
+        try await TestApp.with(.sqlite) { _, services in
+            // given
+            let (release, _) = try await RunPagesTests.liveRun(services)
+            // when
+            let score = try await services.policy.riskScore(release)
+            // then
+            #expect(score.status == .atRisk, "\(score.score): \(score.factors.map { "\($0.name) \($0.points)" })")
+            #expect(score.factors.contains { $0.name == "liveRunBehind" })
+            #expect(score.factors.contains { $0.name == "overrides" })
+        }
+    }
+}

@@ -1,7 +1,7 @@
 import BasculeCore
 import Foundation
 
-/// The demo's inventory: 36 configuration items from the network up to the business services
+/// The demo's inventory: 39 configuration items from the network up to the business services
 /// (with one real cycle: billing and CRM read each other), two maintenance windows, the items
 /// each release modifies, and two releases whose windows clash with others' on the calendar.
 enum DemoInventory {
@@ -42,6 +42,9 @@ enum DemoInventory {
           - {key: svc-crm, name: Sales and CRM, type: service, ownerTeam: crm-team, criticality: 2, environments: [production], tags: [crm], dependsOn: [crm-app]}
           - {key: svc-billing, name: Billing and invoicing, type: service, ownerTeam: billing, criticality: 1, environments: [production], dependsOn: [billing-engine, mail-relay]}
           - {key: svc-intranet, name: Intranet, type: service, ownerTeam: web-team, criticality: 4, environments: [production], tags: [intranet], dependsOn: [intranet]}
+          - {key: erp-db, name: ERP database, type: database, ownerTeam: dba, criticality: 1, environments: [production], tags: [erp], dependsOn: [pg-cluster]}
+          - {key: erp-app, name: ERP application, type: application, ownerTeam: finance-apps, criticality: 1, environments: [production], tags: [erp], dependsOn: [erp-db, vm-cluster-a, ldap, lb-prod]}
+          - {key: svc-finance, name: Finance and accounting, type: service, ownerTeam: finance-apps, criticality: 1, environments: [production], tags: [erp], dependsOn: [erp-app, reporting]}
           - {key: svc-bi, name: Business intelligence, type: service, ownerTeam: data, criticality: 3, environments: [production], dependsOn: [reporting, dwh-etl]}
         """
 
@@ -50,7 +53,7 @@ enum DemoInventory {
         ("Data warehouse nightly load", ["dwh-etl"]), ("HR payroll 11.1", ["payroll-api", "payroll-db"]),
         ("Network core: firewall firmware", ["fw-core"]), ("Mobile app backend 5.3", ["mobile-backend"]),
         ("Billing 4.3", ["billing-engine"]), ("Payroll 11.2", ["payroll-api"]), ("Shop catalogue 7.1", ["catalogue-svc"]),
-        ("CRM 8.4", ["crm-app"]), ("Intranet 2.1", ["intranet"]),
+        ("CRM 8.4", ["crm-app"]), ("Intranet 2.1", ["intranet"]), ("ERP 2.0", ["erp-app", "erp-db"]),
     ]
 
     static func items(for title: String) -> [String] {

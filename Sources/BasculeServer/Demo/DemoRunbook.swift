@@ -80,16 +80,18 @@ enum DemoRunbook {
             }
             let start = now.addingTimeInterval(-liveDurations.map(\.1).reduce(0, +) - 10 * 60)
             let release = try await services.releases.create(ReleaseInput(
-                title: "ERP 2.0: general ledger migration", version: "2.0.0", type: .minor, plannedStart: start,
-                plannedEnd: start.addingTimeInterval(6 * 3600), environment: "production", owner: "Thomas Petit",
+                title: "ERP 2.0: general ledger migration", version: "2.0.0", type: .major, plannedStart: start,
+                plannedEnd: start.addingTimeInterval(6 * 3600), environment: "production", owner: "Claire Martin",
                 description: "Migration of the general ledger to ERP 2.0, rehearsed twice. **Live now**: open the Runbook tab and the live run.",
-                tags: ["erp"]))
+                tags: ["erp", "finance"]))
             let key = release.key.description
+            try await dossier(key, services: services, now: now)
             _ = try await services.runbooks.saveTemplate("erp-standard", yaml: yaml)
             _ = try await services.runbooks.instantiate(key, template: "erp-standard", values: ["application": "ERP"])
             let demo = "Demo: the live run happens now, whatever the day, to show the live view"
             for status in [ReleaseStatus.planned, .approved, .ready] {
                 _ = try await services.releases.transition(key, to: status, override: demo)
+                if status == .planned { try await approve(key, services: services) }
             }
             // Two rehearsals, two weeks and one week ago, each step a little off its plan.
             var seed: UInt64 = 7
@@ -110,6 +112,74 @@ enum DemoRunbook {
             let durations = Dictionary(liveDurations, uniquingKeysWith: { first, _ in first })
             try await complete(live, through: "C05", with: timed, clock: clock) { durations[$0.key] ?? $0.plannedDuration }
             return 1
+        }
+    }
+
+    /// What a release manager prepares before a cutover of this size: the plan, the rollback
+    /// plan and the notes, the changes, the test campaigns and the approval of the CAB.
+    private static func dossier(_ key: String, services: BasculeServices, now: Date) async throws {
+        let day: TimeInterval = 86_400
+        _ = try await services.plans.replacePlan(of: key, with: ReleasePlan(
+            objectives: [
+                Objective(statement: "Close the month on ERP 2.0", successCriterion: "Month-end closing done in ERP 2.0 within the usual three days"),
+                Objective(statement: "No loss of ledger data", successCriterion: "Balances reconcile to the cent between 1.9 and 2.0"),
+            ],
+            scopeIn: ["General ledger", "Open balances", "Reporting connectors", "Inbound interfaces"], scopeOut: ["Fixed assets (next release)", "Payroll journal"],
+            risks: [
+                Risk(title: "Balance conversion slower on production volumes", probability: 3, impact: 4,
+                     mitigation: "Conversion rehearsed twice on a copy of production; standby DBA on the bridge", owner: "DBA team"),
+                Risk(title: "Replayed interface messages posted twice", probability: 2, impact: 4, mitigation: "Idempotent replay checked in rehearsal",
+                     owner: "Integration team", status: .mitigated),
+                Risk(title: "Key users unavailable for the morning checks", probability: 2, impact: 2, mitigation: "Named deputies", owner: "Finance", status: .accepted),
+            ],
+            milestones: [
+                Milestone(name: "First rehearsal", due: now.addingTimeInterval(-14 * day), doneAt: now.addingTimeInterval(-14 * day)),
+                Milestone(name: "Finance sign-off of the rehearsal", due: now.addingTimeInterval(-6 * day), doneAt: now.addingTimeInterval(-6 * day)),
+                Milestone(name: "Hypercare ends", due: now.addingTimeInterval(7 * day)),
+            ],
+            resources: [Resource(name: "Claire Martin", kind: .person, role: .accountable), Resource(name: "dba", kind: .team, role: .responsible),
+                        Resource(name: "finance", kind: .team, role: .consulted), Resource(name: "support", kind: .team, role: .informed)],
+            training: [TrainingItem(title: "Ledger 2.0 for accountants", audience: .endUsers, due: now.addingTimeInterval(-3 * day), done: true),
+                       TrainingItem(title: "Runbook walkthrough for the night team", audience: .itStaff, due: now.addingTimeInterval(-1 * day), done: true)],
+            requirements: [NonFunctionalRequirement(category: .performance, target: "Trial balance in under 30 s", verification: "Timed in the second rehearsal", status: .verified),
+                           NonFunctionalRequirement(category: .availability, target: "Ledger closed at most 4 h", verification: "Measured during the cutover")],
+            readiness: [ReadinessItem(title: "Monitoring probes in place", done: true), ReadinessItem(title: "Backups of every configuration touched", done: true),
+                        ReadinessItem(title: "Known failures documented", done: true), ReadinessItem(title: "Support team briefed", done: true),
+                        ReadinessItem(title: "Hypercare rota confirmed")]))
+        _ = try await services.plans.writeDocument(.rollbackPlan, of: key, content: """
+            Decided at the go/no-go (V08) or on a failed reconciliation (C07):
+            1. Stop the 2.0 application servers.
+            2. Restore the ERP database from the backup of P05 (40 min).
+            3. Redeploy ERP 1.9 and start it.
+            4. Restart the inbound interfaces on 1.9; the queued messages replay there.
+            """)
+        _ = try await services.plans.writeDocument(.releaseNotes, of: key, content: """
+            ## ERP 2.0
+            - The general ledger moves to the new chart of accounts.
+            - Trial balance and month-end reports run in seconds.
+            - Reporting connectors read the new ledger tables.
+            """)
+        for (title, kind, items) in [("Ledger tables and balance conversion", ChangeKind.software, ["erp-db"]),
+                                     ("ERP 2.0 application and configuration", .software, ["erp-app"]),
+                                     ("Reporting connectors to the new ledger", .configuration, ["erp-app"])] {
+            _ = try await services.changes.create(in: key, ChangeFields(
+                title: title, description: "", category: .normal, kind: kind, link: "https://git.example.com/erp/-/merge_requests/2.0",
+                risk: .high, rollback: "Restore the database and redeploy 1.9.", items: items))
+        }
+        _ = try await services.tests.record(in: key, .init(kind: .regression, environment: "preproduction", evidence: "https://ci.example.com/erp/2.0"),
+                                           result: TestResult(passed: 1_236, failed: 0, skipped: 4, failingTests: []))
+        _ = try await services.tests.record(in: key, .init(kind: .performance, environment: "preproduction"),
+                                           result: TestResult(passed: 18, failed: 0, skipped: 0, failingTests: []))
+    }
+
+    /// The CAB's approval, once the release is planned.
+    private static func approve(_ key: String, services: BasculeServices) async throws {
+        _ = try await services.approvals.request(key)
+        if let approver = try await services.store.withConnection({ try await UserRepository($0).named("approver") }) {
+            let origin = RequestOrigin(principal: .user(Identity(userID: approver.id, username: approver.username, roles: approver.roles)))
+            _ = try await RequestOrigin.$current.withValue(origin) {
+                try await services.approvals.decide(key, decision: .approve, comment: "Rehearsals reconciled; rollback plan reviewed.", conditions: "")
+            }
         }
     }
 

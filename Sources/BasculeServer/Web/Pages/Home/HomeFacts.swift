@@ -22,9 +22,14 @@ struct HomeFacts: Sendable {
         }
         let week = ReleaseQuery(statuses: Self.ahead + [.inProgress], from: now, to: now.addingTimeInterval(7 * 86_400))
         facts.week = try await services.releases.table(week, limit: 50).items
-        if let user = facts.user {
-            let mine = ReleaseQuery(statuses: Self.ahead + [.inProgress, .deployed], owner: user)
-            facts.mine = try await services.releases.table(mine, limit: 20).items
+        if facts.user != nil {
+            // A release's owner is free text: the username or the person's name.
+            let me = try await services.identity.me()
+            var mine: [Release] = []
+            for owner in Set([me.username, me.displayName].filter { !$0.isEmpty }) {
+                mine += try await services.releases.table(ReleaseQuery(statuses: Self.ahead + [.inProgress, .deployed], owner: owner), limit: 20).items
+            }
+            facts.mine = mine.sorted { ($0.window?.start ?? .distantFuture, $0.key.number) < ($1.window?.start ?? .distantFuture, $1.key.number) }
         }
         if origin.may(.approvalDecide) {
             facts.approvals = try await services.approvals.inbox().map { ($0.release, $0.round) }
