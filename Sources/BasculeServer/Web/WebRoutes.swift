@@ -261,8 +261,8 @@ struct WebRoutes<Context: RequestContext>: Sendable {
         error.fieldErrors.isEmpty ? [FieldError("form", error.description)] : error.fieldErrors
     }
 
-    static func form(_ request: Request) async throws -> [String: String] {
-        let body = try await request.body.collect(upTo: 65_536)
+    static func form(_ request: Request, limit: Int = 65_536) async throws -> [String: String] {
+        let body = try await request.body.collect(upTo: limit)
         do {
             return try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
         } catch {

@@ -26,8 +26,8 @@ struct ReleaseTabs: Sendable {
             let changes = try await services.changes.list(of: key)
             return ["changes": changes.map { change -> [String: Any] in
                 let f = change.fields
-                return ["key": change.key.description, "title": f.title, "category": f.category.rawValue, "kind": f.kind.rawValue,
-                        "risk": f.risk.rawValue, "status": f.status.rawValue, "requestedBy": change.requestedBy,
+                return ["key": change.key.description, "title": f.title, "category": localizer.text(f.category.labelKey, language), "kind": localizer.text(f.kind.labelKey, language),
+                        "risk": localizer.text(f.risk.labelKey, language), "status": localizer.text(f.status.labelKey, language), "requestedBy": change.requestedBy,
                         "link": present(f.link.flatMap { Reference.isWebLink($0) ? $0 : nil }),
                         "reference": present(f.link), "rollback": f.rollback, "items": f.items.joined(separator: ", ")]
             }, "hasChanges": !changes.isEmpty]
@@ -35,7 +35,7 @@ struct ReleaseTabs: Sendable {
             let campaigns = try await services.tests.list(of: key)
             return ["campaigns": campaigns.map { campaign -> [String: Any] in
                 let r = campaign.result
-                return ["kind": campaign.kind.rawValue, "environment": campaign.environment ?? "—", "passed": r.passed, "failed": r.failed,
+                return ["kind": localizer.text(campaign.kind.labelKey, language), "environment": campaign.environment ?? "—", "passed": r.passed, "failed": r.failed,
                         "skipped": r.skipped, "rate": r.passRate.map { ArtefactsRule.percent(($0 * 10).rounded() / 10) } ?? "—",
                         "failing": Array(r.failingTests.prefix(20)), "hasFailing": !r.failingTests.isEmpty, "source": campaign.source,
                         "by": campaign.recordedBy, "at": formatting.display(campaign.recordedAt, language),
@@ -56,13 +56,15 @@ struct ReleaseTabs: Sendable {
         var documents: [[String: Any]] = []
         for kind in DocumentKind.allCases {
             let (current, history) = try await services.plans.document(kind, of: key)
-            documents.append(["title": localizer.text("doc_\(kind.rawValue)", language),
+            documents.append(["title": localizer.text("doc_\(kind.rawValue)", language), "href": "/releases/\(key)/documents/\(kind.rawValue)",
                               "html": present(current.map { MarkdownRenderer.html($0.content) }),
                               "meta": present(current.map { "v\($0.version) · \($0.author) · \(formatting.display($0.at, language)) · \(history.count)" })])
         }
+        let release = try await services.releases.get(key)
         return [
             "revision": revision,
-            "objectives": plan.objectives.map { ["statement": $0.statement, "criterion": $0.successCriterion, "assessment": $0.assessment?.rawValue ?? "—"] },
+            "canEdit": RequestOrigin.current.may(.planEdit) && release.status.isPlanEditable,
+            "objectives": plan.objectives.map { ["statement": $0.statement, "criterion": $0.successCriterion, "assessment": $0.assessment.map { localizer.text($0.labelKey, language) } ?? "—"] },
             "hasObjectives": !plan.objectives.isEmpty,
             "scopeIn": plan.scopeIn, "scopeOut": plan.scopeOut,
             "milestones": plan.milestones.map { m -> [String: Any] in
@@ -70,9 +72,9 @@ struct ReleaseTabs: Sendable {
                  "overdue": m.isOverdue(at: now)]
             },
             "hasMilestones": !plan.milestones.isEmpty,
-            "resources": plan.resources.map { ["name": $0.name, "kind": $0.kind.rawValue, "role": $0.role.rawValue] },
-            "training": plan.training.map { ["title": $0.title, "audience": $0.audience.rawValue, "due": $0.due.map { formatting.display($0, language) } ?? "—", "done": $0.done] },
-            "requirements": plan.requirements.map { ["category": $0.category.rawValue, "target": $0.target, "verification": $0.verification, "status": $0.status.rawValue] },
+            "resources": plan.resources.map { ["name": $0.name, "kind": localizer.text($0.kind.labelKey, language), "role": localizer.text($0.role.labelKey, language)] },
+            "training": plan.training.map { ["title": $0.title, "audience": localizer.text($0.audience.labelKey, language), "due": $0.due.map { formatting.display($0, language) } ?? "—", "done": $0.done] },
+            "requirements": plan.requirements.map { ["category": localizer.text($0.category.labelKey, language), "target": $0.target, "verification": $0.verification, "status": localizer.text($0.status.labelKey, language)] },
             "readiness": plan.readiness.map { ["title": $0.title, "done": $0.done] },
             "readinessDone": "\(plan.readiness.filter(\.done).count)/\(plan.readiness.count)",
             "documents": documents,
@@ -85,7 +87,7 @@ struct ReleaseTabs: Sendable {
         return [
             "risks": plan.risks.sorted { $0.score > $1.score }.map { risk -> [String: Any] in
                 ["title": risk.title, "probability": risk.probability, "impact": risk.impact, "score": risk.score, "level": risk.level.rawValue,
-                 "mitigation": risk.mitigation, "owner": risk.owner, "status": risk.status.rawValue]
+                 "mitigation": risk.mitigation, "owner": risk.owner, "status": localizer.text(risk.status.labelKey, language)]
             },
             "hasRisks": !plan.risks.isEmpty,
             "score": score.score, "scoreStatus": score.status.rawValue, "scoreLabel": localizer.text("risk_\(score.status.rawValue)", language),
