@@ -70,6 +70,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// Reads the `csrf` field of a posted form, keeping the body for the handler.
     private static func formToken(of request: inout Request, context: Context) async throws -> String? {
         let body = try await request.collectBody(upTo: context.maxUploadSize)
+        if let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
+            return MultipartForm(body, boundary: boundary)?.fields["csrf"]
+        }
         let fields = try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
         return fields?["csrf"]
     }

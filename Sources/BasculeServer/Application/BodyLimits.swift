@@ -22,6 +22,7 @@ enum BodyLimits {
     /// or out, which anyone may post to, carries two short fields.
     static func forPage(_ path: String) -> Int {
         if path == "/login" || path == "/logout" { return formMargin }
+        if path.hasSuffix("/tests/junit") { return JUnitReport.maximumSize + formMargin }
         return path.hasSuffix("/runbook") ? RunbookDocument.maximumSize + formMargin : standard
     }
 

@@ -89,6 +89,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     ApprovalRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
     CalendarRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
     PlanRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    EvidenceRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     RunRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
     return router
 }

@@ -24,16 +24,18 @@ struct ReleaseTabs: Sendable {
         case "risks": return try await risks(key, language)
         case "changes":
             let changes = try await services.changes.list(of: key)
-            return ["changes": changes.map { change -> [String: Any] in
+            let canManage = RequestOrigin.current.may(.changeManage) && release.status.isPlanEditable
+            return ["canManage": canManage, "changes": changes.map { change -> [String: Any] in
                 let f = change.fields
                 return ["key": change.key.description, "title": f.title, "category": localizer.text(f.category.labelKey, language), "kind": localizer.text(f.kind.labelKey, language),
                         "risk": localizer.text(f.risk.labelKey, language), "status": localizer.text(f.status.labelKey, language), "requestedBy": change.requestedBy,
                         "link": present(f.link.flatMap { Reference.isWebLink($0) ? $0 : nil }),
-                        "reference": present(f.link), "rollback": f.rollback, "items": f.items.joined(separator: ", ")]
+                        "reference": present(f.link), "rollback": f.rollback, "items": f.items.joined(separator: ", "),
+                        "editHref": present(canManage ? "/releases/\(key)/changes/\(change.key)/edit" : nil)]
             }, "hasChanges": !changes.isEmpty]
         case "tests":
             let campaigns = try await services.tests.list(of: key)
-            return ["campaigns": campaigns.map { campaign -> [String: Any] in
+            return ["canRecord": RequestOrigin.current.may(.testRecord), "campaigns": campaigns.map { campaign -> [String: Any] in
                 let r = campaign.result
                 return ["kind": localizer.text(campaign.kind.labelKey, language), "environment": campaign.environment ?? "—", "passed": r.passed, "failed": r.failed,
                         "skipped": r.skipped, "rate": r.passRate.map { ArtefactsRule.percent(($0 * 10).rounded() / 10) } ?? "—",
