@@ -63,4 +63,58 @@ struct PageSnapshotTests {
         // then
         check(html, page: "releases", language)
     }
+
+    @Test("a release refused at a gate says each reason once with what fixes it, and offers the override", arguments: Language.allCases)
+    func releaseRefused(language: Language) async throws {
+        // given
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        let release = PageFixtures.release(21, "Customer portal", status: .planned, tags: ["web"])
+        let failing = PageFixtures.failingCheck(to: .approved)
+        // when
+        let model = await RequestOrigin.asSystem {
+            ReleasePage.Model(
+                release: ReleasePage.header(release, liveRun: nil, words), tabs: ReleasePage.tabs("REL-21", current: "overview", words), overview: true,
+                refusal: ReleasePage.Refusal(summary: words.text("refusal_gate", ["status": words.label(ReleaseStatus.approved)]),
+                                             reasons: GateReason.all(check: failing, release: release, words),
+                                             override: ReleasePage.Override(to: "approved", revision: 1), suggested: nil),
+                history: [], canReadHistory: true, olderHistoryHref: "/releases/REL-21?history=abc#history", newestHistoryHref: nil,
+                plan: nil, risks: nil, changes: nil, tests: nil, approvals: nil, policy: nil, impact: nil, calendar: nil, runbook: nil)
+        }
+        let html = renderer.html("release", shell: PageFixtures.shell(words, title: "REL-21"), language: language, model: model)
+        // then
+        check(html, page: "release-refused", language)
+    }
+
+    @Test("the plan editor shows every section as rows with blank ones to add and errors on their row", arguments: Language.allCases)
+    func planEditor(language: Language) async throws {
+        // given
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        let release = PageFixtures.release(21, "Customer portal", status: .planned)
+        var plan = ReleasePlan()
+        plan.risks = [Risk(title: "Invoices sent twice", probability: 2, impact: 5)]
+        plan.milestones = [Milestone(name: "Go-live", due: PageFixtures.now)]
+        var form = PlanForm(plan, formatting: renderer.formatting)
+        form.fields["risk.0.probability"] = "9"
+        // when
+        let model = PlanEditPage.model(release: release, form: form, revision: 3, errors: [FieldError("risks[0].probability", "must be from 1 to 5")], words)
+        let html = renderer.html("plan-edit", shell: PageFixtures.shell(words, title: "plan"), language: language, model: model)
+        // then
+        check(html, page: "plan-editor", language)
+    }
+
+    @Test("a change form refused keeps what was typed and puts each error beside its field", arguments: Language.allCases)
+    func changeForm(language: Language) async throws {
+        // given
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        let release = PageFixtures.release(21, "Customer portal", status: .planned)
+        // when
+        let model = ChangeFormPage.model(release: release, changeKey: "CHG-4", values: ["title": "", "risk": "high", "items": "erp-app", "revision": "2"],
+                                         errors: [FieldError("title", "is required")], canDelete: true, words)
+        let html = renderer.html("change-form", shell: PageFixtures.shell(words, title: "change"), language: language, model: model)
+        // then
+        check(html, page: "change-form", language)
+    }
 }

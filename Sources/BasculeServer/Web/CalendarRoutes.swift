@@ -91,7 +91,7 @@ struct CalendarRoutes<Context: RequestContext>: Sendable {
             day = next
         }
         let weeks = stride(from: 0, to: days.count, by: 7).map { ["days": Array(days[$0..<min($0 + 7, days.count)])] }
-        let tabs = ReleaseTabs(services: services, localizer: localizer, formatting: formatting)
+        let tabs = ReleaseTabs(services: services, words: Words(localizer: localizer, language: language, formatting: formatting))
         let conflicted = entries.filter { $0.kind == .release && !$0.conflicts.isEmpty }
         let step = week ? 7 : 0
         func shifted(_ direction: Int) -> String {
@@ -114,7 +114,7 @@ struct CalendarRoutes<Context: RequestContext>: Sendable {
             "conflicted": conflicted.map { entry -> [String: Any] in
                 ["title": entry.title, "href": "/releases/\(entry.release?.description ?? "")?tab=calendar",
                  "when": formatting.displayWindow(entry.start, entry.end, language),
-                 "conflicts": entry.conflicts.map { tabs.conflictRow($0, language) }]
+                 "conflicts": entry.conflicts.map { tabs.conflictLine($0) }]
             },
             "hasConflicts": !conflicted.isEmpty,
             "zone": formatting.zoneName,

@@ -82,7 +82,7 @@ struct RunRoutes<Context: RequestContext>: Sendable {
             let model: [String: Any] = [
                 "release": "\(release.key) \(release.title) \(release.version)", "revision": revision,
                 "window": present(release.window.map { formatting.displayWindow($0.start, $0.end, language) }),
-                "steps": runbook.steps.map { Self.stepRow($0, language) },
+                "steps": runbook.steps.map { Self.stepRow($0, renderer.words(request)) },
             ]
             return renderer.render("runbook-print", title: "\(release.key) runbook", page: model, request: request)
         } catch let error as ServiceError {
@@ -106,7 +106,7 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         let canAct = RequestOrigin.current.may(.runExecute) && !run.status.isOver
         let steps = zip(run.steps, run.waitingLists).map { step, waiting in
             let state = step.progress.state
-            var row = Self.stepRow(step.step, language)
+            var row = Self.stepRow(step.step, renderer.words(request))
             row["state"] = state.rawValue
             row["stateLabel"] = localizer.text("step_\(state.rawValue)", language)
             row["segment"] = step.segment.rawValue
@@ -162,8 +162,8 @@ struct RunRoutes<Context: RequestContext>: Sendable {
                                request: request, status: refusal.map { .init(code: $0.status) } ?? .ok)
     }
 
-    static func stepRow(_ step: RunbookStep, _ language: Language) -> [String: Any] {
-        ["key": step.key, "title": step.title, "phase": step.phase.rawValue, "kind": step.kind.rawValue, "owner": step.owner ?? "—",
+    static func stepRow(_ step: RunbookStep, _ words: Words) -> [String: Any] {
+        ["key": step.key, "title": step.title, "phase": words.label(step.phase), "kind": words.label(step.kind), "owner": step.owner ?? "—",
          "minutes": String(Int((step.plannedDuration / 60).rounded())), "after": step.predecessors.joined(separator: ", "),
          "downtime": step.downtime, "undoneBy": present(step.undoneBy),
          "instructions": present(step.instructions.isEmpty ? nil : MarkdownRenderer.html(step.instructions))]
