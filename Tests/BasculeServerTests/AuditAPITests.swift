@@ -68,7 +68,7 @@ struct AuditAPITests {
         }
     }
 
-    @Test("the release page shows its history")
+    @Test("the release page shows its history, a change of status in the reader's words")
     func releasePageHistory() async throws {
         try await TestApp.with(.sqlite) { client, _ in
             // given
@@ -76,8 +76,10 @@ struct AuditAPITests {
             try await client.send(.post, "/api/v1/releases/REL-1/transitions", json: #"{"to":"cancelled"}"#)
             // when
             let page = try await client.send(.get, "/releases/REL-1").text
+            let french = try await client.send(.get, "/releases/REL-1", headers: [.cookie: "bascule_lang=fr"]).text
             // then
-            #expect(page.contains("status: draft → cancelled"))
+            #expect(page.contains("Draft → Cancelled"))
+            #expect(french.contains("Brouillon → Annulée"))
             #expect(page.contains("created &quot;Billing 4.2&quot; 4.2.0 (minor)"))
         }
     }

@@ -137,3 +137,61 @@ struct DemoRiskTests {
         }
     }
 }
+
+@Suite("Truthful run page")
+struct TruthfulRunPageTests {
+    @Test("a failed step turns the forecast red, marks the steps after it blocked and offers to try it again; a retry is a new attempt")
+    func failedStepAndRetry() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let (_, run) = try await RunPagesTests.liveRun(services)
+            _ = try await client.form("/runs/\(run)/act", ["action": "fail", "step": "C05", "comment": "index build ran out of disk"])
+            // when
+            let failed = try await client.send(.get, "/runs/\(run)").text
+            let retried = try await client.form("/runs/\(run)/act", ["action": "retry", "step": "C05", "comment": "disk extended"])
+            let after = try await services.runs.view(run)
+            // then
+            #expect(failed.contains("forecast failed"))
+            #expect(failed.contains("C05 failed: the steps after it wait."))
+            #expect(failed.contains("blocked: C05 failed"))
+            #expect(failed.contains(#"value="retry""#))
+            #expect(retried.status == .seeOther)
+            #expect(after.run.steps.first { $0.step.key == "C05" }?.progress.state == .running)
+            #expect(after.run.log.last?.kind == .retry && after.run.log.last?.text == "attempt 2; disk extended")
+        }
+    }
+
+    @Test("aborting the live run asks for a reason, stops it and leaves the release failed; the page then says when it ended")
+    func abortLiveRun() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let (release, run) = try await RunPagesTests.liveRun(services)
+            // when
+            let noReason = try await client.form("/runs/\(run)/act", ["action": "abort"])
+            let aborted = try await client.form("/runs/\(run)/act", ["action": "abort", "comment": "the bank's interface is down"])
+            let page = try await client.send(.get, "/runs/\(run)").text
+            // then
+            #expect(noReason.status == .unprocessableContent)
+            #expect(aborted.status == .seeOther)
+            #expect(try await services.releases.get(release).status == .failed)
+            #expect(page.contains("Ended at"))
+            #expect(!page.contains("Expected end"))
+        }
+    }
+
+    @Test("an operator sees no go/no-go, rollback nor abort on the live run, but may still act on steps")
+    func operatorSeesNoCutoverCalls() async throws {
+        try await TestApp.with(.sqlite, roles: [.operator]) { client, services in
+            // given
+            let (_, run) = try await RequestOrigin.asSystem { try await RunPagesTests.liveRun(services) }
+            // when
+            let page = try await client.send(.get, "/runs/\(run)").text
+            let aborted = try await RunbookAPITests.act(client, run, "abort", comment: "nope")
+            // then
+            #expect(page.contains(#"value="complete""#))
+            #expect(!page.contains(#"value="rollback""#))
+            #expect(!page.contains(#"value="abort""#))
+            #expect(aborted.status == .forbidden)
+        }
+    }
+}

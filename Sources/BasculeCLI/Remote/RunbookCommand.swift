@@ -54,7 +54,7 @@ struct RunbookCommand: AsyncParsableCommand {
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Rehearse and run cutovers step by step.",
-        subcommands: [Start.self, List.self, Show.self, Step.self, Decide.self, Rollback.self])
+        subcommands: [Start.self, List.self, Show.self, Step.self, Decide.self, Rollback.self, Abort.self])
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start a rehearsal (default) or the live run of a release.")
@@ -115,16 +115,16 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `bascule run step RUN C05 complete`
     struct Step: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Act on a step: start, complete, fail, skip or note (fail, skip and note need --comment).")
+        static let configuration = CommandConfiguration(abstract: "Act on a step: start, complete, fail, skip, note or retry a failed one (fail, skip and note need --comment).")
         @OptionGroup var remote: RemoteOptions
         @Argument(help: "The run id.") var id: String
         @Argument(help: "The step key.") var step: String
-        @Argument(help: "start, complete, fail, skip or note.") var action: String
+        @Argument(help: "start, complete, fail, skip, note or retry.") var action: String
         @Option(help: "Why, what went wrong, or the note.") var comment: String?
 
         func run() async throws {
-            guard let kind = Components.Schemas.RunActionInput.ActionPayload(rawValue: action), [.start, .complete, .fail, .skip, .note].contains(kind) else {
-                throw CLIError.invalidOption("the action must be start, complete, fail, skip or note")
+            guard let kind = Components.Schemas.RunActionInput.ActionPayload(rawValue: action), [.start, .complete, .fail, .skip, .note, .retry].contains(kind) else {
+                throw CLIError.invalidOption("the action must be start, complete, fail, skip, note or retry")
             }
             try await RunCommand.act(id, .init(action: kind, step: step, comment: comment), remote)
         }
@@ -152,6 +152,17 @@ struct RunCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await RunCommand.act(id, .init(action: .rollback, comment: reason), remote)
+        }
+    }
+
+    struct Abort: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a run where it stands; a live run leaves its release failed.")
+        @OptionGroup var remote: RemoteOptions
+        @Argument(help: "The run id.") var id: String
+        @Option(help: "Why (required).") var reason: String
+
+        func run() async throws {
+            try await RunCommand.act(id, .init(action: .abort, comment: reason), remote)
         }
     }
 

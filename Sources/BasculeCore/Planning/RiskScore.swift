@@ -54,7 +54,7 @@ public struct RiskScore: Sendable, Equatable {
         let type = dossier.release.type
         if let points = Weights.type[type], points > 0 {
             factors.append(Factor(name: "releaseType", points: points, explanation: LocalizedText(
-                en: "a \(type.rawValue) release", fr: "une version \(type.rawValue)")))
+                en: "a \(Naming.type(type).en) release", fr: "une version \(Naming.type(type).fr)")))
         }
         if !policyFailures.isEmpty {
             let points = min(Weights.policyCap, policyFailures.count * Weights.perPolicyFailure)
@@ -74,9 +74,12 @@ public struct RiskScore: Sendable, Equatable {
         if !failing.isEmpty {
             let worstRate = failing.compactMap(\.result.passRate).min() ?? 0
             let points = max(1, min(Weights.testsCap, Int(((100 - worstRate) * Double(Weights.testsCap) / 20).rounded(.up))))
-            let kinds = failing.map { "\($0.kind.rawValue) \(ArtefactsRule.percent($0.result.passRate ?? 0))" }.joined(separator: ", ")
+            let kinds = Naming.join(failing.map { campaign in
+                let rate = ArtefactsRule.percent(campaign.result.passRate ?? 0)
+                return LocalizedText(en: "\(Naming.testKind(campaign.kind).en) \(rate)", fr: "tests \(Naming.testKind(campaign.kind).fr) \(rate)")
+            })
             factors.append(Factor(name: "failingTests", points: points, explanation: LocalizedText(
-                en: "latest campaigns with failing tests: \(kinds)", fr: "dernières campagnes avec des tests en échec : \(kinds)")))
+                en: "latest campaigns with failing tests: \(kinds.en)", fr: "dernières campagnes avec des tests en échec\u{00A0}: \(kinds.fr)")))
         }
         if !signals.overrides.isEmpty {
             let points = min(Weights.overrideCap, signals.overrides.count * Weights.perOverride)
@@ -91,7 +94,7 @@ public struct RiskScore: Sendable, Equatable {
             let points = min(Weights.readinessCap, openReadiness.count * Weights.perOpenReadinessItem)
             let titles = openReadiness.map(\.title).joined(separator: ", ")
             factors.append(Factor(name: "readinessOpen", points: points, explanation: LocalizedText(
-                en: "\(openReadiness.count) readiness item(s) not done at \(status.rawValue): \(titles)",
+                en: "\(openReadiness.count) readiness item(s) not done while \(Naming.status(status).en): \(titles)",
                 fr: "\(openReadiness.count) point(s) de préparation non faits : \(titles)")))
         }
         if let delay = signals.liveDelay {

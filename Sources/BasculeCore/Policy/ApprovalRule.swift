@@ -39,7 +39,8 @@ public struct ApprovalRule: PolicyRule {
             return .notApplicable("the release is not one this approval rule covers (rule `\(id)`)",
                                   "la mise en production n'est pas concernée par cette règle d'approbation (règle `\(id)`)")
         }
-        let who = roles.map(\.rawValue).joined(separator: " or "), quiEn = roles.map(\.rawValue).joined(separator: " ou ")
+        let roleNames = Naming.join(roles.map(Naming.role), en: " or ", fr: " ou ")
+        let who = roleNames.en, quiEn = roleNames.fr
         guard let round = dossier.approvals else {
             return .fail("approval has not been requested; \(count) approval(s) from \(who) are needed (rule `\(id)`)",
                          "l'approbation n'a pas été demandée ; il faut \(count) approbation(s) de \(quiEn) (règle `\(id)`)")

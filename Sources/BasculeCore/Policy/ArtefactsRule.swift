@@ -61,14 +61,14 @@ public struct ArtefactsRule: PolicyRule {
             for kind in requirement.kinds {
                 let floor = Self.percent(requirement.minPassRate)
                 guard let campaign = latest[kind] else {
-                    missingEn.append("a \(kind.rawValue) test campaign passing at least \(floor)")
-                    missingFr.append("une campagne de tests \(kind.rawValue) réussie à au moins \(floor)")
+                    missingEn.append("a \(Naming.testKind(kind).en) test campaign passing at least \(floor)")
+                    missingFr.append("une campagne de tests \(Naming.testKind(kind).fr) réussie à au moins \(floor)")
                     continue
                 }
                 let rate = campaign.result.passRate ?? 0
                 if rate < requirement.minPassRate {
-                    missingEn.append("\(kind.rawValue) tests passing at least \(floor) (the latest campaign passed \(Self.percent(rate)))")
-                    missingFr.append("des tests \(kind.rawValue) réussis à au moins \(floor) (la dernière campagne : \(Self.percent(rate)))")
+                    missingEn.append("\(Naming.testKind(kind).en) tests passing at least \(floor) (the latest campaign passed \(Self.percent(rate)))")
+                    missingFr.append("des tests \(Naming.testKind(kind).fr) réussis à au moins \(floor) (la dernière campagne : \(Self.percent(rate)))")
                 }
             }
         }

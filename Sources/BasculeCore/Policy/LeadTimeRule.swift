@@ -16,7 +16,7 @@ public struct LeadTimeRule: PolicyRule {
     public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
         let type = dossier.release.type
         guard let needed = minimum[type], needed > 0 else {
-            return .notApplicable("no lead time is set for \(type.rawValue) releases", "aucun délai n'est fixé pour les versions \(type.rawValue)")
+            return .notApplicable("no lead time is set for \(Naming.type(type).en) releases", "aucun délai n'est fixé pour les versions \(Naming.type(type).fr)s")
         }
         let planned: DateInterval
         switch WindowSubject(dossier.release, environment: nil) {
@@ -27,15 +27,15 @@ public struct LeadTimeRule: PolicyRule {
         let need = describeDuration(needed)
         if notice >= needed {
             let left = describeDuration(notice)
-            return .pass("the planned window starts in \(left); a \(type.rawValue) release needs \(need) notice (rule `\(id)`)",
-                         "la fenêtre prévue commence dans \(left) ; une version \(type.rawValue) demande \(need) de préavis (règle `\(id)`)")
+            return .pass("the planned window starts in \(left); a \(Naming.type(type).en) release needs \(need) notice (rule `\(id)`)",
+                         "la fenêtre prévue commence dans \(left) ; une version \(Naming.type(type).fr) demande \(need) de préavis (règle `\(id)`)")
         }
         if notice <= 0 {
-            return .fail("the planned window has already started; a \(type.rawValue) release needs \(need) notice (rule `\(id)`)",
-                         "la fenêtre prévue a déjà commencé ; une version \(type.rawValue) demande \(need) de préavis (règle `\(id)`)")
+            return .fail("the planned window has already started; a \(Naming.type(type).en) release needs \(need) notice (rule `\(id)`)",
+                         "la fenêtre prévue a déjà commencé ; une version \(Naming.type(type).fr) demande \(need) de préavis (règle `\(id)`)")
         }
         let left = describeDuration(notice)
-        return .fail("the planned window starts in \(left); a \(type.rawValue) release needs \(need) notice (rule `\(id)`)",
-                     "la fenêtre prévue commence dans \(left) ; une version \(type.rawValue) demande \(need) de préavis (règle `\(id)`)")
+        return .fail("the planned window starts in \(left); a \(Naming.type(type).en) release needs \(need) notice (rule `\(id)`)",
+                     "la fenêtre prévue commence dans \(left) ; une version \(Naming.type(type).fr) demande \(need) de préavis (règle `\(id)`)")
     }
 }

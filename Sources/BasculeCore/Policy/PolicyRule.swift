@@ -46,8 +46,8 @@ public protocol PolicyRule: Sendable {
 }
 
 /// The statuses in lifecycle order, for messages.
-func describeGates(_ gates: Set<ReleaseStatus>) -> String {
-    ReleaseStatus.allCases.filter(gates.contains).map(\.rawValue).joined(separator: ", ")
+func describeGates(_ gates: Set<ReleaseStatus>) -> LocalizedText {
+    Naming.join(ReleaseStatus.allCases.filter(gates.contains).map(Naming.status))
 }
 
 /// Which releases a rule is about: all of them, those of one environment, or those carrying

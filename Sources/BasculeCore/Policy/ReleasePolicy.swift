@@ -112,7 +112,7 @@ public struct ReleasePolicy: Sendable {
         }
         guard rule.gates.contains(context.target) else {
             let gates = describeGates(rule.gates)
-            return .notApplicable("checked only before \(gates)", "vérifiée seulement avant \(gates)")
+            return .notApplicable("checked only before: \(gates.en)", "vérifiée seulement avant\u{00A0}: \(gates.fr)")
         }
         return rule.evaluate(dossier, context: context)
     }

@@ -21,13 +21,17 @@ public enum RunCommand: Sendable, Equatable {
     case note(String?, text: String)
     case decide(String, GoNoGo, reason: String)
     case rollback(reason: String)
+    /// A failed step tried again: a new attempt, from now.
+    case retry(String, comment: String = "")
+    /// The run stops here, nothing more done nor undone; a live run leaves its release failed.
+    case abort(reason: String)
 }
 
 extension RunCommand {
     /// Go/no-go and roll back: in the live run only the roles that answer for the release make them.
     public var isCutoverCall: Bool {
         switch self {
-        case .decide, .rollback: true
+        case .decide, .rollback, .abort: true
         default: false
         }
     }
@@ -49,14 +53,16 @@ extension RunCommand {
             guard let value = decision.flatMap(GoNoGo.init(rawValue:)) else { throw .invalid([FieldError("decision", "is required: go or noGo")]) }
             self = .decide(try key(), value, reason: comment)
         case "rollback": self = .rollback(reason: comment)
-        default: throw .invalid([FieldError("action", "must be start, complete, fail, skip, note, decide or rollback")])
+        case "retry": self = .retry(try key(), comment: comment)
+        case "abort": self = .abort(reason: comment)
+        default: throw .invalid([FieldError("action", "must be start, complete, fail, skip, note, decide, rollback, retry or abort")])
         }
     }
 }
 
 /// One line of the run log: every action timestamped and attributed.
 public struct RunAction: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable { case start, complete, fail, skip, note, decide, rollback, finish }
+    public enum Kind: String, Sendable, Codable, CaseIterable { case start, complete, fail, skip, note, decide, rollback, finish, retry, abort }
     public let sequence: Int
     public let kind: Kind
     public let step: String?
@@ -227,6 +233,18 @@ public struct Run: Sendable, Equatable {
         case .rollback(let reason):
             try requireText(reason, "a rollback needs its reason")
             action = try startRollback(reason, actor, now)
+        case .retry(let key, let comment):
+            let index = try position(of: key)
+            guard steps[index].progress.state == .failed else {
+                throw .notAllowed("\(key) is \(steps[index].progress.state.rawValue): only a failed step can be tried again")
+            }
+            let attempt = log.filter { $0.kind == .fail && $0.step == key }.count + 1
+            steps[index].progress = StepProgress(state: .running, startedAt: now)
+            action = record(.retry, key, actor, now, ["attempt \(attempt)", comment].filter { !$0.isEmpty }.joined(separator: "; "))
+        case .abort(let reason):
+            try requireText(reason, "aborting a run needs its reason")
+            action = record(.abort, nil, actor, now, reason)
+            status = .aborted
         }
         finishIfDone(actor, now)
         revision += 1

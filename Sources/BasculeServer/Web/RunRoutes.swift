@@ -91,75 +91,17 @@ struct RunRoutes<Context: RequestContext>: Sendable {
     }
 
     private func page(_ id: String, request: Request, refusal: ServiceError? = nil, template: String = "run") async throws -> Response {
-        let language = Language.of(request)
-        let localizer = renderer.localizer
+        let words = renderer.words(request)
         let view: RunService.View
         do {
             view = try await services.runs.view(id)
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }
-        let run = view.run, forecast = view.forecast
-        let time = Date.FormatStyle(date: .omitted, time: .shortened, locale: language.locale, calendar: formatting.calendar, timeZone: formatting.timeZone)
-        let critical = Set(forecast.criticalPath)
-        let plannedIndex = Dictionary(run.steps.enumerated().map { ($1.step.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let canAct = RequestOrigin.current.may(.runExecute) && !run.status.isOver
-        let steps = zip(run.steps, run.waitingLists).map { step, waiting in
-            let state = step.progress.state
-            var row = Self.stepRow(step.step, renderer.words(request))
-            row["state"] = state.rawValue
-            row["stateLabel"] = localizer.text("step_\(state.rawValue)", language)
-            row["segment"] = step.segment.rawValue
-            row["rollback"] = step.segment == .rollback
-            row["critical"] = critical.contains(step.step.key)
-            row["started"] = present(step.progress.startedAt.map { $0.formatted(time) })
-            row["ended"] = present(step.progress.endedAt.map { $0.formatted(time) })
-            row["waiting"] = present(waiting.isEmpty ? nil : waiting.joined(separator: ", "))
-            row["canStart"] = canAct && state == .pending && waiting.isEmpty
-            row["canFinish"] = canAct && state == .running && step.step.kind != .goNoGo
-            row["canDecide"] = canAct && state == .running && step.step.kind == .goNoGo
-            row["canSkip"] = canAct && (state == .pending || state == .failed)
-            row["automated"] = step.step.kind.isAutomated
-            return row
-        }
-        let planned = view.planned
-        let plannedStart = planned.starts
-        let gantt = GanttChart(
-            rows: run.steps.enumerated().map { position, step in
-                let index = plannedIndex[step.step.key] ?? 0
-                let start = index < plannedStart.count ? plannedStart[index] : (step.progress.startedAt ?? run.createdAt)
-                let end = index < planned.finishes.count ? planned.finishes[index] : start.addingTimeInterval(step.step.plannedDuration)
-                let expected = forecast.expected
-                let pending = step.progress.state == .pending || step.progress.state == .running
-                return GanttChart.Row(key: step.step.key, title: step.step.title, plannedStart: start, plannedEnd: end, actualStart: step.progress.startedAt,
-                                      actualEnd: step.progress.endedAt,
-                                      expectedStart: pending && position < expected.starts.count ? expected.starts[position] : nil,
-                                      expectedEnd: pending && position < expected.finishes.count ? expected.finishes[position] : nil,
-                                      state: step.progress.state, critical: critical.contains(step.step.key), downtime: step.step.downtime)
-            },
-            now: Date(), timeZone: formatting.timeZone)
-        func minutes(_ seconds: TimeInterval) -> String { String(Int((seconds / 60).rounded())) }
-        let delay = forecast.delay
-        var model: [String: Any] = [
-            "id": run.id.uuidString.lowercased(), "release": "\(view.release.key) \(view.release.title) \(view.release.version)",
-            "releaseHref": "/releases/\(view.release.key)?tab=runbook", "kind": localizer.text("run_\(run.kind.rawValue)", language),
-            "live": run.kind == .live, "status": run.status.rawValue, "statusLabel": localizer.text("runstatus_\(run.status.rawValue)", language),
-            "over": run.status.isOver, "canAct": canAct,
-            "expectedEnd": forecast.expectedEnd.formatted(time), "p90End": forecast.p90End.formatted(time), "p50End": forecast.p50End.formatted(time),
-            "delay": minutes(abs(delay)), "behind": delay > 60, "ahead": delay < -60,
-            "downtimeSoFar": minutes(forecast.downtimeSoFar), "expectedDowntime": minutes(forecast.expectedDowntime),
-            "p90Downtime": minutes(forecast.p90Downtime), "rehearsals": view.rehearsals,
-            "steps": steps, "gantt": gantt.svg(title: localizer.text("run_gantt", language)),
-            "log": run.log.reversed().map { action -> [String: Any] in
-                ["at": formatting.display(action.at, language), "actor": action.actor, "kind": action.kind.rawValue, "step": present(action.step),
-                 "text": action.text, "decision": present(action.decision?.rawValue)]
-            },
-            "canRollback": canAct && run.kind == .live && !run.steps.contains { $0.segment == .rollback },
-            "eventsURL": "/api/v1/runs/\(run.id.uuidString.lowercased())/events",
-        ]
-        if let refusal { model["error"] = refusal.description }
-        return renderer.render(template, title: "\(view.release.key) — \(localizer.text("run_\(run.kind.rawValue)", language))", page: model,
-                               request: request, status: refusal.map { .init(code: $0.status) } ?? .ok)
+        var model = RunPage.model(view, now: Date(), words)
+        model.refusal = refusal.map { error in error.fieldErrors.isEmpty ? error.description : error.fieldErrors.map(words.error).joined(separator: " ") }
+        return renderer.page(template, title: "\(view.release.key) — \(words.label(view.run.kind))", model: model, request: request,
+                             status: refusal.map { .init(code: $0.status) } ?? .ok)
     }
 
     static func stepRow(_ step: RunbookStep, _ words: Words) -> [String: Any] {

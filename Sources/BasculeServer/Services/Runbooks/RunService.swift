@@ -96,7 +96,8 @@ public struct RunService: Sendable {
 
     func view(of run: Run, release: Release, runs all: [Run], at now: Date, draws: Int = 1000) -> View {
         let rehearsals = all.filter { $0.kind == .rehearsal && $0.id != run.id }
-        let plannedStart = run.startedAt ?? release.window?.start ?? run.createdAt
+        // A rehearsal runs when people start it, not in the release's window: until then it is drawn from its creation.
+        let plannedStart = run.startedAt ?? (run.kind == .rehearsal ? run.createdAt : release.window?.start ?? run.createdAt)
         let forecast = forecasts.forecast(for: run, plannedStart: plannedStart, history: rehearsals, draws: draws, at: now) {
             run.forecast(plannedStart: plannedStart, history: Self.history(rehearsals), now: now, draws: draws)
         }

@@ -24,10 +24,12 @@ struct GanttChart {
     let rows: [Row]
     let now: Date
     let timeZone: TimeZone
+    /// A finished run is drawn between its own times, without today's line far to its right.
+    var showsNow = true
 
     func svg(title: String) -> String {
         let shown = Array(rows.prefix(Self.maximumRows))
-        let times = shown.flatMap { [$0.plannedStart, $0.plannedEnd, $0.actualStart, $0.actualEnd, $0.expectedStart, $0.expectedEnd].compactMap { $0 } } + [now]
+        let times = shown.flatMap { [$0.plannedStart, $0.plannedEnd, $0.actualStart, $0.actualEnd, $0.expectedStart, $0.expectedEnd].compactMap { $0 } } + (showsNow ? [now] : [])
         guard let first = times.min(), let last = times.max() else { return "" }
         let span = max(60, last.timeIntervalSince(first))
         func x(_ date: Date) -> Double { Self.labelWidth + date.timeIntervalSince(first) / span * Self.chartWidth }
@@ -55,12 +57,12 @@ struct GanttChart {
                 out += #"<rect class="expected" x="\#(n(x(start)))" y="\#(n(y + 7))" width="\#(n(max(2, x(end) - x(start))))" height="\#(n(Self.rowHeight - 14))" rx="2"/>"#
             }
             if let start = row.actualStart {
-                let end = row.actualEnd ?? max(now, start)
+                let end = row.actualEnd ?? (showsNow ? max(now, start) : start)
                 out += #"<rect class="actual" x="\#(n(x(start)))" y="\#(n(y + 7))" width="\#(n(max(2, x(end) - x(start))))" height="\#(n(Self.rowHeight - 14))" rx="2"/>"#
             }
             out += "</g>"
         }
-        out += #"<line class="now" x1="\#(n(x(now)))" y1="\#(n(Self.top - 6))" x2="\#(n(x(now)))" y2="\#(n(height))"/>"#
+        if showsNow { out += #"<line class="now" x1="\#(n(x(now)))" y1="\#(n(Self.top - 6))" x2="\#(n(x(now)))" y2="\#(n(height))"/>"# }
         return out + "</svg>"
     }
 

@@ -131,8 +131,16 @@ enum ReleasePage {
     }
 
     static func history(_ event: AuditEvent, _ words: Words) -> HistoryLine {
-        HistoryLine(at: words.date(event.at), actor: event.entry.actor, what: words.label(event.entry.action), summary: event.entry.summary,
+        HistoryLine(at: words.date(event.at), actor: event.entry.actor, what: words.label(event.entry.action), summary: readable(event.entry.summary, words),
                     sequence: event.sequence)
+    }
+
+    /// A change of status said with the statuses' names ("Planned → Approved"); any other
+    /// summary is shown as the audit trail recorded it.
+    static func readable(_ summary: String, _ words: Words) -> String {
+        guard let match = summary.wholeMatch(of: /status: ([a-zA-Z]+) → ([a-zA-Z]+)(.*)/),
+              let from = ReleaseStatus(rawValue: String(match.1)), let to = ReleaseStatus(rawValue: String(match.2)) else { return summary }
+        return "\(words.label(from)) → \(words.label(to))" + (match.3.hasPrefix(" (live run)") ? " (\(words.text("run_live")))" : String(match.3))
     }
 
     static func tabs(_ key: String, current: String, _ words: Words) -> [Tab] {

@@ -1,0 +1,142 @@
+import BasculeCore
+import Foundation
+
+/// The live page of a run: the forecast in one line (red when a step failed, "ended at" once
+/// over), the Gantt chart, each step with what may be done to it by whoever reads the page, and
+/// the log. The print version uses the same model.
+enum RunPage {
+    struct StepLine: Sendable {
+        let key: String
+        let title: String
+        let owner: String
+        let minutes: String
+        let state: String
+        let stateLabel: String
+        let critical: Bool
+        let rollback: Bool
+        let downtime: Bool
+        let automated: Bool
+        let started: String?
+        let ended: String?
+        let waiting: String?
+        /// "blocked: C05 failed", when a step it waits for failed.
+        let blocked: String?
+        let instructionsHTML: String?
+        let after: String?
+        let canStart: Bool
+        let canFinish: Bool
+        let canDecide: Bool
+        let canSkip: Bool
+        let canRetry: Bool
+    }
+
+    struct LogLine: Sendable {
+        let at: String
+        let actor: String
+        let kind: String
+        let step: String?
+        let decision: String?
+        let text: String
+    }
+
+    struct Model: Sendable {
+        let id: String
+        let release: String
+        let releaseHref: String
+        let kind: String
+        let live: Bool
+        let status: String
+        let statusLabel: String
+        let over: Bool
+        /// "Ended at 03:12" for a finished run; the forecast line otherwise.
+        let endedAt: String?
+        let expectedEnd: String
+        let p90End: String
+        let delay: String
+        let behind: Bool
+        let ahead: Bool
+        let failed: String?
+        let downtimeSoFar: String
+        let expectedDowntime: String
+        let p90Downtime: String
+        let rehearsals: String
+        let steps: [StepLine]
+        let gantt: String
+        let log: [LogLine]
+        let canAct: Bool
+        let canRollback: Bool
+        let canAbort: Bool
+        let eventsURL: String
+        let windowLine: String?
+        /// Why the last action was refused, in words.
+        var refusal: String? = nil
+    }
+
+    static func model(_ view: RunService.View, now: Date, _ words: Words) -> Model {
+        let run = view.run, forecast = view.forecast
+        let origin = RequestOrigin.current
+        let canAct = origin.may(.runExecute) && !run.status.isOver
+        // Go/no-go, rollback and abort of the live run belong to those who answer for the release.
+        let canCall = canAct && (run.kind == .rehearsal || origin.may(.runDecide))
+        let critical = Set(forecast.criticalPath)
+        let failedKeys = Set(run.steps.filter { $0.progress.state == .failed }.map(\.step.key))
+        let steps = zip(run.steps, run.waitingLists).map { step, waiting -> StepLine in
+            let state = step.progress.state
+            let blockers = waiting.filter(failedKeys.contains)
+            return StepLine(
+                key: step.step.key, title: step.step.title, owner: step.step.owner ?? "—", minutes: words.duration(step.step.plannedDuration),
+                state: state.rawValue, stateLabel: words.label(state), critical: critical.contains(step.step.key), rollback: step.segment == .rollback,
+                downtime: step.step.downtime, automated: step.step.kind.isAutomated,
+                started: step.progress.startedAt.map(words.time), ended: step.progress.endedAt.map(words.time),
+                waiting: waiting.isEmpty || !blockers.isEmpty ? nil : waiting.joined(separator: ", "),
+                blocked: blockers.isEmpty ? nil : words.text("run_blocked_by", ["steps": blockers.joined(separator: ", ")]),
+                instructionsHTML: step.step.instructions.isEmpty ? nil : MarkdownRenderer.html(step.step.instructions),
+                after: step.step.predecessors.isEmpty ? nil : step.step.predecessors.joined(separator: ", "),
+                canStart: canAct && state == .pending && waiting.isEmpty,
+                canFinish: canAct && state == .running && step.step.kind != .goNoGo,
+                canDecide: canCall && state == .running && step.step.kind == .goNoGo,
+                canSkip: canAct && (state == .pending || state == .failed),
+                canRetry: canAct && state == .failed)
+        }
+        let delay = forecast.delay
+        let minutes = { (seconds: TimeInterval) in words.number(Int((seconds / 60).rounded())) }
+        return Model(
+            id: run.id.uuidString.lowercased(), release: "\(view.release.key) \(view.release.title) \(view.release.version)",
+            releaseHref: "/releases/\(view.release.key)?tab=runbook", kind: words.label(run.kind), live: run.kind == .live,
+            status: run.status.rawValue, statusLabel: words.label(run.status), over: run.status.isOver,
+            endedAt: run.endedAt.map { words.text("run_ended_at", ["when": words.date($0)]) },
+            expectedEnd: words.time(forecast.expectedEnd), p90End: words.time(forecast.p90End), delay: minutes(abs(delay)),
+            behind: delay > 60, ahead: delay < -60,
+            failed: failedKeys.isEmpty || run.status.isOver ? nil : words.text("run_failed_line", ["steps": run.steps.filter { failedKeys.contains($0.step.key) }.map(\.step.key).joined(separator: ", ")]),
+            downtimeSoFar: minutes(forecast.downtimeSoFar), expectedDowntime: minutes(forecast.expectedDowntime), p90Downtime: minutes(forecast.p90Downtime),
+            rehearsals: words.count("run_rehearsals", view.rehearsals), steps: steps, gantt: gantt(view, now: now, words), log: run.log.reversed().map { action in
+                LogLine(at: words.date(action.at), actor: action.actor, kind: words.label(action.kind), step: action.step,
+                        decision: action.decision.map(words.label), text: action.text)
+            },
+            canAct: canAct, canRollback: canCall && run.kind == .live && !run.steps.contains { $0.segment == .rollback },
+            canAbort: canCall, eventsURL: "/api/v1/runs/\(run.id.uuidString.lowercased())/events",
+            windowLine: view.release.window.map { words.text("run_window", ["window": words.window($0)]) })
+    }
+
+    private static func gantt(_ view: RunService.View, now: Date, _ words: Words) -> String {
+        let run = view.run, forecast = view.forecast
+        let critical = Set(forecast.criticalPath)
+        let plannedIndex = Dictionary(run.steps.enumerated().map { ($1.step.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let planned = view.planned
+        let chart = GanttChart(
+            rows: run.steps.enumerated().map { position, step in
+                let index = plannedIndex[step.step.key] ?? 0
+                let start = index < planned.starts.count ? planned.starts[index] : (step.progress.startedAt ?? run.createdAt)
+                let end = index < planned.finishes.count ? planned.finishes[index] : start.addingTimeInterval(step.step.plannedDuration)
+                let expected = forecast.expected
+                let pending = step.progress.state == .pending || step.progress.state == .running
+                return GanttChart.Row(key: step.step.key, title: step.step.title, plannedStart: start, plannedEnd: end, actualStart: step.progress.startedAt,
+                                      actualEnd: step.progress.endedAt,
+                                      expectedStart: pending && !run.status.isOver && position < expected.starts.count ? expected.starts[position] : nil,
+                                      expectedEnd: pending && !run.status.isOver && position < expected.finishes.count ? expected.finishes[position] : nil,
+                                      state: step.progress.state, critical: critical.contains(step.step.key), downtime: step.step.downtime)
+            },
+            now: now, timeZone: words.formatting.timeZone, showsNow: !run.status.isOver)
+        return chart.svg(title: words.text("run_gantt"))
+    }
+}
