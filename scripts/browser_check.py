@@ -91,9 +91,14 @@ def main():
         check(page.locator(f"#{row}.state-done").count() == 1, f"completing {row[5:]} from the live page did not mark it done")
         if shots:
             page.screenshot(path=f"{shots}/live-run.png", full_page=False)
+        page.goto(f"{url}/home")
+        check("Under way now" in page.content() and "run-line live" in page.content(), "the home page does not show the live cutover")
         if shots:
+            page.screenshot(path=f"{shots}/home.png", full_page=True)
             page.goto(f"{url}/releases/REL-2")
             page.screenshot(path=f"{shots}/release.png", full_page=True)
+            page.goto(f"{url}/releases/{key}/plan/edit")
+            page.screenshot(path=f"{shots}/plan-editor.png", full_page=False)
         submit(page, "a.lang")
         check("Mises en production" in page.content(), "the French switch did not translate the page")
         submit(page, "a.lang")

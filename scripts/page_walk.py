@@ -21,6 +21,8 @@ from playwright.sync_api import sync_playwright
 ENUM_PREFIXES = ["status", "type", "role", "envkind", "decision", "verdict", "level", "riskstatus", "assessment", "resource", "raci",
                  "audience", "reqcat", "reqstatus", "doc", "testkind", "chgcat", "chgkind", "chgstatus", "conflict", "citype", "run",
                  "runstatus", "step", "phase", "stepkind", "gonogo", "runaction", "audit"]
+# Prefixes shared with other words of the table: only these values are enum values.
+AMBIGUOUS = {"run": {"rehearsal", "live"}, "step": {"pending", "running", "done", "failed", "skipped"}}
 # Not pages to walk: actions, files, the API, other languages, sign-out.
 SKIP = re.compile(r"^/(api/|logout|language/|static/|calendar\.ics)|\.csv$|/print$")
 # Where the walk reads text that the table supplies (data such as titles lives elsewhere).
@@ -44,6 +46,8 @@ def load(locales):
     raw = set()
     for key in en:
         prefix, _, value = key.partition("_")
+        if prefix in AMBIGUOUS and value not in AMBIGUOUS[prefix]:
+            continue
         if prefix in ENUM_PREFIXES and value and "." not in value and len(value) >= 4 and en[key].lower() != value.lower():
             raw.add(value)
     return english, raw

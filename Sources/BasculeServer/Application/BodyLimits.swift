@@ -23,6 +23,7 @@ enum BodyLimits {
     static func forPage(_ path: String) -> Int {
         if path == "/login" || path == "/logout" { return formMargin }
         if path.hasSuffix("/tests/junit") { return JUnitReport.maximumSize + formMargin }
+        if path == "/inventory/import" { return InventoryFile.maximumSize + formMargin }
         return path.hasSuffix("/runbook") ? RunbookDocument.maximumSize + formMargin : standard
     }
 

@@ -25,6 +25,7 @@ struct HomeFacts: Sendable {
         if facts.user != nil {
             // A release's owner is free text: the username or the person's name.
             let me = try await services.identity.me()
+            if !me.displayName.isEmpty { facts.user = me.displayName }
             var mine: [Release] = []
             for owner in Set([me.username, me.displayName].filter { !$0.isEmpty }) {
                 mine += try await services.releases.table(ReleaseQuery(statuses: Self.ahead + [.inProgress, .deployed], owner: owner), limit: 20).items
