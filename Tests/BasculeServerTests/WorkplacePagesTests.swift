@@ -153,8 +153,10 @@ struct WorkplacePagesTests {
             let page = try await client.send(.get, "/home").text
             // then
             #expect(page.contains(#"<a href="/home" aria-current="page">Home</a>"#))
-            #expect(!page.contains("Inventory"))
+            #expect(page.contains(#"<a href="/inventory">Inventory</a>"#))
+            #expect(!page.contains("/reports"))
             #expect(!page.contains("soon"))
+            #expect(!page.contains("New release"))
         }
     }
 }
