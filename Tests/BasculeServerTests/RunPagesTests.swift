@@ -4,6 +4,7 @@ import BasculeTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The runbook tab, the live page of a run and the printable exports, on the demo.
@@ -192,6 +193,89 @@ struct TruthfulRunPageTests {
             #expect(!page.contains(#"value="rollback""#))
             #expect(!page.contains(#"value="abort""#))
             #expect(aborted.status == .forbidden)
+        }
+    }
+}
+
+@Suite("Runbook editors")
+struct RunbookEditorsTests {
+    private static func release(_ services: BasculeServices) async throws -> String {
+        try await services.releases.create(ReleaseInput(title: "Billing", version: "4.3", type: .minor)).key.description
+    }
+
+    @Test("the step editor saves rows as the runbook, predecessors picked from a list (several at once)")
+    func stepEditorSaves() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let key = try await Self.release(services)
+            let editor = try await client.send(.get, "/releases/\(key)/runbook/edit")
+            let body = ["step.0.key=stop", "step.0.title=Stop", "step.0.minutes=10", "step.0.phase=cutover", "step.0.kind=manual",
+                        "step.1.key=backup", "step.1.title=Back+up", "step.1.minutes=20", "step.1.phase=preparation", "step.1.kind=backup",
+                        "step.2.key=deploy", "step.2.title=Deploy", "step.2.minutes=15", "step.2.phase=cutover", "step.2.kind=command",
+                        "step.2.after=stop", "step.2.after=backup", "step.2.downtime=on", "step.3.key=", "revision=0"].joined(separator: "&")
+            // when
+            let saved = try await client.raw.execute(uri: "/releases/\(key)/runbook/steps", method: .post,
+                                                     headers: [.authorization: "Bearer \(client.token)", .contentType: "application/x-www-form-urlencoded"],
+                                                     body: ByteBuffer(string: body)) { $0 }
+            let runbook = try await services.runbooks.get(key).runbook
+            // then
+            #expect(editor.status == .ok)
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            #expect(runbook.steps.map(\.key) == ["stop", "backup", "deploy"])
+            #expect(runbook.steps.last?.predecessors == ["stop", "backup"])
+            #expect(runbook.steps.last?.downtime == true)
+        }
+    }
+
+    @Test("a cycle made in the step editor comes back as typed with the cycle named")
+    func stepEditorCycle() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let key = try await Self.release(services)
+            let body = ["step.0.key=a", "step.0.title=A", "step.0.minutes=5", "step.0.after=b", "step.0.phase=cutover", "step.0.kind=manual",
+                        "step.1.key=b", "step.1.title=B", "step.1.minutes=5", "step.1.after=a", "step.1.phase=cutover", "step.1.kind=manual", "revision=0"].joined(separator: "&")
+            // when
+            let refused = try await client.raw.execute(uri: "/releases/\(key)/runbook/steps", method: .post,
+                                                       headers: [.authorization: "Bearer \(client.token)", .contentType: "application/x-www-form-urlencoded"],
+                                                       body: ByteBuffer(string: body)) { $0 }
+            // then
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("a → b → a"))
+            #expect(refused.text.contains(#"name="step.1.key" value="b""#))
+        }
+    }
+
+    @Test("a YAML runbook refused stays in the editor on the runbook tab with its error and line, not on an error page")
+    func yamlErrorsInEditor() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            let key = try await Self.release(services)
+            let yaml = "steps:\n  - {key: a, title: A, duration: 5m, after: [b]}\n  - {key: b, title: B, duration: 5m, after: [a]}\n"
+            // when
+            let refused = try await client.form("/releases/\(key)/runbook", ["yaml": yaml, "revision": "0"])
+            // then
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains(#"id="runbook""#))
+            #expect(refused.text.contains("a → b → a"))
+            #expect(refused.text.contains("after: [b]}"))
+        }
+    }
+
+    @Test("the template library lists the demo's template, and applying it makes a release's runbook")
+    func templateLibrary() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given
+            _ = try await GatePagesTests.demo(services)
+            let key = try await services.releases.create(ReleaseInput(title: "ERP 2.1", version: "2.1", type: .minor)).key.description
+            // when
+            let library = try await client.send(.get, "/runbooks").text
+            let template = try await client.send(.get, "/runbooks/erp-standard").text
+            let applied = try await client.form("/runbooks/erp-standard/apply", ["release": key, "var.application": "ERP"])
+            // then
+            #expect(library.contains(#"href="/runbooks/erp-standard""#))
+            #expect(template.contains("Use for a release"))
+            #expect(applied.status == .seeOther)
+            #expect(try await services.runbooks.get(key).runbook.steps.count == 44)
         }
     }
 }

@@ -73,8 +73,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
             return MultipartForm(body, boundary: boundary)?.fields["csrf"]
         }
-        let fields = try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
-        return fields?["csrf"]
+        // Read as pairs: a field sent several times (a multiple choice) must not hide the token.
+        return FormPairs.read(String(buffer: body)).first { $0.name == "csrf" }?.value
     }
 
     private static func signInRedirect(for request: Request) -> Response {

@@ -24,6 +24,7 @@ enum BodyLimits {
         if path == "/login" || path == "/logout" { return formMargin }
         if path.hasSuffix("/tests/junit") { return JUnitReport.maximumSize + formMargin }
         if path == "/inventory/import" { return InventoryFile.maximumSize + formMargin }
+        if path.hasSuffix("/runbook/steps") { return RunbookDocument.maximumSize * 2 + formMargin }
         return path.hasSuffix("/runbook") ? RunbookDocument.maximumSize + formMargin : standard
     }
 

@@ -24,6 +24,14 @@ struct InputTextMiddleware: RouterMiddleware {
             if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
                 if let refusal = InputText.formRefusal(String(buffer: body)[...]) { throw ServiceError.badRequest([refusal]) }
+            } else if let boundary = MultipartForm.boundary(of: request.headers[.contentType]) {
+                // A file's own reader judges its bytes; the text fields beside it follow the one rule.
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                for (name, value) in MultipartForm(body, boundary: boundary)?.fields ?? [:] {
+                    if let found = TextRule.check(name, field: "form") ?? TextRule.check(value, field: String(name.prefix(64))) {
+                        throw ServiceError.badRequest([found])
+                    }
+                }
             }
         }
         return try await next(request, context)

@@ -12,6 +12,8 @@ struct RunRoutes<Context: RequestContext>: Sendable {
     func register(on router: Router<Context>) {
         router.post("/releases/{key}/runs", use: create)
         router.post("/releases/{key}/runbook", use: saveRunbook)
+        router.get("/releases/{key}/runbook/edit", use: editSteps)
+        router.post("/releases/{key}/runbook/steps", use: saveSteps)
         router.get("/releases/{key}/runbook/print", use: printRunbook)
         router.get("/runs/{id}", use: live)
         router.get("/runs/{id}/print", use: printRun)
@@ -29,22 +31,64 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         }
     }
 
-    /// The runbook tab's YAML editor.
+    /// The runbook tab's YAML editor: a refused runbook comes back in the editor, as typed,
+    /// with each error and its line.
     @Sendable func saveRunbook(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
-        let body = try await request.body.collect(upTo: RunbookDocument.maximumSize + 65_536)
-        let fields: [String: String]
-        do { fields = try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body)) } catch {
-            return renderer.errorPage("The form could not be read.", request: request, status: .badRequest)
-        }
+        let fields = try await WebRoutes<Context>.form(request, limit: RunbookDocument.maximumSize + BodyLimits.formMargin)
+        let yaml = fields["yaml"] ?? ""
         do {
-            _ = try await services.runbooks.importYAML(key, fields["yaml"] ?? "", precondition: fields["revision"].flatMap(Int.init).map { .oneOf([$0]) })
-            return WebRoutes<Context>.redirect("/releases/\(key.uppercased())?tab=runbook")
+            _ = try await services.runbooks.importYAML(key, yaml, precondition: fields["revision"].flatMap(Int.init).map { .oneOf([$0]) })
+            return WebRoutes<Context>.redirect("/releases/\(key.uppercased())?tab=runbook&done=runbook_saved")
         } catch let error as ServiceError {
-            let lines = error.fieldErrors.map(\.description)
-            return renderer.errorPage(([error.fieldErrors.isEmpty ? error.description : "The runbook was not saved:"] + lines).joined(separator: "\n"),
-                                      request: request, status: .init(code: error.status))
+            if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }
+            if error.status == 403 { return renderer.errorPage(error.description, request: request, status: .forbidden) }
+            let errors = error.fieldErrors.isEmpty ? [PlanRoutes<Context>.stale(error)] : error.fieldErrors
+            return try await ReleasePageRenderer(services: services, renderer: renderer)
+                .page(key, request: request, runbookDraft: (yaml, errors), status: .init(code: error.status), tab: "runbook")
         }
+    }
+
+    @Sendable func editSteps(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        do {
+            let release = try await services.releases.get(key)
+            let (runbook, revision) = try await services.runbooks.get(key)
+            let drafts = Dictionary(uniqueKeysWithValues: RunbookEditPage.drafts(of: runbook).enumerated().map { ($0.offset, $0.element) })
+            return stepsPage(release, drafts: drafts, revision: revision, errors: [], request: request)
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+    }
+
+    /// The step-by-step editor's rows, saved whole as the runbook; refused rows come back as typed.
+    @Sendable func saveSteps(_ request: Request, context: Context) async throws -> Response {
+        let key = try context.parameters.require("key")
+        let body = try await request.body.collect(upTo: RunbookDocument.maximumSize * 2 + BodyLimits.formMargin)
+        let pairs = FormPairs.read(String(buffer: body))
+        let revision = pairs.first { $0.name == "revision" }.flatMap { Int($0.value) } ?? 0
+        let drafts = RunbookEditPage.drafts(from: pairs)
+        do {
+            let release = try await services.releases.get(key)
+            let (runbook, errors) = RunbookEditPage.runbook(from: drafts)
+            guard let runbook else { return stepsPage(release, drafts: drafts, revision: revision, errors: errors, request: request, status: .unprocessableContent) }
+            do {
+                _ = try await services.runbooks.replace(key, with: runbook, precondition: .oneOf([revision]))
+            } catch let error as ServiceError where error.status != 403 && error.status != 404 {
+                let errors = error.fieldErrors.isEmpty ? [PlanRoutes<Context>.stale(error)] : error.fieldErrors
+                return stepsPage(release, drafts: drafts, revision: revision, errors: errors, request: request, status: .init(code: error.status))
+            }
+            return WebRoutes<Context>.redirect("/releases/\(release.key)?tab=runbook&done=runbook_saved")
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+    }
+
+    private func stepsPage(_ release: Release, drafts: [Int: RunbookEditPage.Draft], revision: Int, errors: [FieldError], request: Request,
+                           status: HTTPResponse.Status = .ok) -> Response {
+        let words = renderer.words(request)
+        let model = RunbookEditPage.model(release: release, drafts: drafts, revision: revision, errors: errors, words)
+        return renderer.page("runbook-edit", title: "\(release.key) · \(words.text("runbook_step_editor"))", model: model, request: request, status: status)
     }
 
     @Sendable func act(_ request: Request, context: Context) async throws -> Response {

@@ -164,7 +164,7 @@ struct ReleaseTabs: Sendable {
             hasSlots: !slots.isEmpty, noSlots: slots.isEmpty)
     }
 
-    func runbook(_ release: Release) async throws -> RunbookTab {
+    func runbook(_ release: Release, draft: (yaml: String, errors: [FieldError])? = nil) async throws -> RunbookTab {
         let key = release.key.description
         let (runbook, revision) = try await services.runbooks.get(key)
         let runs = try await services.runs.list(of: key)
@@ -185,7 +185,10 @@ struct ReleaseTabs: Sendable {
                       statusValue: run.status.rawValue, created: words.date(run.createdAt))
             },
             hasRuns: !runs.isEmpty, report: try await rehearsalReport(key),
-            canEdit: RequestOrigin.current.may(.runbookEdit) && release.status.isPlanEditable, yaml: RunbookDocument.yaml(runbook),
+            canEdit: RequestOrigin.current.may(.runbookEdit) && release.status.isPlanEditable, yaml: draft?.yaml ?? RunbookDocument.yaml(runbook),
+            yamlErrors: (draft?.errors ?? []).map { error in
+                error.line.map { words.text("inventory_line", ["n": words.number($0)]) + " · " + words.error(error) } ?? words.error(error)
+            },
             canRehearse: may && !runbook.steps.isEmpty && release.status.isPlanEditable,
             canGoLive: may && !runbook.steps.isEmpty && release.status == .ready && !runs.contains { $0.kind == .live && !$0.status.isOver })
     }

@@ -144,6 +144,8 @@ struct RunbookTab: Sendable {
     let report: Report
     let canEdit: Bool
     let yaml: String
+    /// Why the YAML in the editor was refused, each with its line.
+    let yamlErrors: [String]
     let canRehearse: Bool
     let canGoLive: Bool
 }

@@ -1,0 +1,63 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import Hummingbird
+
+/// Builds the release page for every route that shows it: the page itself, a refused move,
+/// a refused runbook.
+struct ReleasePageRenderer: Sendable {
+    let services: BasculeServices
+    let renderer: PageRenderer
+
+    /// The release page; `runbookDraft` keeps a refused YAML runbook in its editor with the errors.
+    func page(_ key: String, request: Request, refusal: ServiceError? = nil, refusedTarget: ReleaseStatus? = nil,
+              runbookDraft: (yaml: String, errors: [FieldError])? = nil, status: HTTPResponse.Status? = nil, tab shown: String? = nil) async throws -> Response {
+        let words = renderer.words(request)
+        let release = try await services.releases.get(key)
+        let parameters = request.uri.queryParameters
+        let tab = shown ?? parameters.get("tab").flatMap { ReleasePage.tabNames.contains($0) ? $0 : nil } ?? "overview"
+        let tabs = ReleaseTabs(services: services, words: words)
+        let canReadHistory = RequestOrigin.current.may(.auditRead) && tab == "overview"
+        let cursor = parameters.get("history").flatMap { $0.isEmpty ? nil : $0 }
+        let history = canReadHistory ? try await services.audit.list(AuditQuery(target: release.key.description), limit: 50, cursor: cursor) : Page(items: [], nextCursor: nil)
+        let liveRun = release.status == .inProgress ? try await services.runs.list(of: key).first { $0.kind == .live && !$0.status.isOver } : nil
+        var refused: ReleasePage.Refusal?
+        if let refusal { refused = try await self.refusal(refusal, of: release, target: refusedTarget, tabs: tabs, words) }
+        let model = ReleasePage.Model(
+            release: ReleasePage.header(release, liveRun: liveRun, words),
+            tabs: ReleasePage.tabs(release.key.description, current: tab, words), overview: tab == "overview",
+            refusal: refused,
+            history: history.items.map { ReleasePage.history($0, words) }, canReadHistory: canReadHistory,
+            olderHistoryHref: history.nextCursor.map { "/releases/\(release.key)?history=\($0)#history" },
+            newestHistoryHref: cursor == nil ? nil : "/releases/\(release.key)#history",
+            plan: tab == "plan" ? try await tabs.plan(release) : nil,
+            risks: tab == "risks" ? try await tabs.risks(release) : nil,
+            changes: tab == "changes" ? try await tabs.changes(release) : nil,
+            tests: tab == "tests" ? try await tabs.tests(release) : nil,
+            approvals: tab == "approvals" ? try await tabs.approvals(release) : nil,
+            policy: tab == "policy" ? try await tabs.policy(release, target: parameters.get("to").flatMap(ReleaseStatus.init(rawValue:))) : nil,
+            impact: tab == "impact" ? try await tabs.impact(release) : nil,
+            calendar: tab == "calendar" ? try await tabs.calendar(release) : nil,
+            runbook: tab == "runbook" ? try await tabs.runbook(release, draft: runbookDraft) : nil)
+        return renderer.page("release", title: "\(release.key) \(release.title)", model: model, request: request,
+                             status: status ?? refusal.map { .init(code: $0.status) } ?? .ok)
+    }
+
+    /// Why a move was refused, each reason once and in the reader's language with what fixes
+    /// it; the override form for a policy refusal, and windows to move to only when the calendar
+    /// is among the reasons.
+    private func refusal(_ error: ServiceError, of release: Release, target: ReleaseStatus?, tabs: ReleaseTabs, _ words: Words) async throws -> ReleasePage.Refusal {
+        let policyRefusal = error.fieldErrors.contains { $0.field.hasPrefix("policy.") }
+        guard let target, policyRefusal else {
+            let reasons = error.fieldErrors.map { GateReason(text: words.error($0), fix: nil) }
+            return ReleasePage.Refusal(summary: reasons.isEmpty ? error.description : words.text("refusal_summary"), reasons: reasons, override: nil, suggested: nil)
+        }
+        let (check, _) = try await services.policy.check(release.key.description, to: target)
+        let calendarIsAReason = check.failures.contains { GateFix.calendarKinds.contains($0.kind) }
+        return ReleasePage.Refusal(
+            summary: words.text("refusal_gate", ["status": words.label(target)]),
+            reasons: GateReason.all(check: check, release: release, words),
+            override: RequestOrigin.current.may(.releaseTransition) ? ReleasePage.Override(to: target.rawValue, revision: release.revision) : nil,
+            suggested: calendarIsAReason ? try await tabs.slots(release) : nil)
+    }
+}
