@@ -64,63 +64,11 @@ struct CalendarRoutes<Context: RequestContext>: Sendable {
         } catch let error as CoreError {
             return renderer.errorPage(error.description, request: request, status: .unprocessableContent)
         }
-        let time = Date.FormatStyle(date: .omitted, time: .shortened, locale: language.locale, calendar: calendar, timeZone: formatting.timeZone)
-        let dayNumber = Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: formatting.timeZone).day()
-        let month = calendar.component(.month, from: anchor)
-        var days: [[String: Any]] = []
-        var day = start
-        while day < end {
-            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
-            let span = DateInterval(start: day, end: next)
-            let freezes = entries.filter { $0.kind == .freeze && $0.end > span.start && $0.start < span.end }
-            let shown = entries.filter { $0.kind != .freeze && span.contains($0.start) && $0.start < next }
-            days.append([
-                "number": day.formatted(dayNumber), "outside": !week && calendar.component(.month, from: day) != month,
-                "today": calendar.isDateInToday(day), "frozen": !freezes.isEmpty,
-                "freezeTitle": freezes.map(\.title).joined(separator: ", "),
-                "entries": shown.map { entry -> [String: Any] in
-                    [
-                        "kind": entry.kind.rawValue, "title": entry.title, "time": entry.start.formatted(time),
-                        "until": present(entry.end > entry.start ? entry.end.formatted(time) : nil),
-                        "href": present(entry.release.map { "/releases/\($0)?tab=calendar" }),
-                        "status": entry.status?.rawValue ?? "", "conflicted": !entry.conflicts.isEmpty,
-                        "conflictTitle": entry.conflicts.map { $0.explanation.text(for: language.rawValue) }.joined(separator: " · "),
-                    ]
-                },
-            ])
-            day = next
-        }
-        let weeks = stride(from: 0, to: days.count, by: 7).map { ["days": Array(days[$0..<min($0 + 7, days.count)])] }
-        let tabs = ReleaseTabs(services: services, words: Words(localizer: localizer, language: language, formatting: formatting))
-        let conflicted = entries.filter { $0.kind == .release && !$0.conflicts.isEmpty }
-        let step = week ? 7 : 0
-        func shifted(_ direction: Int) -> String {
-            let target = step > 0 ? calendar.date(byAdding: .day, value: direction * 7, to: anchor) : calendar.date(byAdding: .month, value: direction, to: anchor)
-            var query = "view=\(week ? "week" : "month")&date=\(Self.dayText(target ?? anchor, calendar))"
-            if let environment { query += "&environment=\(environment.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            if let team { query += "&team=\(team.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            if let item { query += "&ci=\(item.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            return "/calendar?" + query
-        }
-        let model: [String: Any] = [
-            "title": title, "week": week, "month": !week, "date": Self.dayText(anchor, calendar),
-            "weekdays": (0..<7).map { offset in
-                (calendar.date(byAdding: .day, value: offset, to: start) ?? start)
-                    .formatted(Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: formatting.timeZone).weekday(.abbreviated))
-            },
-            "weeks": weeks, "previous": shifted(-1), "next": shifted(1),
-            "environment": environment ?? "", "team": team ?? "", "ci": item ?? "",
-            "environments": try await services.environments.all().map { ["name": $0.name, "selected": $0.name == environment] },
-            "conflicted": conflicted.map { entry -> [String: Any] in
-                ["title": entry.title, "href": "/releases/\(entry.release?.description ?? "")?tab=calendar",
-                 "when": formatting.displayWindow(entry.start, entry.end, language),
-                 "conflicts": entry.conflicts.map { tabs.conflictLine($0) }]
-            },
-            "hasConflicts": !conflicted.isEmpty,
-            "zone": formatting.zoneName,
-            "feedPath": present(feedPath),
-        ]
-        return renderer.render("calendar", title: localizer.text("calendar_title", language), page: model, request: request)
+        let facts = CalendarPage.Facts(
+            entries: entries, anchor: anchor, week: week, start: start, end: end, title: title, environment: environment, team: team, item: item,
+            environments: try await services.environments.all().map(\.name), feedPath: feedPath, now: Date())
+        let words = Words(localizer: localizer, language: language, formatting: formatting)
+        return renderer.page("calendar", title: localizer.text("calendar_title", language), model: CalendarPage.model(facts, words), request: request)
     }
 
     /// The days shown: whole weeks from Monday, covering the month or the week of `anchor`.
@@ -141,8 +89,5 @@ struct CalendarRoutes<Context: RequestContext>: Sendable {
         return (start, end, title)
     }
 
-    static func dayText(_ date: Date, _ calendar: Calendar) -> String {
-        let p = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0)
-    }
+    static func dayText(_ date: Date, _ calendar: Calendar) -> String { CalendarPage.dayText(date, calendar) }
 }

@@ -33,14 +33,6 @@ struct PageRenderer: Sendable {
         return Self.response(html, language: words.language, status: status)
     }
 
-    /// A page still built from a dictionary (the older pages, moved to typed models as they are touched).
-    func render(_ template: String, title: String, page: Any, request: Request, status: HTTPResponse.Status = .ok) -> Response {
-        let words = words(request)
-        let context: [String: Any] = ["t": localizer.table(words.language), "shell": PageShell(request: request, title: title, words: words), "page": page]
-        let html = library.render(context, withTemplate: template) ?? "<!DOCTYPE html><title>Bascule</title><p>The page could not be rendered.</p>"
-        return Self.response(html, language: words.language, status: status)
-    }
-
     func errorPage(_ message: String, request: Request, status: HTTPResponse.Status) -> Response {
         let words = words(request)
         return page("error", title: words.text("error_title"), model: ErrorPage.Model(message: message), request: request, status: status)

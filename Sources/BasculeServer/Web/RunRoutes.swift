@@ -119,16 +119,15 @@ struct RunRoutes<Context: RequestContext>: Sendable {
 
     @Sendable func printRunbook(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
-        let language = Language.of(request)
+        let words = renderer.words(request)
         do {
             let release = try await services.releases.get(key)
             let (runbook, revision) = try await services.runbooks.get(key)
-            let model: [String: Any] = [
-                "release": "\(release.key) \(release.title) \(release.version)", "revision": revision,
-                "window": present(release.window.map { formatting.displayWindow($0.start, $0.end, language) }),
-                "steps": runbook.steps.map { Self.stepRow($0, renderer.words(request)) },
-            ]
-            return renderer.render("runbook-print", title: "\(release.key) runbook", page: model, request: request)
+            let model = RunbookPrint.Model(
+                release: "\(release.key) \(release.title) \(release.version)",
+                heading: words.text("runbook_print_heading", ["revision": words.number(revision)]),
+                window: release.window.map(words.window), steps: runbook.steps.map { RunbookPrint.step($0, words) })
+            return renderer.page("runbook-print", title: "\(release.key) · \(words.text("tab_runbook"))", model: model, request: request)
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }
@@ -146,12 +145,5 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         model.refusal = refusal.map { error in error.fieldErrors.isEmpty ? error.description : error.fieldErrors.map(words.error).joined(separator: " ") }
         return renderer.page(template, title: "\(view.release.key) — \(words.label(view.run.kind))", model: model, request: request,
                              status: refusal.map { .init(code: $0.status) } ?? .ok)
-    }
-
-    static func stepRow(_ step: RunbookStep, _ words: Words) -> [String: Any] {
-        ["key": step.key, "title": step.title, "phase": words.label(step.phase), "kind": words.label(step.kind), "owner": step.owner ?? "—",
-         "minutes": String(Int((step.plannedDuration / 60).rounded())), "after": step.predecessors.joined(separator: ", "),
-         "downtime": step.downtime, "undoneBy": present(step.undoneBy),
-         "instructions": present(step.instructions.isEmpty ? nil : MarkdownRenderer.html(step.instructions))]
     }
 }

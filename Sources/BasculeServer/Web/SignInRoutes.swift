@@ -61,9 +61,8 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
         let csrf: String
         if let kept, await identity.isValidSignInFormToken(kept) { csrf = kept } else { csrf = try await identity.signInFormToken() }
         let language = Language.of(request)
-        var model: [String: Any] = ["csrf": csrf, "next": Self.next(next), "username": username]
-        if let error { model["error"] = error }
-        var response = renderer.render("login", title: text("login_title", language), page: model, request: request, status: status)
+        let model = SignInPage(csrf: csrf, next: Self.next(next), username: username, error: error)
+        var response = renderer.page("login", title: text("login_title", language), model: model, request: request, status: status)
         response.setCookie(Cookie(name: Self.loginCSRFCookie, value: csrf, maxAge: 3600, path: "/", secure: Self.isSecure(request), httpOnly: true, sameSite: .lax))
         return response
     }
@@ -87,3 +86,11 @@ struct SignInRoutes<Context: RequestContext>: Sendable {
 }
 
 import HTTPTypes
+
+/// The sign-in page: the signed form token, where to go after, what was typed, why it was refused.
+struct SignInPage: Sendable {
+    let csrf: String
+    let next: String
+    let username: String
+    let error: String?
+}

@@ -219,11 +219,10 @@ struct WebRoutes<Context: RequestContext>: Sendable {
     }
 
     private func formPage(key: String?, values: ReleaseFormData, errors: [FieldError], request: Request, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let language = Language.of(request)
-        let model = ReleaseFormView(localizer: localizer).model(
-            key: key, values: values, errors: errors, environments: try await environments.all(), language: language)
-        let title = key.map { "\(localizer.text("form_edit_title", language)) \($0)" } ?? localizer.text("form_new_title", language)
-        return renderer.render("release-form", title: title, page: model, request: request, status: status)
+        let words = renderer.words(request)
+        let model = ReleaseFormPage(key: key, values: values, errors: errors, environments: try await environments.all(), words)
+        let title = key.map { "\(words.text("form_edit_title")) \($0)" } ?? words.text("form_new_title")
+        return renderer.page("release-form", title: title, model: model, request: request, status: status)
     }
 
     private static func fieldErrors(_ error: ServiceError) -> [FieldError] {

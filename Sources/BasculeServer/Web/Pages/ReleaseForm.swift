@@ -69,36 +69,49 @@ struct ReleaseFormData: Decodable, Sendable {
     }
 }
 
-/// The form page's model: the values typed, the errors next to their fields, the choices.
-struct ReleaseFormView {
-    let localizer: Localizer
+/// The form page's model: the values typed, the errors next to their fields in the reader's
+/// language, the choices.
+struct ReleaseFormPage: Sendable {
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
 
-    func model(
-        key: String?, values: ReleaseFormData, errors: [FieldError], environments: [BasculeCore.Environment], language: Language
-    ) -> [String: Any] {
+    let key: String?
+    let action: String
+    let cancelHref: String
+    let revision: String?
+    let values: [String: String]
+    let errors: [String: String]
+    let hasErrors: Bool
+    let generalError: String?
+    let typeOptions: [Option]
+    let environmentOptions: [Option]
+
+    init(key: String?, values: ReleaseFormData, errors: [FieldError], environments: [BasculeCore.Environment], _ words: Words) {
         var byField: [String: String] = [:]
-        for error in errors { byField[error.field] = byField[error.field].map { $0 + "; " + error.message } ?? error.message }
+        for error in errors {
+            let message = words.errorMessage(error.message)
+            byField[error.field] = byField[error.field].map { $0 + "; " + message } ?? message
+        }
         let known = Set(["title", "version", "type", "plannedStart", "plannedEnd", "environment", "owner", "description", "tags"])
-        let general = errors.filter { !known.contains($0.field) }.map(\.description).joined(separator: "; ")
+        let general = errors.filter { !known.contains($0.field) }.map(words.error).joined(separator: "; ")
         var names = environments.map(\.name)
         if let chosen = values.environment, !chosen.isEmpty, !names.contains(chosen) { names.append(chosen) }
-        return [
-            "key": present(key),
-            "action": key.map { "/releases/\($0)" } ?? "/releases",
-            "cancelHref": key.map { "/releases/\($0)" } ?? "/releases",
-            "revision": present(values.revision),
-            "values": [
-                "title": values.title ?? "", "version": values.version ?? "", "plannedStart": values.plannedStart ?? "",
-                "plannedEnd": values.plannedEnd ?? "", "owner": values.owner ?? "", "description": values.description ?? "",
-                "tags": values.tags ?? "",
-            ],
-            "errors": byField,
-            "hasErrors": !errors.isEmpty,
-            "generalError": present(general.isEmpty ? nil : general),
-            "typeOptions": ReleaseType.allCases.map {
-                ["value": $0.rawValue, "label": localizer.text("type_\($0.rawValue)", language), "selected": $0.rawValue == (values.type ?? "minor")]
-            },
-            "environmentOptions": names.map { ["value": $0, "label": $0, "selected": $0 == values.environment] },
+        self.key = key
+        action = key.map { "/releases/\($0)" } ?? "/releases"
+        cancelHref = key.map { "/releases/\($0)" } ?? "/releases"
+        revision = values.revision
+        self.values = [
+            "title": values.title ?? "", "version": values.version ?? "", "plannedStart": values.plannedStart ?? "",
+            "plannedEnd": values.plannedEnd ?? "", "owner": values.owner ?? "", "description": values.description ?? "",
+            "tags": values.tags ?? "",
         ]
+        self.errors = byField
+        hasErrors = !errors.isEmpty
+        generalError = general.isEmpty ? nil : general
+        typeOptions = ReleaseType.allCases.map { Option(value: $0.rawValue, label: words.label($0), selected: $0.rawValue == (values.type ?? "minor")) }
+        environmentOptions = names.map { Option(value: $0, label: $0, selected: $0 == values.environment) }
     }
 }

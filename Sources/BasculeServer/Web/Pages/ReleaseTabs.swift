@@ -147,10 +147,18 @@ struct ReleaseTabs: Sendable {
             window: release.window.map(words.window) ?? "", slots: offer.slots, hasSlots: offer.hasSlots, noSlots: offer.noSlots)
     }
 
-    func conflictLine(_ conflict: Conflict) -> CalendarTab.ConflictLine {
-        .init(kind: conflict.kind.rawValue, kindLabel: words.label(conflict.kind), explanation: conflict.explanation.text(for: words.language.rawValue),
+    func conflictLine(_ conflict: Conflict) -> CalendarTab.ConflictLine { CalendarTab.line(conflict, words) }
+}
+
+extension CalendarTab {
+    /// A conflict as the release's calendar tab and the calendar page list it.
+    static func line(_ conflict: Conflict, _ words: Words) -> ConflictLine {
+        ConflictLine(kind: conflict.kind.rawValue, kindLabel: words.label(conflict.kind), explanation: conflict.explanation.text(for: words.language.rawValue),
               other: conflict.other?.description, otherHref: conflict.other.map { "/releases/\($0)?tab=calendar" })
     }
+}
+
+extension ReleaseTabs {
 
     func slots(_ release: Release) async throws -> CalendarTab.Slots {
         guard release.window != nil, release.status.isPlanEditable, RequestOrigin.current.may(.releaseEdit) else {
