@@ -48,6 +48,9 @@ def load(locales):
         prefix, _, value = key.partition("_")
         if prefix in AMBIGUOUS and value not in AMBIGUOUS[prefix]:
             continue
+        # A raw value that is also a word of its own French label ("service" in "service métier") is no sign.
+        if value.lower() in fr.get(key, "").lower():
+            continue
         if prefix in ENUM_PREFIXES and value and "." not in value and len(value) >= 4 and en[key].lower() != value.lower():
             raw.add(value)
     return english, raw
@@ -59,7 +62,9 @@ def normalise(url, base):
         return None
     if SKIP.search(parts.path) or parts.path in ("", "#"):
         return None
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("done", "history", "version", "return")]
+    # The calendar's previous and next links go on for ever: one month and one week are walked.
+    dropped = ("done", "history", "version", "return") + (("date",) if parts.path == "/calendar" else ())
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in dropped]
     return parts.path + ("?" + urlencode(query) if query else "")
 
 
@@ -144,6 +149,8 @@ def main():
                     target = normalise(urljoin(url + path, href), url)
                     if target and target not in seen:
                         queue.append(target)
+            if queue:
+                problems.append(f"{language}: the walk stopped at {limit} pages with {len(set(queue) - seen)} not visited (raise --limit)")
             if shots and language == "fr":
                 page.goto(f"{url}/home")
                 page.screenshot(path=f"{shots}/home-fr.png", full_page=True)
