@@ -148,7 +148,7 @@ python3 "$(dirname "$0")/browser_check.py" "$server" manager manager-bascule-dem
   || fail "the pages in Chromium"
 check "Chromium: signed in, read the pages, approved through a form, the calendar, the impact graph, a live run moving by itself, in English and French"
 
-python3 "$(dirname "$0")/page_walk.py" "$server" manager manager-bascule-demo "$root/Sources/BasculeServer/Resources/locales" --limit 400 \
+python3 "$(dirname "$0")/page_walk.py" "$server" manager manager-bascule-demo "$root/Sources/BasculeServer/Resources/locales" --limit 1000 \
   || fail "the walk of every page in English and French"
 check "Chromium: every page of the demo in English and French, at 1024 px and 390 px: no console error, nothing wider than the window, no English word or raw value on a French page"
 
