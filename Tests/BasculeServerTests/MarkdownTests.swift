@@ -22,8 +22,9 @@ struct MarkdownTests {
         #expect(!html.contains("<script"))
         #expect(!html.contains("<img"))
         #expect(!html.contains("<iframe"))
-        #expect(!html.contains("onclick=\""))
-        #expect(!html.contains("<b "))
+        // What looked like a tag is text: its attributes can only appear after an escaped `&lt;`.
+        #expect(!html.contains("<b"))
+        #expect(html.contains("&lt;"))
     }
 
     @Test("links keep only safe destinations", arguments: [
@@ -36,5 +37,21 @@ struct MarkdownTests {
         // then
         #expect(html.contains("href=") == kept, "\(html)")
         #expect(!html.lowercased().contains("javascript:") || !html.contains("href"))
+    }
+}
+
+@Suite("Markdown with words in angle brackets")
+struct MarkdownAngleWordsTests {
+    @Test("a <tenant>-like word shows as text and the text after it still renders")
+    func angleWordsKeepTheRest() {
+        // given
+        let markdown = "Connect to <tenant> then restart **billing**.\n\nSecond paragraph with `a <b> c` in code.\n\n```\n<keep> as is\n```"
+        // when
+        let html = MarkdownRenderer.html(markdown)
+        // then
+        #expect(html.contains("Connect to &lt;tenant&gt; then restart <strong>billing</strong>."))
+        #expect(html.contains("<p>Second paragraph with <code>a &lt;b&gt; c</code> in code.</p>"))
+        #expect(html.contains("&lt;keep&gt; as is"))
+        #expect(!html.contains("&amp;lt;"))
     }
 }

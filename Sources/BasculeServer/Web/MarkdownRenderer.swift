@@ -10,7 +10,47 @@ enum MarkdownRenderer {
         let parser = MarkdownParser(modifiers: [
             Modifier(target: .html) { input in HTMLSanitizer.escape(String(input.markdown)) },
         ])
-        return HTMLSanitizer.clean(parser.html(from: markdown))
+        return HTMLSanitizer.clean(parser.html(from: escapingTags(markdown)))
+    }
+
+    /// `<tenant>` written in prose is a word, not a tag: left to the parser, an unknown tag opens
+    /// an HTML block that swallows the text after it. Outside code, a `<` that starts something
+    /// tag-like is written as the entity, so the words show and the rest of the text renders.
+    static func escapingTags(_ markdown: String) -> String {
+        var output = ""
+        var fenced = false
+        for (index, line) in markdown.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { output += "\n" }
+            let trimmed = line.drop { $0 == " " }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fenced.toggle() }
+            // Fenced and indented code is shown as written by the parser already.
+            if fenced || trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") || line.hasPrefix("    ") || line.hasPrefix("\t") {
+                output += line
+                continue
+            }
+            var inCode = 0
+            let characters = Array(line)
+            var position = 0
+            while position < characters.count {
+                let character = characters[position]
+                if character == "`" {
+                    var run = 0
+                    while position + run < characters.count, characters[position + run] == "`" { run += 1 }
+                    inCode = inCode == 0 ? run : (inCode == run ? 0 : inCode)
+                    output += String(repeating: "`", count: run)
+                    position += run
+                    continue
+                }
+                if character == "<", inCode == 0, position + 1 < characters.count,
+                   characters[position + 1].isLetter || "/!?".contains(characters[position + 1]) {
+                    output += "&lt;"
+                } else {
+                    output.append(character)
+                }
+                position += 1
+            }
+        }
+        return output
     }
 }
 

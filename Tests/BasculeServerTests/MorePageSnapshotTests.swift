@@ -1,0 +1,132 @@
+@testable import BasculeCore
+@testable import BasculeServer
+import Foundation
+import SnapshotTesting
+import Testing
+
+/// The rest of the pages, rendered from fixed models and compared whole in both languages.
+@Suite("More page snapshots")
+struct MorePageSnapshotTests {
+    private static var record: SnapshotTestingConfiguration.Record { ProcessInfo.processInfo.environment["SNAPSHOT_RECORD"] == "1" ? .all : .missing }
+
+    private func check(_ html: String, page: String, _ language: Language, fileID: StaticString = #fileID, filePath: StaticString = #filePath,
+                       line: UInt = #line, column: UInt = #column) {
+        withSnapshotTesting(record: Self.record) {
+            assertSnapshot(of: html, as: .lines, named: language.rawValue, fileID: fileID, file: filePath, testName: page, line: line, column: column)
+        }
+    }
+
+    private func render<Model: Sendable>(_ template: String, _ language: Language, _ build: (Words) async throws -> Model) async throws -> String {
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        let model = try await RequestOrigin.asSystem { try await build(words) }
+        return renderer.html(template, shell: PageFixtures.shell(words, title: template), language: language, model: model)
+    }
+
+    @Test("the live page of a run with a failed step: red forecast, blocked successors, retry offered", arguments: Language.allCases)
+    func runWithFailure(language: Language) async throws {
+        let html = try await render("run", language) { words in
+            let release = PageFixtures.release(19, "ERP 2.0", status: .inProgress, type: .major, startInHours: -2)
+            var run = PageFixtures.liveRun(of: release)
+            _ = try run.apply(.fail("C02", comment: "disk full"), by: "olivier", at: PageFixtures.now.addingTimeInterval(-600))
+            let forecast = run.forecast(plannedStart: release.window!.start, history: [:], now: PageFixtures.now, draws: 200)
+            let view = RunService.View(run: run, release: release, forecast: forecast, rehearsals: 1, plannedStart: release.window!.start)
+            return RunPage.model(view, now: PageFixtures.now, words)
+        }
+        check(html, page: "run-failed", language)
+    }
+
+    @Test("an inventory item with what depends on it", arguments: Language.allCases)
+    func inventoryItem(language: Language) async throws {
+        let html = try await render("inventory-item", language) { words in
+            let key = CIKey("erp-db")!
+            let item = ConfigurationItem(key: key, fields: CIFields(name: "ERP database", type: .database, ownerTeam: "dba", criticality: 1,
+                                                                    environments: ["production"], tags: ["erp"], dependsOn: [CIKey("pg-cluster")!]),
+                                         createdAt: PageFixtures.now)
+            let node = DependencyGraph.Node(key: key, name: "ERP database", type: .database, criticality: 1, ownerTeam: "dba")
+            let app = DependencyGraph.Node(key: CIKey("erp-app")!, name: "ERP application", type: .application, criticality: 1, ownerTeam: "finance-apps")
+            let impacted = [ImpactedItem(node: app, depth: 1, path: [key, app.key])]
+            let cluster = DependencyGraph.Node(key: CIKey("pg-cluster")!, name: "PostgreSQL cluster", type: .database, criticality: 1, ownerTeam: "dba")
+            return InventoryPages.item(item, node: node, impacted: impacted, dependencies: [cluster], canManage: true, words)
+        }
+        check(html, page: "inventory-item", language)
+    }
+
+    @Test("the policy page with its rules and freezes, and a refused document in its editor", arguments: Language.allCases)
+    func policy(language: Language) async throws {
+        let html = try await render("policy", language) { words in
+            let document = DemoPolicy.document(freezeFrom: "2027-03-20T00:00", freezeTo: "2027-03-25T00:00")
+            let policy = try PolicyDocument.parse(document, version: 2)
+            let stored = PolicyVersion(version: 2, document: document, author: "claire", at: PageFixtures.now)
+            let facts = PolicyPage.Facts(shown: stored, policy: policy, latest: 2, versions: [stored], windows: [], typed: "rules: [", errors: [
+                FieldError("rules", "expected a list", line: 1)], canEdit: true)
+            return PolicyPage.model(facts, words)
+        }
+        check(html, page: "policy", language)
+    }
+
+    @Test("users and teams as an administrator sees them, a password shown once", arguments: Language.allCases)
+    func people(language: Language) async throws {
+        let html = try await render("people", language) { words in
+            let users = [User(username: "claire", displayName: "Claire Martin", email: "claire@example.com", roles: [.releaseManager], createdAt: PageFixtures.now),
+                         User(username: "olivier", displayName: "Olivier", email: "", roles: [.operator], disabledAt: PageFixtures.now, createdAt: PageFixtures.now)]
+            return PeoplePage.model(users: users, teams: [Team(name: "dba", members: ["olivier"])], canManageUsers: true, canManageTeams: true,
+                                    password: (user: "olivier", secret: "generated-secret"), errors: [], words)
+        }
+        check(html, page: "people", language)
+    }
+
+    @Test("a document with its versions, reading an earlier one", arguments: Language.allCases)
+    func document(language: Language) async throws {
+        let html = try await render("document", language) { words in
+            let release = PageFixtures.release(21, "Customer portal", status: .planned)
+            let v1 = DocumentVersion(kind: .rollbackPlan, version: 1, content: "1. Restore <tenant> dump.", author: "claire", at: PageFixtures.now.addingTimeInterval(-86_400))
+            let v2 = DocumentVersion(kind: .rollbackPlan, version: 2, content: "1. Restore the dump.\n2. Redeploy.", author: "claire", at: PageFixtures.now)
+            return DocumentPage.model(DocumentPage.Facts(release: release, kind: .rollbackPlan, shown: v1, history: [v2, v1], canEdit: true), words)
+        }
+        check(html, page: "document", language)
+    }
+
+    @Test("a calendar week with a cutover, a freeze and a conflict", arguments: Language.allCases)
+    func calendar(language: Language) async throws {
+        let html = try await render("calendar", language) { words in
+            let calendar = words.formatting.calendar
+            let start = calendar.date(from: DateComponents(year: 2027, month: 3, day: 1))!
+            let end = calendar.date(byAdding: .day, value: 7, to: start)!
+            let conflict = Conflict(kind: .teamBooked, other: ReleaseKey(number: 5),
+                                    explanation: LocalizedText(en: "the team dba is booked on REL-5", fr: "l’équipe dba est prise par REL-5"))
+            let entries = [
+                CalendarEntry(uid: "a", kind: .release, title: "REL-21 Customer portal", start: PageFixtures.now, end: PageFixtures.now.addingTimeInterval(3600),
+                              environment: "production", release: ReleaseKey(number: 21), status: .planned, items: [], detail: "", conflicts: [conflict]),
+                CalendarEntry(uid: "b", kind: .freeze, title: "Quarter-end closing", start: start, end: start.addingTimeInterval(86_400), environment: nil,
+                              release: nil, status: nil, items: [], detail: "", conflicts: []),
+            ]
+            let facts = CalendarPage.Facts(entries: entries, anchor: PageFixtures.now, week: true, start: start, end: end, title: "1 – 7 March 2027",
+                                           environment: nil, team: nil, item: nil, environments: ["production"], feedPath: nil, now: PageFixtures.now)
+            return CalendarPage.model(facts, words)
+        }
+        check(html, page: "calendar-week", language)
+    }
+
+    @Test("the runbook step editor with a cycle refused", arguments: Language.allCases)
+    func runbookEditor(language: Language) async throws {
+        let html = try await render("runbook-edit", language) { words in
+            let release = PageFixtures.release(21, "Customer portal", status: .planned)
+            var drafts: [Int: RunbookEditPage.Draft] = [:]
+            drafts[0] = RunbookEditPage.Draft(key: "a", title: "Stop", minutes: "5", after: ["b"])
+            drafts[1] = RunbookEditPage.Draft(key: "b", title: "Start", minutes: "5", after: ["a"])
+            return RunbookEditPage.model(release: release, drafts: drafts, revision: 2, errors: [FieldError("steps", "the steps a → b → a form a cycle")], words)
+        }
+        check(html, page: "runbook-editor", language)
+    }
+
+    @Test("the approvals under way, read-only", arguments: Language.allCases)
+    func approvals(language: Language) async throws {
+        let html = try await render("approvals", language) { words in
+            let release = PageFixtures.release(21, "Customer portal", status: .planned)
+            let round = ApprovalRound(requestedBy: "claire", requestedAt: PageFixtures.now, requirements: [ApprovalRequirement(rule: "cab", roles: [.approver], count: 1)])
+            return ApprovalsPage.model([(release, round)], canDecide: false, words)
+        }
+        check(html, page: "approvals", language)
+    }
+}
