@@ -160,3 +160,50 @@ struct WorkplacePagesTests {
         }
     }
 }
+
+@Suite("From draft to approved on the pages")
+struct DraftToApprovedTests {
+    @Test("a release manager takes a new release from draft to approved with the pages alone, in French, overriding nothing")
+    func draftToApproved() async throws {
+        try await TestApp.with(.sqlite, roles: [.releaseManager]) { client, services in
+            // given the demo's policy and portfolio, and an approver
+            _ = try await RequestOrigin.asSystem { try await GatePagesTests.demo(services) }
+            let (approverToken) = try await RequestOrigin.asSystem { () -> String in
+                _ = try await services.identity.createUser(username: "nadia", roles: [.approver], password: TestApp.password)
+                return try await services.identity.createToken(name: "pages", for: "nadia").1
+            }
+            let french: HTTPFields = [.cookie: "bascule_lang=fr"]
+            var paris = Calendar(identifier: .gregorian)
+            paris.timeZone = TimeZone(identifier: "Europe/Paris")!
+            // A Tuesday or Wednesday night at least four days ahead: inside the production nights, before the quarter-end freeze.
+            let day = (4...11).map { paris.date(byAdding: .day, value: $0, to: Date())! }.first { [3, 4].contains(paris.component(.weekday, from: $0)) }!
+            let parts = paris.dateComponents([.year, .month, .day], from: day)
+            let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+            // when the release is created, planned, refused at approval, completed and approved, each from its page
+            let created = try await client.form("/releases", ["title": "Portail fournisseurs", "version": "1.4.0", "type": "minor",
+                                                              "plannedStart": "\(date)T21:00", "plannedEnd": "\(date)T23:00", "environment": "production"], headers: french)
+            let page = try #require(created.headers[.location])
+            let key = String(page.split(separator: "/").last!)
+            let planned = try await client.form("/releases/\(key)/transitions", ["to": "planned", "revision": "1"], headers: french)
+            let refused = try await client.form("/releases/\(key)/transitions", ["to": "approved", "revision": "2"], headers: french)
+            let rollback = try await client.form("/releases/\(key)/documents/rollbackPlan", ["content": "1. Redéployer 1.3.\n2. Vérifier les sondes.", "expectedVersion": "0"], headers: french)
+            let requested = try await client.form("/releases/\(key)/approvals/request", [:], headers: french)
+            let decided = try await client.raw.form("/releases/\(key)/approvals/decisions", ["decision": "approve", "comment": "Plan de retour arrière relu"],
+                                                    headers: [.authorization: "Bearer \(approverToken)", .cookie: "bascule_lang=fr"])
+            let revision = try await services.releases.get(key).revision
+            let approved = try await client.form("/releases/\(key)/transitions", ["to": "approved", "revision": String(revision)], headers: french)
+            let final = try await client.send(.get, "/releases/\(key)", headers: french).text
+            // then
+            #expect(created.status == .seeOther)
+            #expect(planned.status == .seeOther, "\(planned.text.prefix(400))")
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("Le passage à «\u{00A0}Approuvée\u{00A0}» est refusé"))
+            #expect(refused.text.contains("Compléter le plan") && refused.text.contains("Demander ou suivre l’approbation"))
+            #expect(rollback.status == .seeOther && requested.status == .seeOther && decided.status == .seeOther)
+            #expect(approved.status == .seeOther, "\(approved.text.prefix(2000))")
+            #expect(try await services.releases.get(key).status == .approved)
+            #expect(try await services.policy.check(key, to: .approved).overrides.isEmpty)
+            #expect(final.contains("Approuvée"))
+        }
+    }
+}
