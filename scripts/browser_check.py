@@ -99,6 +99,8 @@ def main():
             page.screenshot(path=f"{shots}/release.png", full_page=True)
             page.goto(f"{url}/releases/{key}/plan/edit")
             page.screenshot(path=f"{shots}/plan-editor.png", full_page=False)
+            page.goto(f"{url}/inventory/erp-db")
+            page.screenshot(path=f"{shots}/inventory.png", full_page=True)
         submit(page, "a.lang")
         check("Mises en production" in page.content(), "the French switch did not translate the page")
         submit(page, "a.lang")
