@@ -72,11 +72,7 @@ struct ReleaseFormData: Decodable, Sendable {
 /// The form page's model: the values typed, the errors next to their fields in the reader's
 /// language, the choices.
 struct ReleaseFormPage: Sendable {
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     let key: String?
     let action: String

@@ -3,11 +3,7 @@ import Foundation
 
 /// The form of one change of a release (new or edited), as typed, with its errors in place.
 enum ChangeFormPage {
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     struct Model: Sendable {
         let releaseKey: String
@@ -66,12 +62,7 @@ enum ChangeFormPage {
             return T.allCases.map { Option(value: $0.rawValue, label: words.label($0), selected: $0.rawValue == selected) }
         }
         let inPlace = Set(["title", "description", "link", "rollback", "items", "category", "kind", "risk", "status"])
-        var byField: [String: String] = [:]
-        for error in errors {
-            let field = error.field.split(separator: "[").first.map(String.init) ?? error.field
-            if inPlace.contains(field) { byField[field, default: ""] += words.errorMessage(error.message) + " " }
-        }
-        let others = errors.filter { !inPlace.contains($0.field.split(separator: "[").first.map(String.init) ?? $0.field) }
+        let (byField, others) = words.errorsByField(errors, fields: inPlace)
         return Model(
             releaseKey: key, releaseTitle: release.title, releaseHref: "/releases/\(key)?tab=changes",
             heading: changeKey.map { words.text("change_edit_title", ["key": $0]) } ?? words.text("change_new_title"),
@@ -81,8 +72,8 @@ enum ChangeFormPage {
             rollback: values["rollback"] ?? "", items: values["items"] ?? "",
             categories: options(ChangeCategory.self, "category", default: .normal), kinds: options(ChangeKind.self, "kind", default: .software),
             risks: options(RiskLevel.self, "risk", default: .low), statuses: options(ChangeStatus.self, "status", default: .proposed),
-            errors: byField.mapValues { $0.trimmingCharacters(in: .whitespaces) },
-            formError: others.isEmpty ? nil : others.map(words.error).joined(separator: " "),
+            errors: byField,
+            formError: others,
             deleteAction: canDelete ? changeKey.map { "/releases/\(key)/changes/\($0)/delete" } : nil)
     }
 }

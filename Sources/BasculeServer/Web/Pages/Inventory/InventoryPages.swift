@@ -4,11 +4,7 @@ import Foundation
 /// The inventory section: the list of configuration items with search, one item with what it
 /// depends on and what depends on it, its form, and the import of a CSV or YAML file.
 enum InventoryPages {
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     struct ItemLine: Sendable {
         let key: String
@@ -127,20 +123,15 @@ enum InventoryPages {
 
     static func form(key: String?, values: [String: String], errors: [FieldError], canDelete: Bool, _ words: Words) -> FormModel {
         let inPlace: Set<String> = ["key", "name", "type", "ownerTeam", "criticality", "environments", "tags", "dependsOn"]
-        var byField: [String: String] = [:]
-        for error in errors {
-            let field = error.field.split(separator: "[").first.map(String.init) ?? error.field
-            if inPlace.contains(field) { byField[field, default: ""] += words.errorMessage(error.message) + " " }
-        }
-        let others = errors.filter { !inPlace.contains($0.field.split(separator: "[").first.map(String.init) ?? $0.field) }
+        let (byField, others) = words.errorsByField(errors, fields: inPlace)
         let type = values["type"] ?? CIType.application.rawValue, criticality = values["criticality"] ?? "3"
         return FormModel(
             heading: key.map { words.text("inventory_edit_title", ["key": $0]) } ?? words.text("inventory_new"),
             action: key.map { "/inventory/\($0)" } ?? "/inventory", isNew: key == nil, values: values,
             types: CIType.allCases.map { Option(value: $0.rawValue, label: words.label($0), selected: $0.rawValue == type) },
             criticalities: (1...4).map { Option(value: String($0), label: words.text("inventory_criticality_\($0)"), selected: String($0) == criticality) },
-            errors: byField.mapValues { $0.trimmingCharacters(in: .whitespaces) },
-            formError: others.isEmpty ? nil : others.map(words.error).joined(separator: " "),
+            errors: byField,
+            formError: others,
             deleteAction: canDelete ? key.map { "/inventory/\($0)/delete" } : nil,
             cancelHref: key.map { "/inventory/\($0)" } ?? "/inventory")
     }

@@ -5,11 +5,7 @@ import Foundation
 /// milestones, resources, training, requirements, readiness), with blank rows to add and a box
 /// to remove, errors shown on the row they concern. Works without JavaScript.
 enum PlanEditPage {
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     struct Row: Sendable {
         let index: Int

@@ -5,11 +5,7 @@ import Foundation
 /// The list of releases: several filters at once, sortable columns, numbered pages, the CSV
 /// of what is shown, all of it held in the URL.
 enum ReleasesPage {
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     struct Column: Sendable {
         let label: String

@@ -5,11 +5,7 @@ import Foundation
 /// from the other steps, blank rows to add, a box to remove; beside the YAML editor, which
 /// stays the way to write instructions and fixed starts at length.
 enum RunbookEditPage {
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     struct Row: Sendable {
         let index: Int

@@ -41,11 +41,7 @@ enum RunbooksPage {
         let value: String
     }
 
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     struct TemplateModel: Sendable {
         let name: String

@@ -4,11 +4,7 @@ import Foundation
 /// Recording a test campaign: figures typed by hand, or a JUnit XML report uploaded; each
 /// form keeps what was typed when refused.
 enum TestRecordPage {
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = Choice
 
     struct Model: Sendable {
         let releaseKey: String
