@@ -62,8 +62,11 @@ enum GateCheck {
         let floorRecorded: Bool
     }
 
-    static func run(_ release: Release, to target: ReleaseStatus, in db: any SQLDatabase, now: Date, graphs: DependencyGraphCache) async throws -> Outcome {
-        let policy = try await PolicyInForce.load(in: db)
+    /// `inForce` saves reading and parsing the policy again when many releases are checked at once.
+    static func run(_ release: Release, to target: ReleaseStatus, in db: any SQLDatabase, now: Date, graphs: DependencyGraphCache,
+                    inForce: ReleasePolicy? = nil) async throws -> Outcome {
+        let policy: ReleasePolicy
+        if let inForce { policy = inForce } else { policy = try await PolicyInForce.load(in: db) }
         let earlier = try await PolicyInForce.earlier(for: release, than: policy, in: db)
         let dossier = try await Dossier.load(release, in: db, now: now, policy: policy, also: earlier.policy, graphs: graphs)
         let check = policy.check(dossier, to: target).holding(to: earlier.policy?.check(dossier, to: target))

@@ -88,15 +88,16 @@ public struct PolicyService: Sendable {
         try await gate.require(.releaseRead)
         return try await refusing {
             try await store.withConnection { db in
+                let policy = try await PolicyInForce.load(in: db)
                 var scores: [ReleaseKey: RiskScore] = [:]
-                for release in releases { scores[release.key] = try await score(release, in: db) }
+                for release in releases { scores[release.key] = try await score(release, in: db, policy: policy) }
                 return scores
             }
         }
     }
 
-    private func score(_ release: Release, in db: any SQLDatabase) async throws -> RiskScore {
-        let gate = try await GateCheck.run(release, to: release.nextGate, in: db, now: now(), graphs: store.dependencyGraphs)
+    private func score(_ release: Release, in db: any SQLDatabase, policy: ReleasePolicy? = nil) async throws -> RiskScore {
+        let gate = try await GateCheck.run(release, to: release.nextGate, in: db, now: now(), graphs: store.dependencyGraphs, inForce: policy)
         let signals = RiskScore.Signals(overrides: try await ApprovalRepository(db).overrides(for: release),
                                         liveDelay: try await Self.liveDelay(of: release, in: db, now: now()))
         return RiskScore(dossier: gate.dossier, policyFailures: gate.check.failures, signals: signals)
