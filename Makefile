@@ -1,5 +1,5 @@
 # The everyday commands. `make help` lists them.
-.PHONY: help build test test-pg e2e fuzz ci serve demo bench bench-inventory bench-runbook bench-sse bench-run screenshot clean
+.PHONY: help build test test-pg e2e fuzz ci serve demo bench bench-inventory bench-runbook bench-sse bench-run bench-pages screenshot clean
 
 help:
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench-sse: ## One step action to 200 Server-Sent Events clients (release build)
 
 bench-run: ## Reading and acting on runs of 1,000 to 20,000 steps through the API, against the health check
 	Benchmarks/run/run.sh
+
+bench-pages: ## The home page, the release list with risk scores, a release and the live run page, against the health check
+	Benchmarks/pages/run.sh
 
 screenshot: ## Refresh docs/releases.png from a demo server
 	scripts/screenshot.sh
