@@ -129,4 +129,59 @@ struct MorePageSnapshotTests {
         }
         check(html, page: "approvals", language)
     }
+
+    @Test("the inventory list, an item's form refused, and an import report", arguments: Language.allCases)
+    func inventorySmallPages(language: Language) async throws {
+        let item = ConfigurationItem(key: CIKey("erp-db")!, fields: CIFields(name: "ERP database", type: .database, ownerTeam: "dba", criticality: 1),
+                                     createdAt: PageFixtures.now)
+        let list = try await render("inventory", language) { words in
+            InventoryPages.list(items: [item], q: "erp", type: .database, team: "", tag: "", next: "erp-db", after: nil, canManage: true, words)
+        }
+        let form = try await render("inventory-form", language) { words in
+            InventoryPages.form(key: nil, values: ["key": "Bad Key", "name": "", "type": "database"],
+                                errors: [FieldError("name", "is required"), FieldError("dependsOn", "names nowhere, which is not an item")], canDelete: false, words)
+        }
+        let report = try await render("inventory-import", language) { words in
+            var plan = InventoryImportPlan()
+            plan.created = [(CIKey("ledger")!, CIFields(name: "Ledger", type: .application))]
+            plan.rejected = [InventoryImportPlan.Rejection(line: 3, key: "x y", errors: [FieldError("key", "is required")])]
+            return InventoryPages.importPage(report: InventoryImportReport(plan: plan, applied: false, dryRun: true), errors: [], words)
+        }
+        check(list, page: "inventory-list", language)
+        check(form, page: "inventory-form", language)
+        check(report, page: "inventory-import", language)
+    }
+
+    @Test("recording a test campaign, refused with what was typed", arguments: Language.allCases)
+    func testsForm(language: Language) async throws {
+        let html = try await render("tests-record", language) { words in
+            TestRecordPage.model(release: PageFixtures.release(21, "Customer portal", status: .planned), environments: ["production"],
+                                 values: ["kind": "regression", "passed": "-3", "failing": "Ledger.testClose"], errors: [FieldError("passed", "must not be negative")], words)
+        }
+        check(html, page: "tests-record", language)
+    }
+
+    @Test("the runbook template library and one template", arguments: Language.allCases)
+    func runbookLibrary(language: Language) async throws {
+        let template = RunbookTemplate(name: "erp-standard", variables: ["application"], runbook: Runbook(steps: [
+            RunbookStep(key: "P01", title: "Announce the cutover to {{application}} users", plannedDuration: 300, kind: .communication),
+            RunbookStep(key: "C01", title: "Stop {{application}}", plannedDuration: 600, predecessors: ["P01"], downtime: true),
+        ]))
+        let library = try await render("runbooks", language) { words in RunbooksPage.model([template], words) }
+        let one = try await render("runbook-template", language) { words in
+            RunbooksPage.template(template, releases: [PageFixtures.release(21, "Customer portal", status: .planned)], values: [:], errors: [], canApply: true, words)
+        }
+        check(library, page: "runbook-library", language)
+        check(one, page: "runbook-template", language)
+    }
+
+    @Test("the sign-in page refused, and the error page", arguments: Language.allCases)
+    func signInAndError(language: Language) async throws {
+        let signIn = try await render("login", language) { words in
+            SignInPage(csrf: "TOKEN", next: "/home", username: "claire", error: words.text("login_bad"))
+        }
+        let error = try await render("error", language) { _ in ErrorPage.Model(message: "release REL-99 not found") }
+        check(signIn, page: "sign-in", language)
+        check(error, page: "error", language)
+    }
 }
