@@ -41,3 +41,29 @@ start_release_demo() {
   BASCULE_LOG_LEVEL=${BASCULE_LOG_LEVEL:-error} start_demo_server "$BIN" "$WORK"
   TOKEN=$("$BIN" token create --user manager --name bench --expires 1d --data-dir "$WORK/bascule-data" 2>/dev/null)
 }
+
+# bench_binary [BIN]: the bascule binary to measure (a release build, made when none is given),
+# with wrk installed. Sets BIN.
+bench_binary() {
+  command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+  BIN=${1:-}
+  if [ -z "$BIN" ]; then
+    swift build -c release --product bascule >&2
+    BIN=$(swift build -c release --show-bin-path)/bascule
+  fi
+  BIN=$(realpath "$BIN")
+}
+
+# rps PATH [HEADER]: requests per second of PATH under wrk (THREADS, CONNECTIONS, DURATION),
+# HEADER sent on each request if given; any non-2xx answer stops the benchmark. Needs SERVER_URL
+# and WORK (where wrk's report is kept for p99).
+rps() {
+  local header=()
+  [ -n "${2:-}" ] && header=(-H "$2")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${header[@]}" "$SERVER_URL$1" >"$WORK/wrk.txt"
+  grep -q "Non-2xx" "$WORK/wrk.txt" && { cat "$WORK/wrk.txt" >&2; echo "non-2xx answers on $1" >&2; exit 1; }
+  awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt"
+}
+
+# p99: the 99th percentile latency of the last rps.
+p99() { awk '/ 99%/ {print $2}' "$WORK/wrk.txt"; }

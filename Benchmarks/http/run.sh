@@ -6,34 +6,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-bin=${1:-}
-if [ -z "$bin" ]; then
-  swift build -c release --product bascule >&2
-  bin=$(swift build -c release --show-bin-path)/bascule
-fi
-bin=$(realpath "$bin")
-duration=${DURATION:-10s}
-connections=${CONNECTIONS:-32}
-threads=${THREADS:-2}
-
 source scripts/lib.sh
-work=$(mktemp -d /tmp/bascule-bench.XXXXXX)
-trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$work"' EXIT
+bench_binary "${1:-}"
+bin=$BIN
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+
+WORK=$(mktemp -d /tmp/bascule-bench.XXXXXX)
+work=$WORK
+trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 BASCULE_LOG_LEVEL=warning start_demo_server "$bin" "$work"
 # The release read is measured as a client makes it: with a bearer token, so each request also
 # looks the token and its user up.
 token=$("$bin" token create --user viewer --name bench --data-dir "$work/bascule-data" 2>/dev/null)
 
-# rps PATH [HEADER]: requests per second of PATH, with HEADER sent on each request if given.
-rps() {
-  local header=()
-  [ -n "${2:-}" ] && header=(-H "$2")
-  wrk -t"$threads" -c"$connections" -d"$duration" --latency "${header[@]}" "$SERVER_URL$1" >"$work/wrk.txt"
-  grep -q "Non-2xx" "$work/wrk.txt" && { cat "$work/wrk.txt" >&2; echo "non-2xx answers on $1" >&2; exit 1; }
-  awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
-}
-p99() { awk '/ 99%/ {print $2}' "$work/wrk.txt"; }
 
 wrk -t1 -c4 -d2s "$SERVER_URL/health" >/dev/null   # warm-up
 health=$(rps /health); health_p99=$(p99)
@@ -41,7 +28,7 @@ release=$(rps /api/v1/releases/REL-5 "Authorization: Bearer $token"); release_p9
 ratio=$(python3 -c "print(f'{$release / $health:.2f}')")
 
 echo "machine: $(nproc) cores, $(uname -m); binary: $bin"
-echo "wrk -t$threads -c$connections -d$duration on 127.0.0.1, SQLite, demo portfolio"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on 127.0.0.1, SQLite, demo portfolio"
 printf "%-32s %12s req/s  p99 %s\n" "GET /health" "$health" "$health_p99"
 printf "%-32s %12s req/s  p99 %s\n" "GET /api/v1/releases/REL-5" "$release" "$release_p99"
 echo "ratio release/health: $ratio"

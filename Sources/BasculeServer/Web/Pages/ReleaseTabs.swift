@@ -102,10 +102,7 @@ struct ReleaseTabs: Sendable {
         let ahead = Self.gatesAhead(of: release)
         let gate = target.flatMap { ahead.contains($0) ? $0 : nil } ?? (ahead.first ?? release.nextGate)
         let (check, overrides) = try await services.policy.check(release.key.description, to: gate)
-        let requirements = RequiredFieldsGuard().failures(for: release, to: gate).map { failure in
-            GateReason(text: words.text(failure.field == "environment" ? "gate_needs_environment" : "gate_needs_window"),
-                       fix: GateFix.Link(href: "/releases/\(release.key)/edit", label: words.text("fix_edit")))
-        }
+        let requirements = GateReason.lifecycle(release, to: gate, words)
         return PolicyTab(
             target: words.label(gate),
             targets: ahead.map { .init(value: $0.rawValue, label: words.label($0), selected: $0 == gate) },

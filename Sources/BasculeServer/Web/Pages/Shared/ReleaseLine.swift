@@ -62,10 +62,7 @@ struct GateReason: Sendable {
     /// each once.
     static func all(check: PolicyCheck, release: Release, _ words: Words) -> [GateReason] {
         let key = release.key.description
-        let required = RequiredFieldsGuard().failures(for: release, to: check.target).map { failure in
-            GateReason(text: words.text(failure.field == "environment" ? "gate_needs_environment" : "gate_needs_window"),
-                       fix: GateFix.Link(href: "/releases/\(key)/edit", label: words.text("fix_edit")))
-        }
+        let required = lifecycle(release, to: check.target, words)
         var seen = Set<String>()
         let policy = check.failures.compactMap { outcome -> GateReason? in
             let text = outcome.explanation.text(for: words.language.rawValue)
@@ -73,5 +70,13 @@ struct GateReason: Sendable {
             return GateReason(text: text, fix: GateFix.link(for: outcome, release: key, words))
         }
         return required + policy
+    }
+
+    /// What the lifecycle itself asks before `target` (a window, an environment), fixed on the release's form.
+    static func lifecycle(_ release: Release, to target: ReleaseStatus, _ words: Words) -> [GateReason] {
+        RequiredFieldsGuard().failures(for: release, to: target).map { failure in
+            GateReason(text: words.text(failure.field == "environment" ? "gate_needs_environment" : "gate_needs_window"),
+                       fix: GateFix.Link(href: "/releases/\(release.key)/edit", label: words.text("fix_edit")))
+        }
     }
 }
