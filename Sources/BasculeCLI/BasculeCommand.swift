@@ -8,7 +8,7 @@ public struct BasculeCommand: AsyncParsableCommand {
         abstract: "Release management and cutover orchestration.",
         version: BasculeVersion.current,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, AuditCommand.self, VersionCommand.self,
+            ServeCommand.self, MigrateCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, VersionCommand.self,
             LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, EnvironmentCommand.self, PolicyCommand.self, ApprovalCommand.self,
             TestCommand.self, InventoryCommand.self, RunbookCommand.self, RunCommand.self,
         ])

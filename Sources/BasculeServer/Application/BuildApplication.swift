@@ -26,6 +26,8 @@ public struct BasculeServices: Sendable {
     public let maintenance: MaintenanceWindowService
     public let runbooks: RunbookService
     public let runs: RunService
+    /// The domain events this replica hears of, from every replica.
+    public let feed: EventFeed
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
@@ -45,7 +47,10 @@ public struct BasculeServices: Sendable {
         calendar = CalendarService(store: store, now: now)
         maintenance = MaintenanceWindowService(store: store, now: now)
         runbooks = RunbookService(store: store, now: now)
-        runs = RunService(store: store, now: now)
+        feed = EventFeed(store: store)
+        runs = RunService(store: store, now: now, feed: feed)
+        feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
+        feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
     }
 }
 
@@ -57,6 +62,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Bascule"),
+        services: [EventFeedService(feed: services.feed, store: services.store, logger: logger)],
         logger: logger)
 }
 

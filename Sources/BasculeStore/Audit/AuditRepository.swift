@@ -162,3 +162,13 @@ public struct AuditRepository: Sendable {
             hash: try row.decode(column: "hash", as: String.self))
     }
 }
+
+extension AuditRepository {
+    /// The newest event's sequence and hash (0 and the chain's seed when the trail is empty).
+    public func head() async throws -> (sequence: Int, hash: String) {
+        guard let row = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first() else {
+            throw StoreError.corruptRow("the audit head is missing")
+        }
+        return (try row.decode(column: "sequence", as: Int.self), try row.decode(column: "hash", as: String.self))
+    }
+}

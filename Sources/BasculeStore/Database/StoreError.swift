@@ -7,6 +7,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case invalidCursor
     case duplicate(String)
     case corruptRow(String)
+    case backupFailed(String)
 
     public var description: String {
         switch self {
@@ -25,6 +26,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "\(what) already exists"
         case .corruptRow(let what):
             return "a stored row cannot be read: \(what)"
+        case .backupFailed(let reason):
+            return reason
         }
     }
 }

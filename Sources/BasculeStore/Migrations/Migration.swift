@@ -16,6 +16,7 @@ enum Migrations {
         m005Inventory,
         m006Runbooks,
         m007Hardening,
+        m008Operations,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -1,6 +1,7 @@
 import BasculeCore
 import BasculeStore
 import Foundation
+import SQLKit
 
 /// Accounts, sign-in, sessions and API tokens.
 public struct IdentityService: Sendable {
@@ -10,6 +11,16 @@ public struct IdentityService: Sendable {
     let gate: Gatekeeper
     /// Credentials this server ended, so that long-lived answers (event streams) look again.
     public let revocations = Revocations()
+    let credentials = CredentialCache()
+
+    /// The topic of credential changes in the events table: every replica forgets the
+    /// credentials it remembered when it hears one.
+    static let topic = "credentials"
+
+    /// Tells every replica that credentials were ended or changed (in the change's transaction).
+    static func credentialsChanged(_ subject: String, in db: any SQLDatabase, at: Date) async throws {
+        try await EventRepository(db).append(topic: topic, subject: subject, kind: "changed", payload: "{}", at: at)
+    }
     let signInForm: SignInFormToken
 
     static let sessionLifetime: TimeInterval = 12 * 3600
@@ -96,6 +107,7 @@ public struct IdentityService: Sendable {
                     summary += "; sessions ended, \(revoked) token(s) and the calendar feed revoked"
                 }
                 try await AuditLog.record(.userUpdate, target: "user:\(current.username)", summary: summary, at: now(), in: db)
+                try await Self.credentialsChanged("user:\(current.username)", in: db, at: now())
                 return (next, revision)
             }
         }
@@ -121,6 +133,7 @@ public struct IdentityService: Sendable {
                 let revoked = try await tokens.revokeAll(of: user.id, at: now())
                 try await AuditLog.record(.userPasswordReset, target: "user:\(user.username)",
                                           summary: "password reset; sessions ended, \(revoked) token(s) revoked", at: now(), in: db)
+                try await Self.credentialsChanged("user:\(user.username)", in: db, at: now())
             }
             return generated
         }
@@ -159,20 +172,25 @@ public struct IdentityService: Sendable {
         try await store.transaction { db in
             try await TokenRepository(db).deleteSession(secret: secret)
             try await AuditLog.record(.logout, target: "user:\(session.identity.username)", summary: "signed out", at: now(), in: db)
+            try await Self.credentialsChanged("user:\(session.identity.username)", in: db, at: now())
         }
     }
 
     /// The identity behind a session cookie, if the session is alive and the user enabled.
     public func session(secret: String) async throws -> (identity: Identity, csrfToken: String)? {
-        guard let session = try await store.withConnection({ try await TokenRepository($0).session(secret: secret, at: now()) }),
+        let at = now(), epoch = revocations.epoch
+        if let known = credentials.find(secret, at: at, epoch: epoch), let csrf = known.csrfToken { return (known.identity, csrf) }
+        guard let session = try await store.withConnection({ try await TokenRepository($0).session(secret: secret, at: at) }),
               !session.user.isDisabled
         else { return nil }
+        credentials.remember(secret, identity: session.user.identity, csrfToken: session.csrf, at: at, expiresAt: nil, epoch: epoch)
         return (session.user.identity, session.csrf)
     }
 
     /// The identity behind a bearer token; refused when unknown, expired, revoked or disabled.
     public func identity(bearer secret: String) async throws -> Identity {
-        let at = now()
+        let at = now(), epoch = revocations.epoch
+        if let known = credentials.find(secret, at: at, epoch: epoch), known.csrfToken == nil { return known.identity }
         let found = try await store.withConnection { try await TokenRepository($0).findWithOwner(secret: secret) }
         guard let (token, user) = found, token.isUsable(at: at), !user.isDisabled else {
             throw ServiceError.unauthorized("the token is unknown, expired or revoked")
@@ -180,6 +198,7 @@ public struct IdentityService: Sendable {
         if token.lastUsedAt.map({ at.timeIntervalSince($0) > 60 }) ?? true {
             try await store.transaction { try await TokenRepository($0).touch(token.id, at: at) }
         }
+        credentials.remember(secret, identity: user.identity, at: at, expiresAt: token.expiresAt, epoch: epoch)
         return user.identity
     }
 
@@ -265,6 +284,7 @@ public struct IdentityService: Sendable {
                 }
                 try await tokens.revoke(id, at: now())
                 try await AuditLog.record(.tokenRevoke, target: "token:\(token.prefix)", summary: "token \"\(token.name)\" revoked", at: now(), in: db)
+                try await Self.credentialsChanged("token:\(token.prefix)", in: db, at: now())
             }
         }
     }

@@ -11,13 +11,18 @@ public struct RunService: Sendable {
     let now: @Sendable () -> Date
     let gate: Gatekeeper
     public let events: RunEvents
+    let feed: EventFeed
     let forecasts = ForecastCache()
 
-    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, events: RunEvents = RunEvents()) {
+    /// The topic of runs' events in the events table: one per action, its payload the action's sequence.
+    static let topic = "run"
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, events: RunEvents = RunEvents(), feed: EventFeed? = nil) {
         self.store = store
         self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
         self.events = events
+        self.feed = feed ?? EventFeed(store: store)
     }
 
     /// A run with what the page and the API show with it.
@@ -75,6 +80,8 @@ public struct RunService: Sendable {
                 try await RunRepository(db, cache: store.runDefinitions).insert(run, in: release, at: now())
                 try await AuditLog.record(.runCreate, target: release.key.description,
                                           summary: "\(kind.rawValue) run \(run.id.uuidString.lowercased()) of \(run.steps.count) steps", at: now(), in: db)
+                try await EventRepository(db).append(topic: Self.topic, subject: run.id.uuidString.lowercased(), kind: "created",
+                                                     payload: #"{"sequence":0}"#, at: now())
                 return run
             }
         }
@@ -140,8 +147,39 @@ public struct RunService: Sendable {
                 }
             }
         }
-        await events.publish(result.run.id, Self.event(result.run, result.action))
+        await publish(result.run, upTo: result.action.sequence)
+        // PostgreSQL's doorbell rings every replica, this one included; SQLite has only this process to tell.
+        if store.engine == .sqlite { feed.ring() }
         return result
+    }
+
+    /// Hands the run's actions up to `sequence` to its watchers on this replica.
+    private func publish(_ run: Run, upTo sequence: Int) async {
+        await events.publish(run.id, upTo: sequence) { after in
+            let actions = run.log.filter { $0.sequence > after && $0.sequence <= sequence }
+            return actions.indices.map { Self.event(run, actions[$0], withSteps: $0 == actions.count - 1) }
+        }
+    }
+
+    /// Actions stored by any replica (this one's included), heard from the events table: the
+    /// runs watched here whose watchers have not had them are read once each and published.
+    func relay(_ stored: [StoredEvent]) async {
+        var newest: [UUID: Int] = [:]
+        for event in stored where event.topic == Self.topic {
+            guard let run = UUID(uuidString: event.subject), let sequence = Self.sequence(in: event.payload) else { continue }
+            newest[run] = max(newest[run] ?? 0, sequence)
+        }
+        for (id, sequence) in newest where sequence > 0 {
+            guard await events.watcherCount(id) > 0, await events.lastPublished(id) < sequence else { continue }
+            guard let run = try? await store.withConnection({ try await RunRepository($0, cache: store.runDefinitions).find(id) }) else { continue }
+            await publish(run, upTo: run.log.last?.sequence ?? sequence)
+        }
+    }
+
+    /// The action's sequence in a run event's payload, `{"sequence":N}`.
+    static func sequence(in payload: String) -> Int? {
+        guard payload.hasPrefix(#"{"sequence":"#), payload.hasSuffix("}") else { return nil }
+        return Int(payload.dropFirst(12).dropLast())
     }
 
     private func apply(_ command: RunCommand, to id: UUID, by actor: String, in db: any SQLDatabase) async throws -> Outcome {
@@ -158,6 +196,8 @@ public struct RunService: Sendable {
         try await AuditLog.record(.runAction, target: run.releaseKey.description,
                                   summary: "\(run.kind.rawValue) run: \(action.kind.rawValue)\(action.step.map { " \($0)" } ?? "")\(action.decision.map { " (\($0.rawValue))" } ?? "")",
                                   at: action.at, in: db)
+        try await EventRepository(db).append(topic: Self.topic, subject: run.id.uuidString.lowercased(), kind: action.kind.rawValue,
+                                             payload: #"{"sequence":\#(action.sequence)}"#, at: action.at)
         try await moveRelease(run, wasStarted: wasStarted, in: db)
         return Outcome(run: run, action: action, changed: changed)
     }
@@ -212,6 +252,7 @@ public struct RunService: Sendable {
         try await gate.require(.releaseRead, on: key.description)
         let stream = await events.watch(runID)
         let run = try await load(id)
+        await events.replayed(runID, upTo: run.log.last?.sequence ?? 0)
         let missed = run.log.filter { $0.sequence > sequence }
         let replay = missed.indices.map { Self.event(run, missed[$0], withSteps: $0 == missed.count - 1) }
         return (runID, stream, replay)
