@@ -20,6 +20,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR ranges, comma-separated (or BASCULE_TRUSTED_PROXIES; default none).")
     var trustedProxies: String?
 
+    @Option(name: .long, help: "Folder for scheduled backups (or BASCULE_BACKUP_DIR); none when unset.")
+    var backupDir: String?
+
+    @Option(name: .long, help: "How often to back up into --backup-dir: 90s, 30m, 6h, 1d (or BASCULE_BACKUP_EVERY; default 1d).")
+    var backupEvery: String?
+
+    @Option(name: .long, help: "How many scheduled backups to keep (or BASCULE_BACKUP_KEEP; default 7).")
+    var backupKeep: Int?
+
     @Flag(help: "Fill an empty database with a sample portfolio; a database with data is left as it is.")
     var demo = false
 
@@ -40,11 +49,24 @@ struct ServeCommand: AsyncParsableCommand {
         case .success(let parsed): proxies = parsed
         case .failure(let bad): throw CLIError.invalidOption("not an IP address or CIDR range among the trusted proxies: \(bad.text)")
         }
+        var configuration = ServerConfiguration(host: host, port: port, timeZone: zone, trustedProxies: proxies)
+        if let folder = backupDir ?? environment["BASCULE_BACKUP_DIR"], !folder.isEmpty {
+            let every = try DurationArgument.parse(backupEvery ?? environment["BASCULE_BACKUP_EVERY"] ?? "1d", option: "--backup-every")
+            guard let keep = backupKeep ?? environment["BASCULE_BACKUP_KEEP"].flatMap(Int.init) ?? Optional(7), keep >= 1 else {
+                throw CLIError.invalidOption("--backup-keep must be a whole number of at least 1")
+            }
+            let url = URL(fileURLWithPath: folder)
+            do {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError.invalidOption("cannot create the backup folder \(folder): \(error.localizedDescription)")
+            }
+            configuration.backups = .init(folder: url, every: every, keep: keep)
+        }
         var logger = Logger(label: "bascule")
         logger.logLevel = Logger.Level(rawValue: environment["BASCULE_LOG_LEVEL"] ?? "info") ?? .info
 
         let (store, applied) = try await storeOptions.openMigrated()
-        let configuration = ServerConfiguration(host: host, port: port, timeZone: zone, trustedProxies: proxies)
         let services = BasculeServices(store: store)
         Console.say("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
         if let password = try await RequestOrigin.asSystem({ try await services.identity.bootstrapAdmin() }) {

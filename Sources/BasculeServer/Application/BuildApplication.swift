@@ -62,8 +62,20 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Bascule"),
-        services: [EventFeedService(feed: services.feed, store: services.store, logger: logger)],
+        services: [
+            EventFeedService(feed: services.feed, store: services.store, logger: logger),
+            BackgroundWorkService(store: services.store, jobs: backgroundJobs(configuration, services: services), logger: logger),
+        ],
         logger: logger)
+}
+
+/// The recurring work replicas share: the purge always, backups when configured.
+func backgroundJobs(_ configuration: ServerConfiguration, services: BasculeServices) -> [BackgroundJob] {
+    var jobs = [BackgroundJob.purge(store: services.store, now: Date.init)]
+    if let schedule = configuration.backups {
+        jobs.append(.backup(store: services.store, into: BackupFolder(folder: schedule.folder, keep: schedule.keep), every: schedule.every, now: Date.init))
+    }
+    return jobs
 }
 
 func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices, logger: Logger) async throws -> Router<BasculeRequestContext> {

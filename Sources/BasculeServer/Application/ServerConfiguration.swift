@@ -10,6 +10,21 @@ public struct ServerConfiguration: Sendable {
     /// The reverse proxies whose `X-Forwarded-For` names the client (for the audit trail and
     /// the sign-in throttle); none by default, so the peer's address is the client's.
     public var trustedProxies: TrustedProxies
+    /// Scheduled backups, when asked for: done by one replica at a time, under a lease.
+    public var backups: BackupSchedule?
+
+    /// A backup every `every` seconds into `folder`, keeping the newest `keep`.
+    public struct BackupSchedule: Sendable {
+        public var folder: URL
+        public var every: TimeInterval
+        public var keep: Int
+
+        public init(folder: URL, every: TimeInterval, keep: Int) {
+            self.folder = folder
+            self.every = every
+            self.keep = keep
+        }
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,
