@@ -63,6 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.backups = .init(folder: url, every: every, keep: keep)
         }
+        let format = environment["BASCULE_LOG_FORMAT"] ?? "text"
+        guard ["json", "text"].contains(format) else { throw CLIError.invalidOption("BASCULE_LOG_FORMAT is json or text, not \(format)") }
+        let json = format == "json"
+        if json {
+            LoggingSystem.bootstrap(JSONLogHandler.init)
+            Console.json = true
+        }
+        configuration.accessLog = environment["BASCULE_ACCESS_LOG"].map { $0 == "1" || $0 == "true" } ?? json
         var logger = Logger(label: "bascule")
         logger.logLevel = Logger.Level(rawValue: environment["BASCULE_LOG_LEVEL"] ?? "info") ?? .info
 

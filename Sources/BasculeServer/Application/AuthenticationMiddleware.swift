@@ -20,7 +20,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let path = request.uri.path
-        let isAPI = path.hasPrefix("/api/")
+        // Prometheus is an API client: told 401, not sent to the sign-in page.
+        let isAPI = path.hasPrefix("/api/") || path == "/metrics"
         let isPublic = Self.isPublic(path, request.method)
         let client = proxies.client(peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor])
         var origin = RequestOrigin(principal: .anonymous, requestID: context.requestID, clientAddress: client)

@@ -28,6 +28,8 @@ public struct BasculeServices: Sendable {
     public let runs: RunService
     /// The domain events this replica hears of, from every replica.
     public let feed: EventFeed
+    /// What `/metrics` tells of this replica.
+    public let metrics = ServerMetrics()
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
@@ -81,6 +83,7 @@ func backgroundJobs(_ configuration: ServerConfiguration, services: BasculeServi
 func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices, logger: Logger) async throws -> Router<BasculeRequestContext> {
     let renderer = try await PageRenderer.load(timeZone: configuration.timeZone)
     let router = Router(context: BasculeRequestContext.self)
+    router.middlewares.add(RequestMetricsMiddleware(metrics: services.metrics, accessLog: configuration.accessLog))
     router.middlewares.add(LogRequestsMiddleware(.debug))
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorResponseMiddleware(renderer: renderer))
@@ -94,6 +97,14 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         let engine = try await services.health.check()
         let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+    // For Prometheus: a token of a user who may read the audit trail (an auditor), like any API client.
+    router.get("/metrics") { _, _ in
+        guard case .user(let identity) = RequestOrigin.current.principal, identity.may(.auditRead) else {
+            throw ServiceError.forbidden("the metrics need a token of a user who may read the audit trail (auditor or admin)")
+        }
+        let text = await services.metrics.exposition(store: services.store, runs: services.runs)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
     let handler = APIHandler(services: services)
     try handler.registerHandlers(

@@ -27,7 +27,7 @@ struct ErrorResponseMiddleware<Context: RequestContext>: RouterMiddleware {
                 status = .internalServerError
                 message = "An unexpected error occurred; it has been logged."
             }
-            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/health" {
+            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/health" || request.uri.path == "/metrics" {
                 var problem = (error as? ServiceError).map(ProblemDocument.init) ?? ProblemDocument(status: Int(status.code), detail: message)
                 problem.instance = request.uri.path
                 var headers = extraHeaders

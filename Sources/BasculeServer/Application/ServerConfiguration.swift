@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     /// The reverse proxies whose `X-Forwarded-For` names the client (for the audit trail and
     /// the sign-in throttle); none by default, so the peer's address is the client's.
     public var trustedProxies: TrustedProxies
+    /// One log line per request (method, path, route, status, duration, request id).
+    public var accessLog = false
     /// Scheduled backups, when asked for: done by one replica at a time, under a lease.
     public var backups: BackupSchedule?
 

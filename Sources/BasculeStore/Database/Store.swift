@@ -1,6 +1,7 @@
 @preconcurrency import AsyncKit
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -27,12 +28,24 @@ public final class Store: Sendable {
     private let pool: Pool
     private let logger: Logger
     private let writeGate = WriteGate()
+    private let pooled = NIOLockedValueBox(PoolUse(inUse: 0, waiting: 0, capacity: 0))
+
+    /// How the connection pool is used right now, for the metrics.
+    public struct PoolUse: Sendable, Equatable {
+        public var inUse: Int
+        public var waiting: Int
+        public var capacity: Int
+    }
+
+    public var poolUse: PoolUse { pooled.withLockedValue { $0 } }
 
     private init(engine: Engine, location: StoreLocation, pool: Pool, logger: Logger) {
         self.engine = engine
         self.location = location
         self.pool = pool
         self.logger = logger
+        let loops = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { count, _ in count + 1 }
+        pooled.withLockedValue { $0.capacity = loops * (engine == .sqlite ? 4 : 8) }
     }
 
     /// Opens the database and checks that it answers within `timeout`: PostgresNIO alone
@@ -111,13 +124,20 @@ public final class Store: Sendable {
 
     /// Runs `body` on one connection of the pool.
     public func withConnection<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        pooled.withLockedValue { $0.waiting += 1 }
+        var obtained = false
+        defer { pooled.withLockedValue { if obtained { $0.inUse -= 1 } else { $0.waiting -= 1 } } }
         switch pool {
         case .sqlite(let pool, _):
             let connection = try await pool.requestConnection(logger: logger).get()
+            obtained = true
+            pooled.withLockedValue { $0.waiting -= 1; $0.inUse += 1 }
             defer { pool.releaseConnection(connection, logger: logger) }
             return try await body(connection.sql(queryLogLevel: nil))
         case .postgres(let pool):
             let connection = try await pool.requestConnection(logger: logger).get()
+            obtained = true
+            pooled.withLockedValue { $0.waiting -= 1; $0.inUse += 1 }
             defer { pool.releaseConnection(connection, logger: logger) }
             return try await body(connection.sql(queryLogLevel: nil))
         }
