@@ -1,5 +1,5 @@
 # The everyday commands. `make help` lists them.
-.PHONY: help build test test-pg e2e fuzz ci serve demo bench bench-inventory bench-runbook bench-sse bench-run bench-pages screenshot clean
+.PHONY: help build test test-pg e2e replicas fuzz ci serve demo bench bench-inventory bench-runbook bench-sse bench-run bench-pages bench-replicas bench-runs bench-backup screenshot clean
 
 help:
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,12 @@ test-pg: ## The store and API tests on a throwaway PostgreSQL as well
 e2e: ## Server, CLI and headless Chromium end to end
 	swift build --product bascule
 	scripts/e2e.sh "$$(swift build --show-bin-path)/bascule"
+
+replicas: ## Two replicas on a throwaway PostgreSQL behind HAProxy: a live run across them, one killed, metrics, backup and restore
+	swift build --product bascule
+	@eval "$$(scripts/postgres-throwaway.sh start)"; \
+	  scripts/replicas.sh "$$(swift build --show-bin-path)/bascule"; status=$$?; \
+	  scripts/postgres-throwaway.sh stop "$$PG_THROWAWAY_DIR"; exit $$status
 
 fuzz: ## The API against its OpenAPI document with schemathesis
 	swift build --product bascule
@@ -49,6 +55,15 @@ bench-run: ## Reading and acting on runs of 1,000 to 20,000 steps through the AP
 
 bench-pages: ## The home page, the release list with risk scores, a release and the live run page, against the health check
 	Benchmarks/pages/run.sh
+
+bench-replicas: ## An action on one replica to 200 watchers on another, on PostgreSQL, against watchers on the same replica
+	Benchmarks/replicas/run.sh
+
+bench-runs: ## 1,000 runs at once, each watched and acted on every second (ENGINE=postgresql for PostgreSQL)
+	Benchmarks/concurrent-runs/run.sh
+
+bench-backup: ## bascule backup of 100,000 releases under 50 writers, then a restore that must hold every acknowledged write
+	Benchmarks/backup/run.sh
 
 screenshot: ## Refresh docs/releases.png from a demo server
 	scripts/screenshot.sh

@@ -143,7 +143,7 @@ public struct AuditRepository: Sendable {
     }
 
     static func hash(_ content: String) -> String {
-        SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(content)
     }
 
     static func event(_ row: any SQLRow) throws -> AuditEvent {

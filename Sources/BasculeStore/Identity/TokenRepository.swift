@@ -13,7 +13,7 @@ public struct TokenRepository: Sendable {
     }
 
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(secret)
     }
 
     private static let columns = "id, user_id, name, prefix, created_at, expires_at, revoked_at, last_used_at"

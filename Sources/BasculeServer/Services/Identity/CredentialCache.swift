@@ -1,5 +1,5 @@
 import BasculeCore
-import Crypto
+import BasculeStore
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -43,7 +43,5 @@ final class CredentialCache: Sendable {
         }
     }
 
-    private static func key(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    private static func key(_ secret: String) -> String { Digest.sha256(secret) }
 }
