@@ -7,8 +7,39 @@ public struct FlexibleDateTranscoder: DateTranscoder {
     public init() {}
 
     public func encode(_ date: Date) throws -> String {
-        let hasFraction = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) != 0
-        return date.formatted(hasFraction ? Self.withFraction : Self.wholeSeconds)
+        Self.format(date)
+    }
+
+    /// UTC, by arithmetic (every answer writes several dates; a format style costs more than
+    /// the rest of the encoding): whole seconds, or milliseconds when there is a fraction.
+    static func format(_ date: Date) -> String {
+        let interval = date.timeIntervalSince1970
+        guard interval.isFinite, abs(interval) < 253_402_300_800 else { return date.formatted(Self.withFraction) }
+        var millis = Int64((interval * 1000).rounded())
+        let fraction = Int(((millis % 1000) + 1000) % 1000)
+        millis -= Int64(fraction)
+        let seconds = millis / 1000
+        var days = seconds / 86_400, rest = seconds % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var text = pad(Int(year), 4) + "-" + pad(Int(month), 2) + "-" + pad(Int(day), 2)
+        text += "T" + pad(Int(rest / 3600), 2) + ":" + pad(Int(rest % 3600 / 60), 2) + ":" + pad(Int(rest % 60), 2)
+        if fraction != 0 { text += "." + pad(fraction, 3) }
+        return text + "Z"
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     public func decode(_ text: String) throws -> Date {

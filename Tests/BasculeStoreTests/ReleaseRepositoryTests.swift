@@ -32,6 +32,28 @@ struct ReleaseRepositoryTests {
         return environment
     }
 
+    @Test("tags with quotes, commas, slashes, escapes and accents are read back as stored", arguments: TestEngine.available)
+    func awkwardTags(engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            // given
+            let tags = [["a\",\"b", "x"], ["one,two", "é\u{1F680}"], ["path/to", "back\\slash"], ["tab\there"], ["solo"], []]
+            for (index, list) in tags.enumerated() {
+                try await store.transaction { db in
+                    let releases = ReleaseRepository(db)
+                    let fields = ReleaseFields(title: "Tags \(index)", version: "1.0.0", type: .minor, window: nil, environment: nil,
+                                               owner: nil, description: "", tags: list)
+                    try await releases.insert(Release(key: try await releases.nextKey(), fields: fields, status: .draft, createdAt: Self.t0))
+                }
+            }
+            // when
+            let read = try await store.withConnection { db in
+                try await (1...tags.count).asyncMap { try await ReleaseRepository(db).find(ReleaseKey(number: $0))?.tags ?? ["missing"] }
+            }
+            // then
+            #expect(read == tags)
+        }
+    }
+
     @Test("a release is read back exactly as it was stored", arguments: TestEngine.available)
     func roundTrip(engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { store in
@@ -180,5 +202,13 @@ struct EnvironmentRepositoryTests {
             // then
             #expect(names == ["development", "recette", "production"])
         }
+    }
+}
+
+extension Sequence {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }

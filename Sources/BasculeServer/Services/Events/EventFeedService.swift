@@ -22,7 +22,7 @@ public struct EventFeedService: Service {
 
     public func run() async throws {
         try? await feed.start()
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 if store.engine == .postgresql { group.addTask { await listen() } }
                 group.addTask { await sweepRegularly() }

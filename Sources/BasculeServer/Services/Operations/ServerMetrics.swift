@@ -1,6 +1,7 @@
 import BasculeCore
 import BasculeStore
 import Foundation
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// What `/metrics` tells Prometheus about this replica: requests by route, method and status
@@ -37,10 +38,27 @@ public final class ServerMetrics: Sendable {
     /// One answered request. `route` is the matched route's pattern, never the raw path, so
     /// that release keys and ids do not each make a series of their own.
     public func request(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requestsName, labels: [("route", route), ("method", method), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.latencyName, labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets)
-            .record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let series = requestSeries.withLockedValue { cache in
+            if let known = cache[key] { return known }
+            let made = (
+                registry.makeCounter(descriptor: Self.requestsName, labels: [("route", route), ("method", method), ("status", String(status))]),
+                registry.makeDurationHistogram(descriptor: Self.latencyName, labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets))
+            cache[key] = made
+            return made
+        }
+        series.0.increment()
+        series.1.record(duration)
     }
+
+    /// Each request's series, found once: the registry checks names and labels at every call.
+    private struct RequestSeries: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    private let requestSeries = NIOLockedValueBox<[RequestSeries: (Counter, DurationHistogram)]>([:])
 
     /// The exposition text, with the gauges read now.
     public func exposition(store: Store, runs: RunService, now: Date = Date()) async -> String {
