@@ -108,7 +108,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     }
     let handler = APIHandler(services: services)
     try handler.registerHandlers(
-        on: router, serverURL: try Servers.Server1.url(), configuration: .bascule,
+        on: RouterTransport(router: router), serverURL: try Servers.Server1.url(), configuration: .bascule,
         middlewares: [ProblemMiddleware(logger: logger)])
     SignInRoutes<BasculeRequestContext>(identity: services.identity, renderer: renderer).register(on: router)
     WebRoutes<BasculeRequestContext>(
