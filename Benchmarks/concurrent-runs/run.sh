@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/lib.sh"
 bench_binary "${1:-}"
 bin=$BIN
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 1,000 watchers and 1,000 actors need about 4,000 descriptors
 engine=${ENGINE:-sqlite}
 if [ "$engine" = postgresql ]; then
   eval "$("$root/scripts/postgres-throwaway.sh" start)"

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/lib.sh"
 bench_binary "${1:-}"
 bin=$BIN
-ulimit -n 65536 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 eval "$("$root/scripts/postgres-throwaway.sh" start)"
 work=$(mktemp -d /tmp/bascule-bench-replicas.XXXXXX)
 pids=()

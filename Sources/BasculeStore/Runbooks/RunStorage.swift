@@ -53,26 +53,49 @@ enum ProgressText {
 }
 
 /// Decoded step definitions of runs, by run and `steps_revision`: they change only when a
-/// rollback adds steps, which moves the revision. Bounded; any replica reads the same rows.
+/// rollback adds steps, which moves the revision. Bounded by steps rather than runs (a thousand
+/// rehearsals of 40 steps at once must all stay decoded, measured: decoding them again on each
+/// action took 60 % of the server's time), the oldest entries leaving first. Any replica reads
+/// the same rows.
 public final class RunDefinitionCache: Sendable {
     struct Entry: Sendable {
         let steps: [RunStepDefinition]
         let rollback: [RunbookStep]
+        var size: Int { steps.count + rollback.count }
     }
 
-    private let entries = NIOLockedValueBox<[String: Entry]>([:])
-    static let capacity = 32
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var order: [String] = []
+        var steps = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+    /// About 50 MiB of decoded steps at most.
+    static let capacity = 100_000
 
     public init() {}
 
     func entry(_ run: String, revision: Int) -> Entry? {
-        entries.withLockedValue { $0["\(run)#\(revision)"] }
+        state.withLockedValue { $0.entries["\(run)#\(revision)"] }
     }
 
     func store(_ entry: Entry, run: String, revision: Int) {
-        entries.withLockedValue { cache in
-            if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
-            cache["\(run)#\(revision)"] = entry
+        let key = "\(run)#\(revision)"
+        state.withLockedValue { cache in
+            if let old = cache.entries.updateValue(entry, forKey: key) {
+                cache.steps -= old.size
+            } else {
+                cache.order.append(key)
+            }
+            cache.steps += entry.size
+            var evicted = 0
+            while cache.steps > Self.capacity, evicted < cache.order.count - 1 {
+                let oldest = cache.order[evicted]
+                evicted += 1
+                if let gone = cache.entries.removeValue(forKey: oldest) { cache.steps -= gone.size }
+            }
+            if evicted > 0 { cache.order.removeFirst(evicted) }
         }
     }
 }

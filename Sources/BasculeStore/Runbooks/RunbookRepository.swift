@@ -122,6 +122,14 @@ public struct RunRepository: Sendable {
         return runs
     }
 
+    /// Whether the release has a live run under way, without reading any run: a release may
+    /// have hundreds of rehearsals.
+    public func hasLiveRunUnderWay(_ release: Release) async throws -> Bool {
+        try await db.raw("""
+            SELECT 1 AS one FROM runs WHERE release_id = \(bind: release.id.uuidString) AND kind = 'live' AND status = 'running'
+            """).first() != nil
+    }
+
     /// The runs under way in every release, live ones first, then by start.
     public func underWay(limit: Int) async throws -> [Run] {
         var runs: [Run] = []

@@ -65,12 +65,11 @@ public struct RunService: Sendable {
                 guard !runbook.mainSteps.isEmpty else {
                     throw ServiceError.invalid([FieldError("runbook", "\(release.key) has no runbook steps to run")])
                 }
-                let runs = try await RunRepository(db, cache: store.runDefinitions).all(of: release)
                 if kind == .live {
                     guard release.status == .ready else {
                         throw ServiceError.invalid([FieldError("status", "a live run needs the release ready; \(release.key) is \(release.status.rawValue)")])
                     }
-                    if runs.contains(where: { $0.kind == .live && !$0.status.isOver }) {
+                    if try await RunRepository(db, cache: store.runDefinitions).hasLiveRunUnderWay(release) {
                         throw ServiceError.conflict("\(release.key) already has a live run under way")
                     }
                     let gate = try await GateCheck.run(release, to: .inProgress, in: db, now: now(), graphs: store.dependencyGraphs)
