@@ -126,7 +126,8 @@ public struct RunService: Sendable {
     }
 
     /// Applies an operator's command. Two operators acting on the same step at once: one
-    /// wins, the other's command is tried again on the run as it now is and refused (409).
+    /// wins, the other's command is tried again on the run as it now is and refused (409);
+    /// a run that keeps moving under a command is refused after five tries (409, stale).
     @discardableResult
     public func act(_ id: String, _ command: RunCommand) async throws -> Outcome {
         let (runID, releaseKey) = try await locate(id)
@@ -139,9 +140,13 @@ public struct RunService: Sendable {
             var attempt = 0
             while true {
                 attempt += 1
+                // Read before taking the write lock, which is then held only for the writes: the
+                // revision check refuses a run that moved meanwhile, and the command is tried again.
+                let current = try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).find(runID) }
+                guard let current else { throw ServiceError.notFound("run \(runID.uuidString.lowercased())") }
                 do {
-                    return try await store.transaction { db in try await apply(command, to: runID, by: actor, in: db) }
-                } catch ServiceError.stale where attempt < 3 {
+                    return try await store.transaction { db in try await apply(command, to: current, by: actor, in: db) }
+                } catch ServiceError.stale where attempt < 5 {
                     continue
                 }
             }
@@ -181,9 +186,9 @@ public struct RunService: Sendable {
         return Int(payload.dropFirst(12).dropLast())
     }
 
-    private func apply(_ command: RunCommand, to id: UUID, by actor: String, in db: any SQLDatabase) async throws -> Outcome {
+    private func apply(_ command: RunCommand, to current: Run, by actor: String, in db: any SQLDatabase) async throws -> Outcome {
         let repository = RunRepository(db, cache: store.runDefinitions)
-        guard var run = try await repository.find(id) else { throw ServiceError.notFound("run \(id.uuidString.lowercased())") }
+        var run = current
         let before = run.revision, logged = run.log.count, wasStarted = run.hasStarted, stepCount = run.steps.count
         let progressBefore = run.steps.map(\.progress)
         let action = try run.apply(command, by: actor, at: now())
