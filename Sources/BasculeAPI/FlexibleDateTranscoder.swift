@@ -10,37 +10,8 @@ public struct FlexibleDateTranscoder: DateTranscoder {
         Self.format(date)
     }
 
-    /// UTC, by arithmetic (every answer writes several dates; a format style costs more than
-    /// the rest of the encoding): whole seconds, or milliseconds when there is a fraction.
-    static func format(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
-        guard interval.isFinite, abs(interval) < 253_402_300_800 else { return date.formatted(Self.withFraction) }
-        var millis = Int64((interval * 1000).rounded())
-        let fraction = Int(((millis % 1000) + 1000) % 1000)
-        millis -= Int64(fraction)
-        let seconds = millis / 1000
-        var days = seconds / 86_400, rest = seconds % 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        var text = pad(Int(year), 4) + "-" + pad(Int(month), 2) + "-" + pad(Int(day), 2)
-        text += "T" + pad(Int(rest / 3600), 2) + ":" + pad(Int(rest % 3600 / 60), 2) + ":" + pad(Int(rest % 60), 2)
-        if fraction != 0 { text += "." + pad(fraction, 3) }
-        return text + "Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
+    /// Whole seconds, or milliseconds when there is a fraction.
+    static func format(_ date: Date) -> String { RFC3339.string(date, milliseconds: .whenPresent) }
 
     public func decode(_ text: String) throws -> Date {
         // Foundation's parser is lenient (it reads 12:99 as 13:39): check the grammar first.
@@ -75,4 +46,41 @@ extension Configuration {
     /// sorted, since Foundation's encoder otherwise writes them in an order that varies from one
     /// answer to the next (measured: unsorted saved only a further 10 %).
     public static var bascule: Configuration { Configuration(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys]) }
+}
+
+/// Instants in UTC as RFC 3339, by arithmetic: every answer and every live event writes several,
+/// and a format style costs more than the rest of the encoding. Milliseconds are rounded to the
+/// nearest (stored instants are whole milliseconds, which a `Double` may hold as 0.118999…).
+public enum RFC3339 {
+    public enum Milliseconds: Sendable { case always, whenPresent }
+
+    public static func string(_ date: Date, milliseconds: Milliseconds) -> String {
+        let interval = date.timeIntervalSince1970
+        guard interval.isFinite, abs(interval) < 253_402_300_800 else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        }
+        let millis = Int64((interval * 1000).rounded())
+        var (days, inDay) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+        if inDay < 0 { (days, inDay) = (days - 1, inDay + 86_400_000) }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let seconds = inDay / 1000, fraction = inDay % 1000
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
+            + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
+        if milliseconds == .always || fraction != 0 { text += "." + pad(fraction, 3) }
+        return text + "Z"
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
 }

@@ -1,3 +1,4 @@
+import BasculeAPI
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -27,7 +28,7 @@ public struct JSONLogHandler: LogHandler {
 
     public static func line(_ event: LogEvent, label: String, metadata base: Logger.Metadata, at date: Date = Date()) -> String {
         var fields: [(String, String)] = [
-            ("time", date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+            ("time", RFC3339.string(date, milliseconds: .always)),
             ("level", event.level.rawValue), ("logger", label), ("message", event.message.description),
         ]
         var metadata = base.merging(event.metadata ?? [:]) { $1 }
@@ -37,18 +38,8 @@ public struct JSONLogHandler: LogHandler {
     }
 
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONText.quote(text, into: &out)
+        return out
     }
 }
