@@ -14,15 +14,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (store, _) = try await storeOptions.openMigrated()
-            let outcome: AuditVerification
-            do {
-                outcome = try await RequestOrigin.asSystem { try await AuditService(store: store).verify() }
-            } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
-            switch outcome {
+            switch try await AuditCheck.verify(closing: store) {
             case .intact(let events, let head):
                 print("audit trail intact: \(events) event(s) chained from the first to the last; head \(head)")
             case .broken(let breaks, let events):

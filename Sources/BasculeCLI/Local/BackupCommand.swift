@@ -46,14 +46,7 @@ struct RestoreCommand: AsyncParsableCommand {
             throw CLIError.store(error.description)
         }
         let (store, applied) = try await storeOptions.openMigrated()
-        let outcome: AuditVerification
-        do {
-            outcome = try await RequestOrigin.asSystem { try await AuditService(store: store).verify() }
-        } catch {
-            await store.close()
-            throw error
-        }
-        await store.close()
+        let outcome = try await AuditCheck.verify(closing: store)
         print("restored \(file) into \(storeOptions.location)" + (applied.isEmpty ? "" : " (migrated to schema version \(Migrator.latestVersion))"))
         switch outcome {
         case .intact(let events, let head):
