@@ -249,14 +249,14 @@ public struct RunService: Sendable {
 
     /// A watcher of a run: its events from now on, and the actions after `sequence` for one
     /// that reconnects (each with the steps as they are now on the last one only). Subscribes
-    /// before reading, so that an action committed in between is in both rather than lost;
-    /// the caller sends it once, by its sequence.
+    /// before reading, so that an action committed in between is not lost: what is published
+    /// while the run is read waits, and is sent after the replay only if the replay lacks it.
     public func watch(_ id: String, after sequence: Int) async throws -> (run: UUID, events: AsyncStream<RunEvent>, replay: [RunEvent]) {
         let (runID, key) = try await locate(id)
         try await gate.require(.releaseRead, on: key.description)
-        let stream = await events.watch(runID)
+        let (watcher, stream) = await events.watchBeforeReplay(runID)
         let run = try await load(id)
-        await events.replayed(runID, upTo: run.log.last?.sequence ?? 0)
+        await events.replayed(runID, watcher: watcher, upTo: run.log.last?.sequence ?? 0)
         let missed = run.log.filter { $0.sequence > sequence }
         let replay = missed.indices.map { Self.event(run, missed[$0], withSteps: $0 == missed.count - 1) }
         return (runID, stream, replay)
