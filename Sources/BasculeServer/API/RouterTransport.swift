@@ -9,6 +9,8 @@ import OpenAPIRuntime
 /// Answers of unknown length (Server-Sent Events) are streamed as they come.
 struct RouterTransport<Context: RequestContext>: ServerTransport {
     let router: Router<Context>
+    /// Operations (`"GET /api/v1/releases/{key}"`) that a route of their own answers instead.
+    var answeredElsewhere: Set<String> = []
 
     /// Above this, an answer is streamed even when its length is known.
     static var bufferedLimit: Int { 4 << 20 }
@@ -17,6 +19,7 @@ struct RouterTransport<Context: RequestContext>: ServerTransport {
         _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
         method: HTTPRequest.Method, path: String
     ) throws {
+        guard !answeredElsewhere.contains("\(method.rawValue) \(path)") else { return }
         router.on(RouterPath(path), method: method) { request, context in
             let length = request.headers[.contentLength].flatMap(Int.init)
             let bodiless = [.get, .head, .delete].contains(request.method) && (length ?? 0) == 0 && request.headers[.transferEncoding] == nil

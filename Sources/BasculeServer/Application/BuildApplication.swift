@@ -106,9 +106,10 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         let text = await services.metrics.exposition(store: services.store, runs: services.runs)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+    ReleaseReadRoute<BasculeRequestContext>(releases: services.releases).register(on: router)
     let handler = APIHandler(services: services)
     try handler.registerHandlers(
-        on: RouterTransport(router: router), serverURL: try Servers.Server1.url(), configuration: .bascule,
+        on: RouterTransport(router: router, answeredElsewhere: [ReleaseReadRoute<BasculeRequestContext>.operation]), serverURL: try Servers.Server1.url(), configuration: .bascule,
         middlewares: [ProblemMiddleware(logger: logger)])
     SignInRoutes<BasculeRequestContext>(identity: services.identity, renderer: renderer).register(on: router)
     WebRoutes<BasculeRequestContext>(

@@ -25,6 +25,13 @@ struct JSONText {
         needsComma = true
     }
 
+    /// One string in a list.
+    mutating func item(_ value: String) {
+        separate()
+        Self.quote(value, into: &text)
+        needsComma = true
+    }
+
     mutating func field(_ name: String, _ value: Int) {
         key(name)
         text += String(value)
