@@ -60,8 +60,10 @@ public final class ServerMetrics: Sendable {
 
     private let requestSeries = NIOLockedValueBox<[RequestSeries: (Counter, DurationHistogram)]>([:])
 
-    /// The exposition text, with the gauges read now.
-    public func exposition(store: Store, runs: RunService, now: Date = Date()) async -> String {
+    /// The exposition text, with the gauges read now: for those who may read the audit trail
+    /// (Prometheus scrapes with an auditor's token); a refusal is audited like any other.
+    public func exposition(store: Store, runs: RunService, now: Date = Date()) async throws -> String {
+        try await Gatekeeper(store: store, now: Date.init).require(.auditRead, on: "metrics")
         let pool = store.poolUse
         registry.makeGauge(descriptor: Self.poolInUseName).set(Double(pool.inUse))
         registry.makeGauge(descriptor: Self.poolWaitingName).set(Double(pool.waiting))
