@@ -87,7 +87,9 @@ def plan(steps):
 
 
 async def drive(host, port, token, run, actions, seconds, latencies, refusals, start_at):
+    # Connected before the clock starts: an action's time is its request's, not the handshake's.
     connection = Connection(host, port, token)
+    connection.reader, connection.writer = await asyncio.open_connection(host, port)
     await asyncio.sleep(max(0, start_at - time.perf_counter()) + random.random())
     end = time.perf_counter() + seconds
     for body in actions:
@@ -121,7 +123,7 @@ async def main():
     watchers = [asyncio.create_task(watch(host, port, token, run, counter, stop)) for run in ids]
     await asyncio.sleep(2)
     latencies, refusals = [], []
-    start_at = time.perf_counter()
+    start_at = time.perf_counter() + 3
     await asyncio.gather(*(drive(host, port, token, run, actions, seconds, latencies, refusals, start_at) for run in ids))
     await asyncio.sleep(2)
     after = memory(pid)

@@ -23,7 +23,8 @@ struct RunStorageTests {
             encoder.dateEncodingStrategy = .millisecondsSince1970
             encoder.outputFormatting = [.sortedKeys]
             let legacy = String(decoding: try encoder.encode(before.steps), as: UTF8.self).replacingOccurrences(of: "'", with: "''")
-            try await services.store.execute(raw: "UPDATE runs SET steps = '\(legacy)', progress = NULL, steps_revision = 9 WHERE id = '\(run.id.uuidString)'")
+            try await services.store.execute(raw: "UPDATE run_definitions SET steps = '\(legacy)' WHERE run_id = '\(run.id.uuidString)'")
+            try await services.store.execute(raw: "UPDATE runs SET progress = NULL, steps_revision = 9 WHERE id = '\(run.id.uuidString)'")
             let after = try await services.runs.view(run.id.uuidString).run
             _ = try await services.runs.act(run.id.uuidString, .complete("stop"))
             let acted = try await services.runs.view(run.id.uuidString).run

@@ -36,10 +36,25 @@ public struct AuditEvent: Sendable, Equatable {
             String(sequence), String(millis), entry.actor, entry.action.rawValue, entry.target, entry.summary,
             requestID, clientAddress, previousHash,
         ]
-        return fields.map { field in
-            guard let field else { return "-" }
-            return "\"" + field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",")
+        var content = ""
+        content.reserveCapacity(fields.reduce(16) { $0 + ($1?.utf8.count ?? 1) + 3 })
+        for (index, field) in fields.enumerated() {
+            if index > 0 { content += "," }
+            guard let field else {
+                content += "-"
+                continue
+            }
+            content += "\""
+            // Most fields hold neither character to escape: appended as they are, with the same
+            // bytes as the replacement would give (hashes already stored depend on them).
+            if field.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
+                content += field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            } else {
+                content += field
+            }
+            content += "\""
+        }
+        return content
     }
 
     public var canonicalContent: String {

@@ -94,8 +94,12 @@ extension APIHandler {
                             }
                         }
                         group.addTask {
+                            // The first at a random point of the first 15 s: a thousand watchers
+                            // that connected together then do not all check at the same moment.
+                            var wait = Duration.milliseconds(Int.random(in: 1_000...15_000))
                             while !Task.isCancelled {
-                                try? await Task.sleep(for: .seconds(15))
+                                try? await Task.sleep(for: wait)
+                                wait = .seconds(15)
                                 guard await identity.stillValid(credential) else { return }
                                 continuation.yield(ArraySlice(": keep-alive\n\n".utf8))
                             }

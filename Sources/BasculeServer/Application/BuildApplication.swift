@@ -50,7 +50,7 @@ public struct BasculeServices: Sendable {
         maintenance = MaintenanceWindowService(store: store, now: now)
         runbooks = RunbookService(store: store, now: now)
         feed = EventFeed(store: store)
-        runs = RunService(store: store, now: now, feed: feed)
+        runs = RunService(store: store, now: now)
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
     }
@@ -67,6 +67,7 @@ public func buildApplication(
         services: [
             EventFeedService(feed: services.feed, store: services.store, logger: logger),
             BackgroundWorkService(store: services.store, jobs: backgroundJobs(configuration, services: services), logger: logger),
+            CheckpointService(store: services.store, logger: logger),
         ],
         logger: logger)
 }

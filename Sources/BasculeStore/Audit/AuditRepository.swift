@@ -3,6 +3,21 @@ import Crypto
 import Foundation
 import SQLKit
 
+/// An event to append: what was done, when, and the request it came from.
+public struct AuditRecord: Sendable {
+    public let entry: AuditEntry
+    public let at: Date
+    public let requestID: String?
+    public let clientAddress: String?
+
+    public init(entry: AuditEntry, at: Date, requestID: String?, clientAddress: String?) {
+        self.entry = entry
+        self.at = at
+        self.requestID = requestID
+        self.clientAddress = clientAddress
+    }
+}
+
 /// Appends to and reads the audit trail. Appending happens inside the transaction of the write
 /// it records, so an event exists exactly when its write does.
 public struct AuditRepository: Sendable {
@@ -16,28 +31,44 @@ public struct AuditRepository: Sendable {
 
     @discardableResult
     public func append(_ entry: AuditEntry, at: Date, requestID: String?, clientAddress: String?) async throws -> AuditEvent {
+        try await append([AuditRecord(entry: entry, at: at, requestID: requestID, clientAddress: clientAddress)])[0]
+    }
+
+    /// Appends several events in order, chained one to the next: the head is read and
+    /// written once, and the events go in with one statement (a batch of run actions).
+    @discardableResult
+    public func append(_ records: [AuditRecord]) async throws -> [AuditEvent] {
+        guard !records.isEmpty else { return [] }
         // Lock the head so that concurrent writers chain one after the other (SQLite's
         // BEGIN IMMEDIATE already serialises writers; it has no FOR UPDATE).
         let lock = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
         guard let head = try await db.raw(SQLQueryString("SELECT sequence, hash FROM audit_head WHERE id = 1" + lock)).first() else {
             throw StoreError.corruptRow("the audit head is missing")
         }
-        let sequence = try head.decode(column: "sequence", as: Int.self) + 1
-        let previousHash = try head.decode(column: "hash", as: String.self)
-        let at = Columns.date(Columns.millis(at))
-        let hash = Self.hash(AuditEvent.canonicalContent(
-            sequence: sequence, at: at, entry: entry, requestID: requestID, clientAddress: clientAddress, previousHash: previousHash))
-        let event = AuditEvent(
-            sequence: sequence, at: at, entry: entry, requestID: requestID, clientAddress: clientAddress,
-            previousHash: previousHash, hash: hash)
-        try await db.raw("""
-            INSERT INTO audit_events (\(unsafeRaw: Self.columns))
-            VALUES (\(bind: sequence), \(bind: Columns.millis(at)), \(bind: entry.actor), \(bind: entry.action.rawValue),
-                    \(bind: entry.target), \(bind: entry.summary), \(bind: requestID), \(bind: clientAddress),
-                    \(bind: previousHash), \(bind: hash))
-            """).run()
-        try await db.raw("UPDATE audit_head SET sequence = \(bind: sequence), hash = \(bind: hash) WHERE id = 1").run()
-        return event
+        var sequence = try head.decode(column: "sequence", as: Int.self)
+        var previousHash = try head.decode(column: "hash", as: String.self)
+        var events: [AuditEvent] = []
+        events.reserveCapacity(records.count)
+        for record in records {
+            sequence += 1
+            let at = Columns.date(Columns.millis(record.at))
+            let hash = Self.hash(AuditEvent.canonicalContent(
+                sequence: sequence, at: at, entry: record.entry, requestID: record.requestID, clientAddress: record.clientAddress,
+                previousHash: previousHash))
+            events.append(AuditEvent(sequence: sequence, at: at, entry: record.entry, requestID: record.requestID,
+                                     clientAddress: record.clientAddress, previousHash: previousHash, hash: hash))
+            previousHash = hash
+        }
+        let rows = events.map { event -> SQLQueryString in
+            """
+            (\(bind: event.sequence), \(bind: Columns.millis(event.at)), \(bind: event.entry.actor), \(bind: event.entry.action.rawValue),
+             \(bind: event.entry.target), \(bind: event.entry.summary), \(bind: event.requestID), \(bind: event.clientAddress),
+             \(bind: event.previousHash), \(bind: event.hash))
+            """
+        }
+        try await db.raw("INSERT INTO audit_events (\(unsafeRaw: Self.columns)) VALUES " + rows.joined(separator: ", ")).run()
+        try await db.raw("UPDATE audit_head SET sequence = \(bind: sequence), hash = \(bind: previousHash) WHERE id = 1").run()
+        return events
     }
 
     /// Newest first, `limit` at a time; `before` is the sequence the previous page ended at.

@@ -15,7 +15,9 @@ public final class Store: Sendable {
 
     // AsyncKit's pools guard their state with their own lock but predate Sendable.
     private enum Pool: @unchecked Sendable {
-        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>, NIOThreadPool)
+        /// Readers, and the writer: a connection with a thread of its own, so that a write
+        /// never queues behind a burst of reads for a thread of the readers' pool.
+        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>, NIOThreadPool, writer: EventLoopGroupConnectionPool<SQLiteSource>, writerThread: NIOThreadPool)
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -45,7 +47,7 @@ public final class Store: Sendable {
         self.pool = pool
         self.logger = logger
         let loops = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { count, _ in count + 1 }
-        pooled.withLockedValue { $0.capacity = loops * (engine == .sqlite ? 4 : 8) }
+        pooled.withLockedValue { $0.capacity = loops * (engine == .sqlite ? 4 + 1 : 8) }
     }
 
     /// Opens the database and checks that it answers within `timeout`: PostgresNIO alone
@@ -69,7 +71,12 @@ public final class Store: Sendable {
             let pool = EventLoopGroupConnectionPool(
                 source: SQLiteSource(path: path, threadPool: threads), maxConnectionsPerEventLoop: 4, logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
-            store = Store(engine: .sqlite, location: location, pool: .sqlite(pool, threads), logger: logger)
+            let writerThread = NIOThreadPool(numberOfThreads: 1)
+            writerThread.start()
+            let writer = EventLoopGroupConnectionPool(
+                source: SQLiteSource(path: path, threadPool: writerThread), maxConnectionsPerEventLoop: 1, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
+            store = Store(engine: .sqlite, location: location, pool: .sqlite(pool, threads, writer: writer, writerThread: writerThread), logger: logger)
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
             do {
@@ -114,21 +121,39 @@ public final class Store: Sendable {
 
     public func close() async {
         switch pool {
-        case .sqlite(let pool, let threads):
+        case .sqlite(let pool, let threads, let writer, let writerThread):
             try? await pool.shutdownAsync()
+            try? await writer.shutdownAsync()
             try? await threads.shutdownGracefully()
+            try? await writerThread.shutdownGracefully()
         case .postgres(let pool):
             try? await pool.shutdownAsync()
         }
     }
 
+    /// SQLite: copies the write-ahead log into the database without holding up readers or the
+    /// writer (a passive checkpoint), so that commits never wait for one; the pages it copied.
+    /// Nothing to do on PostgreSQL.
+    @discardableResult
+    public func checkpoint() async throws -> Int {
+        guard engine == .sqlite else { return 0 }
+        return try await withConnection { db in
+            try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").first()?.decode(column: "checkpointed", as: Int.self) ?? 0
+        }
+    }
+
     /// Runs `body` on one connection of the pool.
     public func withConnection<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withConnection(writing: false, body)
+    }
+
+    private func withConnection<R: Sendable>(writing: Bool, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         pooled.withLockedValue { $0.waiting += 1 }
         var obtained = false
         defer { pooled.withLockedValue { if obtained { $0.inUse -= 1 } else { $0.waiting -= 1 } } }
         switch pool {
-        case .sqlite(let pool, _):
+        case .sqlite(let readers, _, let writer, _):
+            let pool = writing ? writer : readers
             let connection = try await pool.requestConnection(logger: logger).get()
             obtained = true
             pooled.withLockedValue { $0.waiting -= 1; $0.inUse += 1 }
@@ -161,7 +186,7 @@ public final class Store: Sendable {
     }
 
     private func run<R: Sendable>(transaction body: @Sendable (any SQLDatabase) async throws -> R, begin: String) async throws -> R {
-        try await withConnection { db in
+        try await withConnection(writing: true) { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)

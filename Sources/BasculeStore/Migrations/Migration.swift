@@ -17,6 +17,7 @@ enum Migrations {
         m006Runbooks,
         m007Hardening,
         m008Operations,
+        m009RunDefinitions,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -21,6 +21,23 @@ public struct StoredEvent: Sendable, Equatable {
     }
 }
 
+/// An event to append.
+public struct NewEvent: Sendable {
+    public let topic: String
+    public let subject: String
+    public let kind: String
+    public let payload: String
+    public let at: Date
+
+    public init(topic: String, subject: String, kind: String, payload: String, at: Date) {
+        self.topic = topic
+        self.subject = subject
+        self.kind = kind
+        self.payload = payload
+        self.at = at
+    }
+}
+
 /// Appends and reads the events table. Appending happens inside the transaction of the change,
 /// so an event exists exactly when its change does.
 public struct EventRepository: Sendable {
@@ -39,16 +56,24 @@ public struct EventRepository: Sendable {
     /// at commit, with the id only (NOTIFY's payload is small and its commit lock global).
     @discardableResult
     public func append(topic: String, subject: String, kind: String, payload: String, at: Date) async throws -> Int64 {
+        try await append([NewEvent(topic: topic, subject: subject, kind: kind, payload: payload, at: at)])[0]
+    }
+
+    /// Appends several events with one statement, in order; their ids, ascending. The doorbell
+    /// rings once, with the newest id: a replica reads everything after what it last read.
+    @discardableResult
+    public func append(_ events: [NewEvent]) async throws -> [Int64] {
+        guard !events.isEmpty else { return [] }
         let postgres = db.dialect.name == "postgresql"
         if postgres { _ = try await db.raw("SELECT sequence FROM audit_head WHERE id = 1 FOR UPDATE").first() }
-        let returning = try await db.raw("""
-            INSERT INTO events (at, topic, subject, kind, payload)
-            VALUES (\(bind: Columns.millis(at)), \(bind: topic), \(bind: subject), \(bind: kind), \(bind: payload))
-            RETURNING id
-            """).first()
-        guard let id = try returning?.decode(column: "id", as: Int64.self) else { throw StoreError.corruptRow("an event was stored without an id") }
-        if postgres { try await db.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: String(id)))").run() }
-        return id
+        let rows = events.map { event -> SQLQueryString in
+            "(\(bind: Columns.millis(event.at)), \(bind: event.topic), \(bind: event.subject), \(bind: event.kind), \(bind: event.payload))"
+        }
+        let ids = try await db.raw("INSERT INTO events (at, topic, subject, kind, payload) VALUES " + rows.joined(separator: ", ") + " RETURNING id")
+            .all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
+        guard ids.count == events.count, let newest = ids.last else { throw StoreError.corruptRow("events were stored without their ids") }
+        if postgres { try await db.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: String(newest)))").run() }
+        return ids
     }
 
     /// The events after `id`, oldest first, at most `limit`.

@@ -84,7 +84,8 @@ public struct RunbookRepository: Sendable {
     }
 }
 
-/// Stores runs: their step definitions as a document, where each step stands as compact text
+/// Stores runs: their step definitions as a document in a table of their own (migration 9),
+/// where each step stands as compact text
 /// (`RunStorage.swift`), a revision, and their log one row per action.
 public struct RunRepository: Sendable {
     let db: any SQLDatabase
@@ -144,44 +145,87 @@ public struct RunRepository: Sendable {
     public func insert(_ run: Run, in release: Release, at: Date) async throws {
         do {
             try await db.raw("""
-                INSERT INTO runs (id, release_id, kind, status, steps, rollback_steps, progress, steps_revision, revision, created_at, updated_at)
+                INSERT INTO runs (id, release_id, kind, status, progress, steps_revision, revision, created_at, updated_at)
                 VALUES (\(bind: run.id.uuidString), \(bind: release.id.uuidString), \(bind: run.kind.rawValue), \(bind: run.status.rawValue),
-                        \(bind: try Self.definitions(of: run)), \(bind: try RunbookRepository.encode(run.rollbackSteps)),
                         \(bind: ProgressText.encode(run.steps.map(\.progress))), 1,
                         \(bind: run.revision), \(bind: Columns.millis(run.createdAt)), \(bind: Columns.millis(at)))
                 """).run()
         } catch where Store.isUniqueViolation(error) {
             throw StoreError.duplicate("a live run under way for \(release.key)")
         }
+        try await db.raw("""
+            INSERT INTO run_definitions (run_id, steps, rollback_steps)
+            VALUES (\(bind: run.id.uuidString), \(bind: try Self.definitions(of: run)), \(bind: try RunbookRepository.encode(run.rollbackSteps)))
+            """).run()
         try await append(run.log, to: run)
     }
 
     /// Writes the run if it is still at `previousRevision`, with the actions it gained. The
     /// step definitions are written again only when `stepsChanged` (a rollback added steps).
     public func update(_ run: Run, previousRevision: Int, newActions: [RunAction], stepsChanged: Bool, at: Date) async throws -> Bool {
-        var sql: SQLQueryString = """
-            UPDATE runs SET status = \(bind: run.status.rawValue), progress = \(bind: ProgressText.encode(run.steps.map(\.progress))),
-                revision = \(bind: run.revision), updated_at = \(bind: Columns.millis(at))
-            """
-        if stepsChanged { sql = sql + ", steps = \(bind: try Self.definitions(of: run)), steps_revision = steps_revision + 1" }
-        sql = sql + " WHERE id = \(bind: run.id.uuidString) AND revision = \(bind: previousRevision) RETURNING id"
-        guard !(try await db.raw(sql).all()).isEmpty else { return false }
+        guard try await update(run, previousRevision: previousRevision, stepsChanged: stepsChanged, at: at) else { return false }
         try await append(newActions, to: run)
         return true
     }
 
-    private func append(_ actions: [RunAction], to run: Run) async throws {
-        for action in actions {
-            try await db.raw("""
-                INSERT INTO run_actions (run_id, sequence, kind, step, actor, at, text, decision)
-                VALUES (\(bind: run.id.uuidString), \(bind: action.sequence), \(bind: action.kind.rawValue), \(bind: action.step), \(bind: action.actor),
-                        \(bind: Columns.millis(action.at)), \(bind: action.text), \(bind: action.decision?.rawValue))
-                """).run()
+    /// Writes the run's state if it is still at `previousRevision`, without its new actions
+    /// (a batch appends those of several runs with `append(_:)`).
+    public func update(_ run: Run, previousRevision: Int, stepsChanged: Bool, at: Date) async throws -> Bool {
+        var sql: SQLQueryString = """
+            UPDATE runs SET status = \(bind: run.status.rawValue), progress = \(bind: ProgressText.encode(run.steps.map(\.progress))),
+                revision = \(bind: run.revision), updated_at = \(bind: Columns.millis(at))
+            """
+        if stepsChanged { sql = sql + ", steps_revision = steps_revision + 1" }
+        sql = sql + " WHERE id = \(bind: run.id.uuidString) AND revision = \(bind: previousRevision) RETURNING id"
+        guard !(try await db.raw(sql).all()).isEmpty else { return false }
+        if stepsChanged {
+            try await db.raw("UPDATE run_definitions SET steps = \(bind: try Self.definitions(of: run)) WHERE run_id = \(bind: run.id.uuidString)").run()
         }
+        return true
+    }
+
+    /// Writes the state of several runs with one statement, each if it is still at its
+    /// previous revision; false, and the caller's transaction to be rolled back, when any of
+    /// them had moved. Step definitions are not written (a rollback's run goes alone).
+    public func update(_ runs: [(run: Run, previousRevision: Int, at: Date)]) async throws -> Bool {
+        guard runs.count > 1 else {
+            guard let only = runs.first else { return true }
+            return try await update(only.run, previousRevision: only.previousRevision, stepsChanged: false, at: only.at)
+        }
+        func column(_ name: String, _ value: (Run, Int, Date) -> any Encodable & Sendable) -> SQLQueryString {
+            let cases = runs.map { "WHEN \(bind: $0.run.id.uuidString) THEN \(bind: value($0.run, $0.previousRevision, $0.at))" as SQLQueryString }
+            return "\(unsafeRaw: name) = CASE id " + cases.joined(separator: " ") + " END"
+        }
+        let assignments = [
+            column("status") { run, _, _ in run.status.rawValue },
+            column("progress") { run, _, _ in ProgressText.encode(run.steps.map(\.progress)) },
+            column("revision") { run, _, _ in run.revision },
+            column("updated_at") { _, _, at in Columns.millis(at) },
+        ]
+        let matches = runs.map { "(id = \(bind: $0.run.id.uuidString) AND revision = \(bind: $0.previousRevision))" as SQLQueryString }
+        let sql: SQLQueryString = "UPDATE runs SET " + assignments.joined(separator: ", ") + " WHERE " + matches.joined(separator: " OR ") + " RETURNING id"
+        return try await db.raw(sql).all().count == runs.count
+    }
+
+    private func append(_ actions: [RunAction], to run: Run) async throws {
+        try await append(actions.map { (run.id, $0) })
+    }
+
+    /// Appends actions of one run or several with one statement.
+    public func append(_ actions: [(run: UUID, action: RunAction)]) async throws {
+        guard !actions.isEmpty else { return }
+        let rows = actions.map { run, action -> SQLQueryString in
+            """
+            (\(bind: run.uuidString), \(bind: action.sequence), \(bind: action.kind.rawValue), \(bind: action.step), \(bind: action.actor),
+             \(bind: Columns.millis(action.at)), \(bind: action.text), \(bind: action.decision?.rawValue))
+            """
+        }
+        try await db.raw("INSERT INTO run_actions (run_id, sequence, kind, step, actor, at, text, decision) VALUES " + rows.joined(separator: ", ")).run()
     }
 
     public func deleteAll(of release: Release) async throws {
         try await db.raw("DELETE FROM run_actions WHERE run_id IN (SELECT id FROM runs WHERE release_id = \(bind: release.id.uuidString))").run()
+        try await db.raw("DELETE FROM run_definitions WHERE run_id IN (SELECT id FROM runs WHERE release_id = \(bind: release.id.uuidString))").run()
         try await db.raw("DELETE FROM runs WHERE release_id = \(bind: release.id.uuidString)").run()
         try await db.raw("DELETE FROM runbooks WHERE release_id = \(bind: release.id.uuidString)").run()
     }
@@ -194,7 +238,9 @@ public struct RunRepository: Sendable {
     /// before progress had its own column keeps each step's progress inside its definitions.
     private func definitions(_ id: String, revision: Int) async throws -> (entry: RunDefinitionCache.Entry, legacyProgress: [StepProgress]?) {
         if let found = cache?.entry(id, revision: revision) { return (found, nil) }
-        guard let row = try await db.raw("SELECT steps, rollback_steps, progress FROM runs WHERE id = \(bind: id)").first() else {
+        guard let row = try await db.raw("""
+            SELECT d.steps, d.rollback_steps, u.progress FROM runs u JOIN run_definitions d ON d.run_id = u.id WHERE u.id = \(bind: id)
+            """).first() else {
             throw StoreError.corruptRow("run \(id)")
         }
         let text = try row.decode(column: "steps", as: String.self)

@@ -21,6 +21,8 @@ public final class EventFeed: Sendable {
 
     private let store: Store
     private let logger: Logger
+    /// The least time between two reads of the table in a row.
+    static let spacing = Duration.milliseconds(10)
     private let state = NIOLockedValueBox(State())
 
     public init(store: Store, logger: Logger = Logger(label: "bascule.events")) {
@@ -68,7 +70,13 @@ public final class EventFeed: Sendable {
     /// Reads and hands on until nothing new is left and nobody rang meanwhile; returns after
     /// the events committed before the call are handed on.
     public func readUntilQuiet() async {
+        var previous: ContinuousClock.Instant?
         while true {
+            // Under load the bell rings with every commit: reads then come at most every
+            // `spacing`, each taking all that arrived meanwhile, instead of one after the other
+            // (which took a third of the server's time under 1,000 actions a second).
+            if let previous { try? await Task.sleep(until: previous + Self.spacing, clock: .continuous) }
+            previous = .now
             state.withLockedValue { $0.rungAgain = false }
             do {
                 while try await readOnce() {}

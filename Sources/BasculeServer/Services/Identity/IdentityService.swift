@@ -212,9 +212,9 @@ public struct IdentityService: Sendable {
             guard let found = try? await session(secret: secret) else { return false }
             return found.identity.may(.releaseRead)
         case .bearer(let secret):
-            let at = now()
-            guard let (token, user) = try? await store.withConnection({ try await TokenRepository($0).findWithOwner(secret: secret) }) else { return false }
-            return token.isUsable(at: at) && !user.isDisabled && user.identity.may(.releaseRead)
+            // Through the credentials' cache, which a revocation on any replica empties.
+            guard let identity = try? await identity(bearer: secret) else { return false }
+            return identity.may(.releaseRead)
         }
     }
 

@@ -7,6 +7,11 @@ struct JSONText {
     private(set) var text = ""
     private var needsComma = false
 
+    /// `capacity`: the bytes the text is expected to reach, reserved up front.
+    init(capacity: Int = 0) {
+        text.reserveCapacity(capacity)
+    }
+
     mutating func open() { separate(); text += "{"; needsComma = false }
     mutating func close() { text += "}"; needsComma = true }
     mutating func openList() { text += "["; needsComma = false }
@@ -49,6 +54,13 @@ struct JSONText {
 
     static func quote(_ value: String, into text: inout String) {
         text += "\""
+        // Most values (keys, states, instants) need no escape: appended whole, they cost a
+        // copy instead of a scalar-by-scalar walk (a 40-step run's event, measured).
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0x80 }) {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

@@ -11,19 +11,27 @@ public struct RunService: Sendable {
     let now: @Sendable () -> Date
     let gate: Gatekeeper
     public let events: RunEvents
-    let feed: EventFeed
     let forecasts = ForecastCache()
+    let snapshots: RunSnapshots
+    /// Actions that arrive together are written together (`RunActionBatch.swift`).
+    let writer: GroupCommit<PendingAction, BatchAnswer>
 
     /// The topic of runs' events in the events table: one per action, its payload the action's sequence.
     static let topic = "run"
 
-    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, events: RunEvents = RunEvents(), feed: EventFeed? = nil) {
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, events: RunEvents = RunEvents()) {
         self.store = store
         self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
         self.events = events
-        self.feed = feed ?? EventFeed(store: store)
+        let snapshots = RunSnapshots()
+        self.snapshots = snapshots
+        writer = GroupCommit(limit: Self.batchLimit) { [store] batch in await Self.write(batch, store: store, snapshots: snapshots) }
     }
+
+    /// Actions written in one transaction at most: a statement then carries at most 2,000
+    /// values, far under either database's limit on parameters.
+    static let batchLimit = 200
 
     /// A run with what the page and the API show with it.
     public struct View: Sendable {
@@ -58,7 +66,7 @@ public struct RunService: Sendable {
     /// person may override the policy), and no other live run under way.
     public func create(in key: String, kind: RunKind, override: String? = nil) async throws -> Run {
         try await gate.require(.runExecute, on: key)
-        return try await refusing {
+        let run = try await refusing {
             try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let runbook = try await RunbookRepository(db).find(for: release).runbook
@@ -84,6 +92,9 @@ public struct RunService: Sendable {
                 return run
             }
         }
+        snapshots.remember(run)
+        snapshots.remember(release: run.releaseKey, of: run.id)
+        return run
     }
 
     public func view(_ id: String, draws: Int = 1000) async throws -> View {
@@ -128,33 +139,61 @@ public struct RunService: Sendable {
     /// Applies an operator's command. Two operators acting on the same step at once: one
     /// wins, the other's command is tried again on the run as it now is and refused (409);
     /// a run that keeps moving under a command is refused after five tries (409, stale).
+    /// Commands that arrive together are written in one transaction (`GroupCommit`); each is
+    /// answered once it is stored.
     @discardableResult
     public func act(_ id: String, _ command: RunCommand) async throws -> Outcome {
         let (runID, releaseKey) = try await locate(id)
         try await gate.require(.runExecute, on: releaseKey.description)
-        if command.isCutoverCall, try await load(id).kind == .live {
-            try await gate.require(.runDecide, on: releaseKey.description)
-        }
-        let actor = RequestOrigin.current.actor
+        let origin = RequestOrigin.current
         let result: Outcome = try await refusing {
-            var attempt = 0
-            while true {
-                attempt += 1
-                // Read before taking the write lock, which is then held only for the writes: the
-                // revision check refuses a run that moved meanwhile, and the command is tried again.
-                let current = try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).find(runID) }
-                guard let current else { throw ServiceError.notFound("run \(runID.uuidString.lowercased())") }
-                do {
-                    return try await store.transaction { db in try await apply(command, to: current, by: actor, in: db) }
-                } catch ServiceError.stale where attempt < 5 {
-                    continue
+            let known = try await snapshot(runID)
+            if command.isCutoverCall, known.kind == .live {
+                try await gate.require(.runDecide, on: releaseKey.description)
+            }
+            if case .written(let outcome) = await writer.submit(PendingAction(run: known, command: command, origin: origin, now: now)) {
+                return outcome
+            }
+            return try await actAlone(runID, command, origin: origin)
+        }
+        // This replica's watchers hear of it now; other replicas, from the events table.
+        await publish(result.run, upTo: result.action.sequence)
+        return result
+    }
+
+    /// The command in a transaction of its own, on the run read afresh: what a batch could
+    /// not write, and where a refusal is said against the run as it is.
+    private func actAlone(_ runID: UUID, _ command: RunCommand, origin: RequestOrigin) async throws -> Outcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            // Read before taking the write lock, which is then held only for the writes: the
+            // revision check refuses a run that moved meanwhile, and the command is tried again.
+            let current = try await read(runID)
+            let pending = PendingAction(run: current, command: command, origin: origin, now: now)
+            do {
+                let result = try await store.transaction { db in
+                    try await Self.apply([pending], in: db, definitions: store.runDefinitions)[0]
                 }
+                let outcome = try result.get()
+                snapshots.remember(outcome.run)
+                return outcome
+            } catch ServiceError.stale where attempt < 5 {
+                continue
             }
         }
-        await publish(result.run, upTo: result.action.sequence)
-        // PostgreSQL's doorbell rings every replica, this one included; SQLite has only this process to tell.
-        if store.engine == .sqlite { feed.ring() }
-        return result
+    }
+
+    /// The run as this process last wrote it, or read.
+    private func snapshot(_ id: UUID) async throws -> Run {
+        if let known = snapshots.run(id) { return known }
+        return try await read(id)
+    }
+
+    private func read(_ id: UUID) async throws -> Run {
+        let run = try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).find(id) }
+        guard let run else { throw ServiceError.notFound("run \(id.uuidString.lowercased())") }
+        return run
     }
 
     /// Hands the run's actions up to `sequence` to its watchers on this replica.
@@ -186,45 +225,13 @@ public struct RunService: Sendable {
         return Int(payload.dropFirst(12).dropLast())
     }
 
-    private func apply(_ command: RunCommand, to current: Run, by actor: String, in db: any SQLDatabase) async throws -> Outcome {
-        let repository = RunRepository(db, cache: store.runDefinitions)
-        var run = current
-        let before = run.revision, logged = run.log.count, wasStarted = run.hasStarted, stepCount = run.steps.count
-        let progressBefore = run.steps.map(\.progress)
-        let action = try run.apply(command, by: actor, at: now())
-        let changed = run.steps.indices.filter { $0 >= stepCount || run.steps[$0].progress != progressBefore[$0] }
-        guard try await repository.update(run, previousRevision: before, newActions: Array(run.log[logged...]),
-                                          stepsChanged: run.steps.count != stepCount, at: now()) else {
-            throw ServiceError.stale(current: before)
-        }
-        try await AuditLog.record(.runAction, target: run.releaseKey.description,
-                                  summary: "\(run.kind.rawValue) run: \(action.kind.rawValue)\(action.step.map { " \($0)" } ?? "")\(action.decision.map { " (\($0.rawValue))" } ?? "")",
-                                  at: action.at, in: db)
-        try await EventRepository(db).append(topic: Self.topic, subject: run.id.uuidString.lowercased(), kind: action.kind.rawValue,
-                                             payload: #"{"sequence":\#(action.sequence)}"#, at: action.at)
-        try await moveRelease(run, wasStarted: wasStarted, in: db)
-        return Outcome(run: run, action: action, changed: changed)
-    }
-
-    /// Moves the release as the run says (`Run.releaseMoves`), each move audited.
-    private func moveRelease(_ run: Run, wasStarted: Bool, in db: any SQLDatabase) async throws {
-        guard run.kind == .live else { return }
-        let releases = ReleaseRepository(db)
-        var release = try await ReleaseService.load(run.releaseKey.description, from: releases)
-        for target in run.releaseMoves(wasStarted: wasStarted, from: release.status) {
-            let previous = release.revision, from = release.status
-            release = try release.transitioned(to: target, at: now(), guards: [])
-            guard try await releases.update(release, previousRevision: previous) else { throw ServiceError.stale(current: previous) }
-            try await AuditLog.record(.releaseTransition, target: release.key.description,
-                                      summary: "status: \(from.rawValue) → \(target.rawValue) (live run)", at: now(), in: db)
-        }
-    }
-
     /// A run's id and release, read without the run itself.
     func locate(_ id: String) async throws -> (UUID, ReleaseKey) {
-        guard let uuid = UUID(uuidString: id),
-              let key = try await store.withConnection({ db in try await RunRepository(db, cache: store.runDefinitions).releaseKey(of: uuid) })
+        guard let uuid = UUID(uuidString: id) else { throw ServiceError.notFound("run \(id)") }
+        if let key = snapshots.release(of: uuid) { return (uuid, key) }
+        guard let key = try await store.withConnection({ db in try await RunRepository(db, cache: store.runDefinitions).releaseKey(of: uuid) })
         else { throw ServiceError.notFound("run \(id)") }
+        snapshots.remember(release: key, of: uuid)
         return (uuid, key)
     }
 
@@ -266,7 +273,7 @@ public struct RunService: Sendable {
     /// last of a replay) every step's state after it. Written by hand: a 10,000-step run's
     /// event costs about a millisecond this way, against tens through JSONSerialization.
     static func event(_ run: Run, _ action: RunAction, withSteps: Bool = true) -> RunEvent {
-        var json = JSONText()
+        var json = JSONText(capacity: 200 + action.text.utf8.count + (withSteps ? run.steps.count * 150 : 0))
         json.open()
         json.field("actor", action.actor)
         json.field("at", action.at)

@@ -1,0 +1,126 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import SQLKit
+
+/// An operator's command on its way to be written: the run as its caller found it, who asked
+/// and from where, and the clock of the service that took it.
+struct PendingAction: Sendable {
+    let run: Run
+    let command: RunCommand
+    let origin: RequestOrigin
+    let now: @Sendable () -> Date
+}
+
+/// What became of a command in a batch.
+enum BatchAnswer: Sendable {
+    case written(RunService.Outcome)
+    /// Not written: Core refused it, or its batch could not be written (a run moved under
+    /// it). The caller tries it alone on the run read afresh, which also says the refusal
+    /// against the run as it truly is.
+    case alone
+}
+
+extension RunService {
+    /// Writes a batch in one transaction; a batch that fails leaves nothing and answers `alone`.
+    static func write(_ batch: [PendingAction], store: Store, snapshots: RunSnapshots) async -> [BatchAnswer] {
+        do {
+            let results = try await store.transaction { db in try await apply(batch, in: db, definitions: store.runDefinitions) }
+            return results.map { result in
+                guard case .success(let outcome) = result else { return .alone }
+                snapshots.remember(outcome.run)
+                return .written(outcome)
+            }
+        } catch {
+            for pending in batch { snapshots.forget(pending.run.id) }
+            return batch.map { _ in .alone }
+        }
+    }
+
+    /// Applies the commands in order, each to its run as the ones before it left it, and
+    /// writes what they did in `db`: one statement for the runs that moved, one for all their
+    /// actions, one for their audit events (chained in order, release moves of a live run
+    /// after its action) and one for their events. A command Core refuses is its own failure
+    /// and writes nothing; a run moved by someone else since it was read fails the whole
+    /// transaction (`stale`).
+    static func apply(_ batch: [PendingAction], in db: any SQLDatabase, definitions: RunDefinitionCache) async throws -> [Result<Outcome, any Error>] {
+        var latest: [UUID: Run] = [:]
+        var revisionBefore: [UUID: Int] = [:]
+        var written: [UUID] = []
+        var updatedAt: [UUID: Date] = [:]
+        var stepsChanged: Set<UUID> = []
+        var actions: [(run: UUID, action: RunAction)] = []
+        var audit: [AuditRecord] = []
+        var events: [NewEvent] = []
+        var results: [Result<Outcome, any Error>] = []
+        for pending in batch {
+            let id = pending.run.id
+            var run = latest[id] ?? pending.run
+            let logged = run.log.count, stepCount = run.steps.count, wasStarted = run.hasStarted
+            let progressBefore = run.steps.map(\.progress)
+            let now = pending.now()
+            let action: RunAction
+            do {
+                action = try run.apply(pending.command, by: pending.origin.actor, at: now)
+            } catch {
+                results.append(.failure(error))
+                continue
+            }
+            if revisionBefore[id] == nil {
+                revisionBefore[id] = pending.run.revision
+                written.append(id)
+            }
+            if run.steps.count != stepCount { stepsChanged.insert(id) }
+            latest[id] = run
+            updatedAt[id] = now
+            actions += run.log[logged...].map { (id, $0) }
+            audit.append(AuditRecord(entry: AuditEntry(actor: pending.origin.actor, action: .runAction, target: run.releaseKey.description,
+                                                       summary: summary(of: action, in: run)),
+                                     at: action.at, requestID: pending.origin.requestID, clientAddress: pending.origin.clientAddress))
+            events.append(NewEvent(topic: topic, subject: id.uuidString.lowercased(), kind: action.kind.rawValue,
+                                   payload: #"{"sequence":\#(action.sequence)}"#, at: action.at))
+            if run.kind == .live {
+                audit += try await moveRelease(run, wasStarted: wasStarted, at: now, origin: pending.origin, in: db)
+            }
+            let changed = run.steps.indices.filter { $0 >= stepCount || run.steps[$0].progress != progressBefore[$0] }
+            results.append(.success(Outcome(run: run, action: action, changed: changed)))
+        }
+        let runs = RunRepository(db, cache: definitions)
+        var moved: [(run: Run, previousRevision: Int, at: Date)] = []
+        for id in written {
+            guard let run = latest[id], let before = revisionBefore[id], let at = updatedAt[id] else { continue }
+            if stepsChanged.contains(id) {
+                guard try await runs.update(run, previousRevision: before, stepsChanged: true, at: at) else { throw ServiceError.stale(current: before) }
+            } else {
+                moved.append((run, before, at))
+            }
+        }
+        guard try await runs.update(moved) else { throw ServiceError.stale(current: moved.first?.previousRevision ?? 0) }
+        try await runs.append(actions)
+        try await AuditRepository(db).append(audit)
+        try await EventRepository(db).append(events)
+        return results
+    }
+
+    /// What the audit trail says of an action: `rehearsal run: complete P01`, `live run: decide G1 (go)`.
+    static func summary(of action: RunAction, in run: Run) -> String {
+        "\(run.kind.rawValue) run: \(action.kind.rawValue)\(action.step.map { " \($0)" } ?? "")\(action.decision.map { " (\($0.rawValue))" } ?? "")"
+    }
+
+    /// Moves the release as the live run says (`Run.releaseMoves`); the audit events of the
+    /// moves, for the caller to append after the action's.
+    private static func moveRelease(_ run: Run, wasStarted: Bool, at now: Date, origin: RequestOrigin, in db: any SQLDatabase) async throws -> [AuditRecord] {
+        let releases = ReleaseRepository(db)
+        var release = try await ReleaseService.load(run.releaseKey.description, from: releases)
+        var moves: [AuditRecord] = []
+        for target in run.releaseMoves(wasStarted: wasStarted, from: release.status) {
+            let previous = release.revision, from = release.status
+            release = try release.transitioned(to: target, at: now, guards: [])
+            guard try await releases.update(release, previousRevision: previous) else { throw ServiceError.stale(current: previous) }
+            moves.append(AuditRecord(entry: AuditEntry(actor: origin.actor, action: .releaseTransition, target: release.key.description,
+                                                       summary: "status: \(from.rawValue) → \(target.rawValue) (live run)"),
+                                     at: now, requestID: origin.requestID, clientAddress: origin.clientAddress))
+        }
+        return moves
+    }
+}
