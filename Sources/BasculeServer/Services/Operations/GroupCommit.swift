@@ -17,6 +17,9 @@ actor GroupCommit<Item: Sendable, Answer: Sendable> {
         self.write = write
     }
 
+    /// How many items wait for the next batch.
+    var queued: Int { queue.count }
+
     func submit(_ item: Item) async -> Answer {
         await withCheckedContinuation { answer in
             queue.append((item, answer))
