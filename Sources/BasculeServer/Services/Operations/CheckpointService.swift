@@ -19,6 +19,8 @@ struct CheckpointService: Service {
                 do {
                     try await store.checkpoint()
                 } catch {
+                    // Shutting down cancels a checkpoint under way: nothing to report.
+                    if Task.isCancelled || error is CancellationError { return }
                     logger.warning("copying the write-ahead log into the database failed: \(error)")
                 }
             }
