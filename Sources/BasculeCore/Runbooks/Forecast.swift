@@ -166,15 +166,27 @@ public struct Forecaster: Sendable {
                 sigmas.append(step.plannedDuration > 0 ? Self.plannedSpread : 0)
                 continue
             }
-            let logs = positive.map { Foundation.log($0) }
-            let n = Double(logs.count)
-            let mean = logs.reduce(0, +) / n
-            let variance = logs.count > 1 ? logs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1) : 0
-            let pooled = ((n - 1) * variance + 2 * Self.plannedSpread * Self.plannedSpread) / (n - 1 + 2)
-            medians.append(Foundation.exp(mean))
-            sigmas.append(pooled.squareRoot() * (1 + 1 / n).squareRoot())
+            let fit = LogFit(positive.map { Foundation.log($0) }, priorSpread: Self.plannedSpread)
+            medians.append(Foundation.exp(fit.mean))
+            sigmas.append(fit.spread)
         }
         return (medians, sigmas)
+    }
+}
+
+/// The mean of some logarithms, and the spread of the next one: their own spread pooled with
+/// `priorSpread` (worth two values), widened by √(1 + 1/n) for the uncertainty of a mean of n.
+struct LogFit {
+    let mean: Double
+    let spread: Double
+
+    init(_ logs: [Double], priorSpread: Double) {
+        let n = Double(max(1, logs.count))
+        let mean = logs.reduce(0, +) / n
+        let variance = logs.count > 1 ? logs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1) : 0
+        let pooled = ((n - 1) * variance + 2 * priorSpread * priorSpread) / (n - 1 + 2)
+        self.mean = mean
+        spread = pooled.squareRoot() * (1 + 1 / n).squareRoot()
     }
 }
 

@@ -35,8 +35,7 @@ public struct PacePrior: Sendable, Equatable {
 
     /// From the log-ratios (live against rehearsals) of finished live runs: the application's
     /// own when it has at least `applicationMinimum`, else the installation's, else none. The
-    /// spread pools the runs' own with the default (two runs' worth) and widens by √(1 + 1/n)
-    /// for the uncertainty of a mean of n, as each step's is in `Forecaster.distributions`.
+    /// spread pools the runs' own with the default (`LogFit`), as each step's does.
     public static func learned(application: [Double], installation: [Double]) -> PacePrior {
         if application.count >= applicationMinimum { return fitted(application, source: .application(cutovers: application.count)) }
         if !installation.isEmpty { return fitted(installation, source: .installation(cutovers: installation.count)) }
@@ -44,11 +43,8 @@ public struct PacePrior: Sendable, Equatable {
     }
 
     private static func fitted(_ ratios: [Double], source: Source) -> PacePrior {
-        let n = Double(ratios.count)
-        let mean = ratios.reduce(0, +) / n
-        let variance = ratios.count > 1 ? ratios.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1) : 0
-        let pooled = ((n - 1) * variance + 2 * defaultSD * defaultSD) / (n - 1 + 2)
-        return PacePrior(logMean: mean, logSD: (pooled * (1 + 1 / n)).squareRoot(), source: source)
+        let fit = LogFit(ratios, priorSpread: defaultSD)
+        return PacePrior(logMean: fit.mean, logSD: fit.spread, source: source)
     }
 }
 
