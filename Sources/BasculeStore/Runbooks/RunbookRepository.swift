@@ -160,16 +160,9 @@ public struct RunRepository: Sendable {
         try await append(run.log, to: run)
     }
 
-    /// Writes the run if it is still at `previousRevision`, with the actions it gained. The
-    /// step definitions are written again only when `stepsChanged` (a rollback added steps).
-    public func update(_ run: Run, previousRevision: Int, newActions: [RunAction], stepsChanged: Bool, at: Date) async throws -> Bool {
-        guard try await update(run, previousRevision: previousRevision, stepsChanged: stepsChanged, at: at) else { return false }
-        try await append(newActions, to: run)
-        return true
-    }
-
-    /// Writes the run's state if it is still at `previousRevision`, without its new actions
-    /// (a batch appends those of several runs with `append(_:)`).
+    /// Writes the run's state if it is still at `previousRevision`; its new actions are
+    /// appended apart (`append(_:)`, with those of other runs). The step definitions are
+    /// written again only when `stepsChanged` (a rollback added steps).
     public func update(_ run: Run, previousRevision: Int, stepsChanged: Bool, at: Date) async throws -> Bool {
         var sql: SQLQueryString = """
             UPDATE runs SET status = \(bind: run.status.rawValue), progress = \(bind: ProgressText.encode(run.steps.map(\.progress))),

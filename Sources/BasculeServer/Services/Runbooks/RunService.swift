@@ -235,12 +235,6 @@ public struct RunService: Sendable {
         return (uuid, key)
     }
 
-    func load(_ id: String) async throws -> Run {
-        guard let uuid = UUID(uuidString: id) else { throw ServiceError.notFound("run \(id)") }
-        guard let run = try await store.withConnection({ db in try await RunRepository(db, cache: store.runDefinitions).find(uuid) }) else { throw ServiceError.notFound("run \(id)") }
-        return run
-    }
-
     /// The rehearsals of a release compared with the plan and with each other.
     public func rehearsalReport(of key: String) async throws -> RehearsalReport {
         try await gate.require(.releaseRead, on: key)
@@ -262,7 +256,7 @@ public struct RunService: Sendable {
         let (runID, key) = try await locate(id)
         try await gate.require(.releaseRead, on: key.description)
         let (watcher, stream) = await events.watchBeforeReplay(runID)
-        let run = try await load(id)
+        let run = try await read(runID)
         await events.replayed(runID, watcher: watcher, upTo: run.log.last?.sequence ?? 0)
         let missed = run.log.filter { $0.sequence > sequence }
         let replay = missed.indices.map { Self.event(run, missed[$0], withSteps: $0 == missed.count - 1) }
