@@ -29,7 +29,7 @@ struct MorePageSnapshotTests {
             let release = PageFixtures.release(19, "ERP 2.0", status: .inProgress, type: .major, startInHours: -2)
             var run = PageFixtures.liveRun(of: release)
             _ = try run.apply(.fail("C02", comment: "disk full"), by: "olivier", at: PageFixtures.now.addingTimeInterval(-600))
-            let forecast = run.forecast(plannedStart: release.window!.start, history: [:], now: PageFixtures.now, draws: 200)
+            let forecast = run.forecast(plannedStart: release.window!.start, rehearsals: RehearsalHistory(durations: [:]), now: PageFixtures.now, draws: 200)
             let view = RunService.View(run: run, release: release, forecast: forecast, rehearsals: 1, plannedStart: release.window!.start)
             return RunPage.model(view, now: PageFixtures.now, words)
         }

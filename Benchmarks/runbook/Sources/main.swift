@@ -3,7 +3,7 @@ import Foundation
 
 // Times the forecast of a 10,000-step runbook (critical path and 1,000 Monte Carlo draws),
 // the critical path alone of a 100,000-step runbook (written to a file for networkx's
-// dag_longest_path in run.sh), and reports the forecast's accuracy over 1,000 simulated cutovers.
+// dag_longest_path in run.sh), and reports the forecast's accuracy over 400 simulated cutovers (ForecastSimulation.Parameters).
 
 func milliseconds(_ body: () -> Void) -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -41,6 +41,11 @@ let forecastTimes = (0..<5).map { _ in milliseconds { forecast = forecaster.fore
 print(String(format: "forecast 10000 steps, 1000 draws: best %.1f ms of 5 (P50 end +%.0f min, P90 +%.0f min, critical path %d steps)",
              forecastTimes.min()!, forecast.p50End.timeIntervalSince(start) / 60, forecast.p90End.timeIntervalSince(start) / 60, forecast.criticalPath.count))
 
+// 1b. As a run's page makes it: draws within the budget (Forecaster.affordableDraws).
+let affordable = Forecaster.affordableDraws(1000, steps: steps.count)
+let pageTimes = (0..<5).map { _ in milliseconds { forecast = forecaster.forecast(start: start, now: start, draws: affordable) } }
+print(String(format: "forecast 10000 steps as a page makes it, %d draws: best %.1f ms of 5", affordable, pageTimes.min()!))
+
 // 2. Critical path of 100,000 steps.
 let big = runbook(100_000, seed: 2)
 var graph: RunbookGraph!
@@ -56,4 +61,30 @@ for step in big { csv += "\(step.key),\(Int(step.plannedDuration)),\(step.predec
 try! csv.write(toFile: output, atomically: true, encoding: .utf8)
 
 // 3. Accuracy.
-print("accuracy \(ForecastSimulation.run(cutovers: 1000, steps: 30, rehearsals: 3, draws: 1000, seed: 7))")
+// 3. Accuracy on the same simulated cutovers, as the forecast was before it learned, then now.
+// SIMULATION="hiccups=0 slowdown=1.2" changes the simulation's parameters, to see what each costs.
+var parameters = ForecastSimulation.Parameters()
+for setting in (ProcessInfo.processInfo.environment["SIMULATION"] ?? "").split(separator: " ") {
+    let parts = setting.split(separator: "=").map(String.init)
+    guard parts.count == 2, let value = Double(parts[1]) else { fatalError("SIMULATION: \(setting) is not name=number") }
+    switch parts[0] {
+    case "cutovers": parameters.cutovers = Int(value)
+    case "steps": parameters.steps = Int(value)
+    case "rehearsals": parameters.rehearsals = Int(value)
+    case "slowdown": parameters.slowdown = value
+    case "slowdownSpread": parameters.slowdownSpread = value
+    case "applicationSpread": parameters.applicationSpread = value
+    case "rehearsalSpread": parameters.rehearsalSpread = value
+    case "hiccups": parameters.hiccups = value
+    case "fragileSteps": parameters.fragileSteps = value
+    case "fragileFailure": parameters.fragileFailure = value
+    case "seed": parameters.seed = UInt64(value)
+    case "stepSpreadLow": parameters.stepSpread = value...max(value, parameters.stepSpread.upperBound)
+    case "stepSpreadHigh": parameters.stepSpread = min(value, parameters.stepSpread.lowerBound)...value
+    default: fatalError("SIMULATION: no parameter \(parts[0])")
+    }
+}
+for learning in [false, true] {
+    parameters.learning = learning
+    print("accuracy, \(learning ? "learning" : "before learning (reference)"):\n\(ForecastSimulation.run(parameters))")
+}

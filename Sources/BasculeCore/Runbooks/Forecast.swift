@@ -37,12 +37,20 @@ public struct Forecast: Sendable, Equatable {
     public let draws: Int
     /// Each step's expected start and end (same order as the steps), from the best known durations.
     public let expected: Timeline
+    /// How much slower or faster than its history this run goes, as its finished steps say,
+    /// starting from the prior; the remaining steps are drawn with it.
+    public let pace: RunPace
+    /// P10, P20 … P90 of the end (nine values), for the calibration report.
+    public let endDeciles: [Date]
 }
 
 /// Forecasts a run from its runbook, the durations measured in rehearsals and what the live
 /// run has done so far. Each step's duration is, in order of preference: its actual duration
 /// in this run; a draw from a log-normal fitted to its rehearsal durations, widened when there
-/// are few of them; or a draw from a log-normal around its planned duration.
+/// are few of them; or a draw from a log-normal around its planned duration. Every draw of
+/// the remaining steps is multiplied by one factor shared by all of them, drawn from the run's
+/// pace (`RunPace`: the prior, updated by the steps already finished), because a run that is
+/// slow is slow everywhere; and a step may have to be run again (`reruns`), which adds an attempt.
 public struct Forecaster: Sendable {
     /// The spread assumed for a step never rehearsed: P90 about 1.5 times the planned duration.
     public static let plannedSpread = 0.3
@@ -51,6 +59,11 @@ public struct Forecaster: Sendable {
     public let graph: RunbookGraph
     /// Per step (same order as `steps`), the actual durations of rehearsals, in seconds.
     public let history: [[TimeInterval]]
+    /// Per step (same order as `steps`), the chance that it fails and must be run again.
+    public let reruns: [Double]
+    /// What is believed of the run's pace before any of its steps finished.
+    public let prior: PacePrior
+    let fitted: StepDistributions
 
     /// Step-draws one forecast may cost when a person is waiting for it: two million take
     /// about 30 ms in a release build here (docs/BENCHMARKS.md).
@@ -63,10 +76,71 @@ public struct Forecaster: Sendable {
         min(requested, max(minimumDraws, drawBudget / max(1, steps)))
     }
 
-    public init(steps: [RunbookStep], history: [String: [TimeInterval]] = [:]) {
+    public init(steps: [RunbookStep], history: [String: [TimeInterval]] = [:], prior: PacePrior = .rehearsals) {
+        self.init(steps: steps, rehearsals: RehearsalHistory(durations: history), prior: prior)
+    }
+
+    /// From a release's rehearsals, and what the installation's past cutovers teach: the prior
+    /// of the pace, and the share of step attempts that had to be made again or ran far long
+    /// (`rerunRate`; nil without any cutover, when the rehearsals' own share stands in).
+    public init(steps: [RunbookStep], rehearsals: RehearsalHistory, prior: PacePrior = .rehearsals, rerunRate: Double? = nil) {
+        self.init(steps: steps, rehearsals: rehearsals, prior: prior, rerunRate: rerunRate, learning: true)
+    }
+
+    /// `learning` false forecasts as Bascule did before it learned (steps drawn independently
+    /// from all their rehearsal durations, no shared pace, no rerun): the simulation's reference.
+    init(steps: [RunbookStep], rehearsals: RehearsalHistory, prior: PacePrior, rerunRate: Double?, learning: Bool) {
         self.steps = steps
         self.graph = RunbookGraph(steps)
-        self.history = steps.map { history[$0.key] ?? [] }
+        let history = steps.map { rehearsals.durations[$0.key] ?? [] }
+        self.history = history
+        let fitted = StepDistributions(steps: steps, history: history, learning: learning)
+        self.fitted = fitted
+        guard learning else {
+            self.prior = PacePrior(logMean: 0, logSD: 0, source: .rehearsals)
+            reruns = Array(repeating: 0, count: steps.count)
+            return
+        }
+        self.prior = prior
+        // Each step's odds of running again: its own retries and hiccups in rehearsal, drawn
+        // toward the installation's rate, or the rehearsals' rate over all steps.
+        let runs = steps.indices.map { Double(max(rehearsals.runs[steps[$0].key] ?? 0, fitted.samples[$0])) }
+        let again = steps.indices.map { Double((rehearsals.retries[steps[$0].key] ?? 0) + fitted.hiccups[$0]) }
+        let attempts = runs.reduce(0, +) + Double(steps.map { rehearsals.retries[$0.key] ?? 0 }.reduce(0, +))
+        let base = rerunRate ?? (attempts > 0 ? again.reduce(0, +) / attempts : 0)
+        self.reruns = steps.indices.map { step in
+            min(RehearsalHistory.mostReruns, (again[step] + RehearsalHistory.rateWeight * base) / (runs[step] + RehearsalHistory.rateWeight))
+        }
+    }
+
+    /// The finished steps of a run that took far longer than their history, its pace taken
+    /// out: what the installation's next forecasts count as hiccups.
+    public func hiccups(progress: [StepProgress], pace: RunPace) -> Int {
+        (0..<min(progress.count, steps.count)).filter { step in
+            guard progress[step].state == .done, !history[step].isEmpty, fitted.medians[step] > 0,
+                  let begun = progress[step].startedAt, let ended = progress[step].endedAt, ended > begun else { return false }
+            return fitted.isHiccup(Foundation.log(ended.timeIntervalSince(begun) / fitted.medians[step]) - pace.logMean)
+        }.count
+    }
+
+    /// The pace of a run whose steps stand at `progress`: each finished step's duration against
+    /// its expected one. Only steps with rehearsal durations count when some have them (the pace
+    /// is then against the rehearsals), else every step against its plan.
+    public func pace(progress: [StepProgress], prior: PacePrior? = nil) -> RunPace {
+        pace(progress: progress, medians: fitted.medians, sigmas: fitted.sigmas, prior: prior ?? self.prior)
+    }
+
+    private func pace(progress: [StepProgress], medians: [Double], sigmas: [Double], prior: PacePrior) -> RunPace {
+        let rehearsed = history.contains { !$0.isEmpty }
+        var observations: [RunPace.Observation] = []
+        for step in 0..<min(progress.count, steps.count) where progress[step].state == .done {
+            guard !rehearsed || !history[step].isEmpty, medians[step] > 0,
+                  let begun = progress[step].startedAt, let ended = progress[step].endedAt else { continue }
+            let duration = ended.timeIntervalSince(begun)
+            guard duration > 0 else { continue }
+            observations.append(RunPace.Observation(logRatio: Foundation.log(duration / medians[step]), sigma: sigmas[step]))
+        }
+        return RunPace.learned(from: observations, prior: prior, basis: rehearsed ? .rehearsals : .plan)
     }
 
     public func forecast(start: Date, progress: [StepProgress]? = nil, now: Date, draws: Int = 1000, seed: UInt64 = 0x5EED) -> Forecast {
@@ -75,18 +149,26 @@ public struct Forecaster: Sendable {
         let planned = CriticalPath.timeline(graph, durations: steps.map(\.plannedDuration), earliest: steps.map(\.fixedStart), origin: start)
         let live = progress.contains { $0.state != .pending }
         let floor = live ? max(now, start) : start
-        let (medians, sigmas) = distributions()
+        let (medians, sigmas) = (fitted.medians, fitted.sigmas)
+        let pace = pace(progress: progress, medians: medians, sigmas: sigmas, prior: prior)
+        let factor = pace.factor
 
         // Fixed durations and earliest starts of what already happened.
         var known = [Double?](repeating: nil, count: count)
         var earliest = [Date?](repeating: nil, count: count)
         var elapsed = [Double](repeating: 0, count: count)
+        // A failed step's time so far, before the attempt it is expected to be tried again with.
+        var spent = [Double](repeating: 0, count: count)
         for step in 0..<count {
             let p = progress[step]
             switch p.state {
-            case .done, .failed:
+            case .done:
                 known[step] = max(0, (p.endedAt ?? now).timeIntervalSince(p.startedAt ?? now))
                 earliest[step] = p.startedAt
+            case .failed:
+                earliest[step] = p.startedAt
+                spent[step] = max(0, (p.endedAt ?? now).timeIntervalSince(p.startedAt ?? now))
+                elapsed[step] = max(spent[step], now.timeIntervalSince(p.startedAt ?? now))
             case .skipped:
                 known[step] = 0
                 earliest[step] = p.endedAt ?? p.startedAt
@@ -98,8 +180,8 @@ public struct Forecaster: Sendable {
             }
         }
 
-        // The expected run: medians where nothing is known.
-        let expectedDurations = (0..<count).map { known[$0] ?? max(elapsed[$0], medians[$0]) }
+        // The expected run: medians at the run's pace where nothing is known.
+        let expectedDurations = (0..<count).map { known[$0] ?? max(elapsed[$0], spent[$0] + medians[$0] * factor) }
         let expected = CriticalPath.timeline(graph, durations: expectedDurations, earliest: earliest, origin: start)
         let downtimeSteps = (0..<count).filter { steps[$0].downtime }
         func downtime(_ starts: [Double], _ finishes: [Double], until limit: Double = .infinity) -> Double {
@@ -123,16 +205,45 @@ public struct Forecaster: Sendable {
         downtimes.reserveCapacity(draws)
         var starts = [Double](repeating: 0, count: count), finishes = [Double](repeating: 0, count: count)
         let order = graph.order.map(Int.init)
+        // Each step's inputs side by side, read once per draw in the hot loop.
+        let plans = (0..<count).map { step -> StepDraw in
+            // A step running for a while is drawn among the durations longer than what it has
+            // already taken (at the run's pace), not from all of them: the longer it runs, the
+            // later it is expected to end.
+            var lowest = 0, odds = elapsed[step] == 0 ? reruns[step] : 0
+            if progress[step].state == .running, elapsed[step] > 0, medians[step] > 0, sigmas[step] > 0 {
+                let usual = medians[step] * factor, sigma = sigmas[step]
+                let z = Foundation.log(elapsed[step] / usual) / sigma
+                lowest = min(Normal.table.count - 1, Int(Normal.cdf(z) * Double(Normal.table.count)))
+                // The longer it runs, the likelier it is one of the attempts that go twice as
+                // long: the odds of a rerun, weighed by how likely each is to have lasted this long.
+                let once = 1 - Normal.cdf(z), twice = 1 - Normal.cdf(Foundation.log(elapsed[step] / (2 * usual)) / (sigma / 2.0.squareRoot()))
+                let prior = reruns[step]
+                odds = prior * twice + (1 - prior) * once > 0 ? prior * twice / (prior * twice + (1 - prior) * once) : prior
+            }
+            // A step may fail and be run again (its failed attempt is another draw): it does
+            // in a draw when a uniform draw falls under 2⁶⁴ × its odds.
+            let rerun = UInt64(min(odds, 0.999) * 18_446_744_073_709_551_615.0)
+            return StepDraw(fixed: known[step] ?? -1, median: medians[step], sigma: sigmas[step], spent: spent[step],
+                            elapsed: elapsed[step], earliest: max(base, earliestSeconds[step]), lowest: lowest, rerun: rerun)
+        }
         for _ in 0..<max(1, draws) {
             var last = base
+            let shared = Normal.exponential(pace.logSD, &random) * factor
             for step in order {
-                var begin = max(base, earliestSeconds[step])
+                let plan = plans[step]
+                var begin = plan.earliest
                 graph.forEachPredecessor(of: step) { begin = max(begin, finishes[$0]) }
-                let duration: Double
-                if let fixed = known[step] {
-                    duration = fixed
-                } else {
-                    duration = max(elapsed[step], medians[step] * Normal.exponential(sigmas[step], &random))
+                var duration = plan.fixed
+                if duration < 0 {
+                    let scale = plan.median * shared
+                    let drawn: Double
+                    if plan.rerun > 0, random.next() < plan.rerun {
+                        drawn = plan.spent + scale * (Normal.exponential(plan.sigma, &random) + Normal.exponential(plan.sigma, &random))
+                    } else {
+                        drawn = plan.spent + scale * Normal.exponential(plan.sigma, above: plan.lowest, &random)
+                    }
+                    duration = max(plan.elapsed, drawn)
                 }
                 starts[step] = begin
                 finishes[step] = begin + duration
@@ -150,44 +261,22 @@ public struct Forecaster: Sendable {
             p50End: Date(timeIntervalSinceReferenceDate: quantile(ends, 0.5)), p90End: Date(timeIntervalSinceReferenceDate: quantile(ends, 0.9)),
             delay: expected.end.timeIntervalSince(planned.end), downtimeSoFar: soFar, expectedDowntime: expectedDown,
             p50Downtime: quantile(downtimes, 0.5), p90Downtime: quantile(downtimes, 0.9),
-            criticalPath: expected.criticalPath.map { steps[$0].key }, draws: max(1, draws), expected: expected)
+            criticalPath: expected.criticalPath.map { steps[$0].key }, draws: max(1, draws), expected: expected,
+            pace: pace, endDeciles: (1...9).map { Date(timeIntervalSinceReferenceDate: quantile(ends, Double($0) / 10)) })
     }
 
-    /// Per step, the median duration and the log-normal spread to draw from. With rehearsal
-    /// durations the median is their geometric mean; the spread pools their own with the
-    /// planned spread (two samples' worth) and widens by √(1 + 1/n) for the uncertainty of
-    /// estimating from n rehearsals.
-    func distributions() -> (medians: [Double], sigmas: [Double]) {
-        var medians: [Double] = [], sigmas: [Double] = []
-        for (step, samples) in zip(steps, history) {
-            let positive = samples.filter { $0 > 0 }
-            guard !positive.isEmpty else {
-                medians.append(step.plannedDuration)
-                sigmas.append(step.plannedDuration > 0 ? Self.plannedSpread : 0)
-                continue
-            }
-            let fit = LogFit(positive.map { Foundation.log($0) }, priorSpread: Self.plannedSpread)
-            medians.append(Foundation.exp(fit.mean))
-            sigmas.append(fit.spread)
-        }
-        return (medians, sigmas)
-    }
 }
 
-/// The mean of some logarithms, and the spread of the next one: their own spread pooled with
-/// `priorSpread` (worth two values), widened by √(1 + 1/n) for the uncertainty of a mean of n.
-struct LogFit {
-    let mean: Double
-    let spread: Double
-
-    init(_ logs: [Double], priorSpread: Double) {
-        let n = Double(max(1, logs.count))
-        let mean = logs.reduce(0, +) / n
-        let variance = logs.count > 1 ? logs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1) : 0
-        let pooled = ((n - 1) * variance + 2 * priorSpread * priorSpread) / (n - 1 + 2)
-        self.mean = mean
-        spread = pooled.squareRoot() * (1 + 1 / n).squareRoot()
-    }
+/// What one step's duration is drawn from in the Monte Carlo loop; `fixed` ≥ 0 when known.
+private struct StepDraw {
+    let fixed: Double
+    let median: Double
+    let sigma: Double
+    let spent: Double
+    let elapsed: Double
+    let earliest: Double
+    let lowest: Int
+    let rerun: UInt64
 }
 
 /// A small, fast, seedable generator (SplitMix64): forecasts are reproducible.
@@ -211,6 +300,16 @@ enum Normal {
     @inline(__always)
     static func exponential(_ sigma: Double, _ random: inout SplitMix) -> Double {
         sigma == 0 ? 1 : Foundation.exp(sigma * table[Int(random.next() & 4095)])
+    }
+
+    /// The standard normal distribution function.
+    static func cdf(_ z: Double) -> Double { 0.5 * Foundation.erfc(-z / 2.0.squareRoot()) }
+
+    /// The same, drawn among the quantiles from `lowest` up: a draw conditioned on being at least that one.
+    @inline(__always)
+    static func exponential(_ sigma: Double, above lowest: Int, _ random: inout SplitMix) -> Double {
+        guard lowest > 0 else { return exponential(sigma, &random) }
+        return Foundation.exp(sigma * table[lowest + Int(random.next() % UInt64(table.count - lowest))])
     }
 
     /// Acklam's rational approximation of the inverse normal CDF (relative error < 1.2e-9).

@@ -144,8 +144,12 @@ public struct Run: Sendable, Equatable {
     /// The forecast of this run, with the rehearsal durations of `history`.
     /// Fewer draws for long runs (`Forecaster.affordableDraws`), so that reading a run stays
     /// fast whatever its length; the forecast says how many it made.
-    public func forecast(plannedStart: Date, history: [String: [TimeInterval]], now: Date, draws: Int = 1000) -> Forecast {
-        let forecaster = Forecaster(steps: steps.map(\.step), history: history)
+    /// A live run starts from what the installation's past cutovers teach (`installation`, for
+    /// a release tagged `tags`); a rehearsal is compared with the other rehearsals only.
+    public func forecast(plannedStart: Date, rehearsals: RehearsalHistory, installation: InstallationHistory = .empty,
+                         tags: [String] = [], now: Date, draws: Int = 1000) -> Forecast {
+        let learning = kind == .live ? installation : .empty
+        let forecaster = Forecaster(steps: steps.map(\.step), rehearsals: rehearsals, prior: learning.prior(for: tags), rerunRate: learning.rerunRate)
         return forecaster.forecast(start: startedAt ?? plannedStart, progress: steps.map(\.progress), now: now,
                                    draws: Forecaster.affordableDraws(draws, steps: steps.count))
     }

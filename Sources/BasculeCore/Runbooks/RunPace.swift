@@ -32,6 +32,8 @@ public struct PacePrior: Sendable, Equatable {
     public static let applicationMinimum = 3
 
     public static let rehearsals = PacePrior(logMean: 0, logSD: defaultSD, source: .rehearsals)
+    /// Next to nothing believed: what measuring a finished run against its rehearsals starts from.
+    public static let vague = PacePrior(logMean: 0, logSD: 1, source: .rehearsals)
 
     /// From the log-ratios (live against rehearsals) of finished live runs: the application's
     /// own when it has at least `applicationMinimum`, else the installation's, else none. The
@@ -66,11 +68,16 @@ public struct RunPace: Sendable, Equatable {
         }
     }
 
+    /// What the steps are compared with: their rehearsals, or their planned durations when
+    /// the runbook was never rehearsed.
+    public enum Basis: String, Sendable, Equatable { case rehearsals, plan }
+
     public let logMean: Double
     public let logSD: Double
     /// Finished steps it learned from.
     public let steps: Int
     public let prior: PacePrior
+    public let basis: Basis
 
     /// The ratio to history: 1.14 for 14 % slower.
     public var factor: Double { Foundation.exp(logMean) }
@@ -83,9 +90,9 @@ public struct RunPace: Sendable, Equatable {
     /// would otherwise decide the factor alone.
     static let leastSigma = 0.05
 
-    public static func learned(from observations: [Observation], prior: PacePrior) -> RunPace {
+    public static func learned(from observations: [Observation], prior: PacePrior, basis: Basis = .rehearsals) -> RunPace {
         let usable = observations.filter { $0.logRatio.isFinite }
-        guard !usable.isEmpty else { return RunPace(logMean: prior.logMean, logSD: prior.logSD, steps: 0, prior: prior) }
+        guard !usable.isEmpty else { return RunPace(logMean: prior.logMean, logSD: prior.logSD, steps: 0, prior: prior, basis: basis) }
         let priorPrecision = 1 / max(prior.logSD * prior.logSD, 1e-6)
         var mean = prior.logMean, variance = prior.logSD * prior.logSD
         // A few rounds of reweighting: each step's residual is judged against the factor
@@ -102,6 +109,6 @@ public struct RunPace: Sendable, Equatable {
             mean = weighted / precision
             variance = 1 / precision
         }
-        return RunPace(logMean: mean, logSD: variance.squareRoot(), steps: usable.count, prior: prior)
+        return RunPace(logMean: mean, logSD: variance.squareRoot(), steps: usable.count, prior: prior, basis: basis)
     }
 }

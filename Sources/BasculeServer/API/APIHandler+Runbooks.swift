@@ -65,6 +65,17 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(try await runs.act(input.path.id, try RunCommand(body))))))
     }
 
+    func getForecastCalibration(_ input: Operations.GetForecastCalibration.Input) async throws -> Operations.GetForecastCalibration.Output {
+        .ok(.init(body: .json(.init(try await runs.calibration()))))
+    }
+
+    func getForecastCalibrationDiagram(_ input: Operations.GetForecastCalibrationDiagram.Input) async throws -> Operations.GetForecastCalibrationDiagram.Output {
+        let report = try await runs.calibration()
+        guard let localizer else { throw ServiceError.unavailable("the translations are missing from the bundle") }
+        let words = Words(localizer: localizer, language: input.query.lang == .fr ? .fr : .en, formatting: WebFormatting(timeZone: .gmt))
+        return .ok(.init(body: .imageSvgXml(HTTPBody(ReliabilityDiagram(report: report).svg(CalibrationPage.labels(words))))))
+    }
+
     func watchRun(_ input: Operations.WatchRun.Input) async throws -> Operations.WatchRun.Output {
         let after = input.headers.lastEventID.flatMap(Int.init) ?? Int.max
         let (runID, stream, replay) = try await runs.watch(input.path.id, after: after)

@@ -23,6 +23,8 @@ struct APIHandler: APIProtocol {
     let maintenance: MaintenanceWindowService
     let runbooks: RunbookService
     let runs: RunService
+    /// The words of the SVG the API draws (the reliability diagram), read once.
+    let localizer: Localizer?
 
     init(services: BasculeServices) {
         releases = services.releases
@@ -41,6 +43,7 @@ struct APIHandler: APIProtocol {
         maintenance = services.maintenance
         runbooks = services.runbooks
         runs = services.runs
+        localizer = try? Localizer()
     }
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {

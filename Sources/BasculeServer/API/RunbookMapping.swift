@@ -45,7 +45,52 @@ extension Components.Schemas.RunView {
                             delayMinutes: forecast.delay / 60, downtimeSoFarMinutes: forecast.downtimeSoFar / 60,
                             expectedDowntimeMinutes: forecast.expectedDowntime / 60, p50DowntimeMinutes: forecast.p50Downtime / 60,
                             p90DowntimeMinutes: forecast.p90Downtime / 60, criticalPath: forecast.criticalPath, draws: forecast.draws,
-                            rehearsals: view.rehearsals))
+                            rehearsals: view.rehearsals, pace: .init(forecast.pace)))
+    }
+}
+
+extension Components.Schemas.PaceView {
+    init(_ pace: RunPace) {
+        let prior = pace.prior
+        let source: Components.Schemas.PacePriorView.SourcePayload
+        let cutovers: Int
+        switch prior.source {
+        case .rehearsals: (source, cutovers) = (.rehearsals, 0)
+        case .application(let n): (source, cutovers) = (.application, n)
+        case .installation(let n): (source, cutovers) = (.installation, n)
+        }
+        self.init(factor: pace.factor, uncertainty: pace.uncertainty, steps: pace.steps, basis: pace.basis == .plan ? .plan : .rehearsals,
+                  prior: .init(source: source, cutovers: cutovers, factor: Foundation.exp(prior.logMean), uncertainty: Foundation.exp(prior.logSD) - 1))
+    }
+}
+
+extension Components.Schemas.CalibrationReportView {
+    init(_ report: CalibrationReport) {
+        func checkpoint(_ value: CalibrationReport.Checkpoint) -> Components.Schemas.CalibrationSummaryView.CheckpointPayload {
+            switch value {
+            case .goLive: .goLive
+            case .quarter: .quarter
+            case .half: .half
+            case .threeQuarters: .threeQuarters
+            }
+        }
+        self.init(
+            checkpoints: report.summaries.map { summary in
+                .init(checkpoint: checkpoint(summary.checkpoint), share: summary.checkpoint.rawValue, cutovers: summary.cutovers,
+                      underP50: summary.underP50, underP90: summary.underP90, medianError: summary.medianError, reliability: summary.reliability)
+            },
+            cutovers: report.cutovers.map { cutover in
+                let prior: Components.Schemas.CalibrationCutoverView.PriorPayload = switch cutover.priorSource {
+                case .rehearsals: .rehearsals
+                case .application: .application
+                case .installation: .installation
+                }
+                return .init(release: cutover.release.description, run: cutover.run.uuidString.lowercased(), startedAt: cutover.startedAt, endedAt: cutover.endedAt,
+                             prior: prior, points: cutover.points.map { point in
+                                 .init(checkpoint: .init(rawValue: checkpoint(point.checkpoint).rawValue) ?? .goLive, at: point.at, p50End: point.p50End,
+                                       p90End: point.p90End, error: point.error, paceFactor: point.pace.factor)
+                             })
+            })
     }
 }
 

@@ -101,7 +101,9 @@ public enum DemoPortfolio {
         let gated = try await DemoPolicy.seed(services, today: today, calendar: calendar)
         let clashing = try await DemoInventory.seedReleases(services, today: today, calendar: calendar)
         let cutover = try await DemoRunbook.seed(services, now: now)
-        return .seeded(releases: samples.count + gated + clashing + cutover, environments: 4)
+        // Last, so that the releases above keep their keys (REL-19 is the cutover under way).
+        let cutovers = try await DemoCutoverHistory.seed(services, now: now)
+        return .seeded(releases: samples.count + cutovers + gated + clashing + cutover, environments: 4)
     }
 
     private static func input(

@@ -173,7 +173,7 @@ enum DemoRunbook {
     }
 
     /// The CAB's approval, once the release is planned.
-    private static func approve(_ key: String, services: BasculeServices) async throws {
+    static func approve(_ key: String, services: BasculeServices) async throws {
         _ = try await services.approvals.request(key)
         if let approver = try await services.store.withConnection({ try await UserRepository($0).named("approver") }) {
             let origin = RequestOrigin(principal: .user(Identity(userID: approver.id, username: approver.username, roles: approver.roles)))
@@ -197,15 +197,21 @@ enum DemoRunbook {
     }
 
     /// Runs the steps in order, each taking `duration`, until `stop` has been started (it is
-    /// left running), or to the end with a go.
-    private static func complete(_ run: Run, through stop: String?, with service: RunService, clock: Clock,
-                                 duration: (RunbookStep) -> TimeInterval) async throws {
+    /// left running), or to the end with a go. A `failing` step fails once (after its duration)
+    /// and is tried again.
+    static func complete(_ run: Run, through stop: String?, with service: RunService, clock: Clock, failing: Set<String> = [],
+                         duration: (RunbookStep) -> TimeInterval) async throws {
         let id = run.id.uuidString
         var current = run
         while let index = current.steps.indices.first(where: { current.steps[$0].progress.state == .pending && current.waitingFor($0).isEmpty }) {
             let step = current.steps[index].step
             current = try await service.act(id, .start(step.key)).run
             if step.key == stop { return }
+            if failing.contains(step.key) {
+                clock.advance(duration(step))
+                current = try await service.act(id, .fail(step.key, comment: "Timed out on a lock; the batch holding it was stopped")).run
+                current = try await service.act(id, .retry(step.key, comment: "Lock released")).run
+            }
             clock.advance(duration(step))
             if step.kind == .goNoGo {
                 current = try await service.act(id, .decide(step.key, .go, reason: "Every check green")).run

@@ -123,6 +123,24 @@ public struct RunRepository: Sendable {
         return runs
     }
 
+    /// The installation's most recent finished live runs, newest first: what forecasts learn from.
+    public func finishedLive(limit: Int) async throws -> [Run] {
+        var runs: [Run] = []
+        for row in try await db.raw(Self.select + " WHERE u.kind = 'live' AND u.status = 'finished' ORDER BY u.updated_at DESC, u.id LIMIT \(bind: limit)").all() {
+            runs.append(try await run(row))
+        }
+        return runs
+    }
+
+    /// Changes whenever a live run finishes (a finished run is never written again): whether
+    /// what forecasts learn from must be read again.
+    public func finishedLiveSignature() async throws -> String {
+        guard let row = try await db.raw("""
+            SELECT COUNT(*) AS finished, MAX(updated_at) AS latest FROM runs WHERE kind = 'live' AND status = 'finished'
+            """).first() else { return "0" }
+        return "\(try row.decode(column: "finished", as: Int.self)):\(try row.decode(column: "latest", as: Int64?.self) ?? 0)"
+    }
+
     /// Whether the release has a live run under way, without reading any run: a release may
     /// have hundreds of rehearsals.
     public func hasLiveRunUnderWay(_ release: Release) async throws -> Bool {

@@ -109,8 +109,7 @@ public struct PolicyService: Sendable {
         guard release.status == .inProgress else { return nil }
         let runs = try await RunRepository(db).all(of: release)
         guard let live = runs.first(where: { $0.kind == .live && !$0.status.isOver }) else { return nil }
-        var history: [String: [TimeInterval]] = [:]
-        for run in runs where run.kind == .rehearsal { for (key, duration) in run.actualDurations { history[key, default: []].append(duration) } }
-        return live.forecast(plannedStart: release.window?.start ?? live.createdAt, history: history, now: now, draws: 1).delay
+        return live.forecast(plannedStart: release.window?.start ?? live.createdAt, rehearsals: RehearsalHistory(runs.filter { $0.kind == .rehearsal }),
+                             now: now, draws: 1).delay
     }
 }

@@ -12,6 +12,8 @@ public struct RunService: Sendable {
     let gate: Gatekeeper
     public let events: RunEvents
     let forecasts = ForecastCache()
+    /// What live runs' forecasts learn from the installation's finished cutovers.
+    let cutovers = CutoverHistory()
     let snapshots: RunSnapshots
     /// Actions that arrive together are written together (`RunActionBatch.swift`).
     let writer: GroupCommit<PendingAction, BatchAnswer>
@@ -106,26 +108,32 @@ public struct RunService: Sendable {
                 // The release's runs are read once: this one, and the rehearsals the forecast learns from.
                 let all = try await RunRepository(db, cache: store.runDefinitions).all(of: release)
                 guard let run = all.first(where: { $0.id == runID }) else { throw ServiceError.notFound("run \(id)") }
-                return view(of: run, release: release, runs: all, at: now(), draws: draws)
+                let learned = run.kind == .live ? try await cutovers.snapshot(in: db, definitions: store.runDefinitions) : nil
+                return view(of: run, release: release, runs: all, learned: learned, at: now(), draws: draws)
             }
         }
     }
 
-    func view(of run: Run, release: Release, runs all: [Run], at now: Date, draws: Int = 1000) -> View {
+    func view(of run: Run, release: Release, runs all: [Run], learned: CutoverHistory.Snapshot?, at now: Date, draws: Int = 1000) -> View {
         let rehearsals = all.filter { $0.kind == .rehearsal && $0.id != run.id }
         // A rehearsal runs when people start it, not in the release's window: until then it is drawn from its creation.
         let plannedStart = run.startedAt ?? (run.kind == .rehearsal ? run.createdAt : release.window?.start ?? run.createdAt)
-        let forecast = forecasts.forecast(for: run, plannedStart: plannedStart, history: rehearsals, draws: draws, at: now) {
-            run.forecast(plannedStart: plannedStart, history: Self.history(rehearsals), now: now, draws: draws)
+        // A finished live run is not its own history.
+        let installation = learned?.installation.before(run.startedAt ?? now) ?? .empty
+        let forecast = forecasts.forecast(for: run, plannedStart: plannedStart, history: rehearsals, learned: learned?.signature ?? "", draws: draws, at: now) {
+            run.forecast(plannedStart: plannedStart, rehearsals: RehearsalHistory(rehearsals), installation: installation,
+                         tags: release.fields.tags, now: now, draws: draws)
         }
         return View(run: run, release: release, forecast: forecast, rehearsals: all.filter { $0.kind == .rehearsal }.count, plannedStart: plannedStart)
     }
 
-    /// Per step, its actual durations across rehearsals that reached it.
-    static func history(_ rehearsals: [Run]) -> [String: [TimeInterval]] {
-        var history: [String: [TimeInterval]] = [:]
-        for run in rehearsals { for (key, duration) in run.actualDurations { history[key, default: []].append(duration) } }
-        return history
+    /// How well the forecasts of the installation's finished live runs held (`CalibrationReport`).
+    public func calibration() async throws -> CalibrationReport {
+        try await gate.require(.releaseRead)
+        return try await refusing {
+            let snapshot = try await store.withConnection { db in try await cutovers.snapshot(in: db, definitions: store.runDefinitions) }
+            return cutovers.calibration(of: snapshot)
+        }
     }
 
     /// An action applied: the run after it, the action, and the positions of the steps whose

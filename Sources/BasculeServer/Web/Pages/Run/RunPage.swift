@@ -60,6 +60,10 @@ enum RunPage {
         let expectedDowntime: String
         let p90Downtime: String
         let rehearsals: String
+        /// "Running 14 % slower than rehearsals (±6 %), from 12 finished steps."
+        let pace: String?
+        /// For a live run, what was believed before it started and where that comes from.
+        let prior: String?
         let steps: [StepLine]
         let gantt: String
         let log: [LogLine]
@@ -109,13 +113,40 @@ enum RunPage {
             behind: delay > 60, ahead: delay < -60,
             failed: failedKeys.isEmpty || run.status.isOver ? nil : words.text("run_failed_line", ["steps": run.steps.filter { failedKeys.contains($0.step.key) }.map(\.step.key).joined(separator: ", ")]),
             downtimeSoFar: minutes(forecast.downtimeSoFar), expectedDowntime: minutes(forecast.expectedDowntime), p90Downtime: minutes(forecast.p90Downtime),
-            rehearsals: words.count("run_rehearsals", view.rehearsals), steps: steps, gantt: gantt(view, now: now, words), log: run.log.reversed().map { action in
+            rehearsals: words.count("run_rehearsals", view.rehearsals), pace: paceLine(forecast.pace, words),
+            prior: run.kind == .live ? priorLine(forecast.pace.prior, words) : nil, steps: steps, gantt: gantt(view, now: now, words), log: run.log.reversed().map { action in
                 LogLine(at: words.date(action.at), actor: action.actor, kind: words.label(action.kind), step: action.step,
                         decision: action.decision.map(words.label), text: action.text)
             },
             canAct: canAct, canRollback: canCall && run.kind == .live && !run.steps.contains { $0.segment == .rollback },
             canAbort: canCall, eventsURL: "/api/v1/runs/\(run.id.uuidString.lowercased())/events",
             windowLine: view.release.window.map { words.text("run_window", ["window": words.window($0)]) })
+    }
+
+    /// Whole percents, and at least ±1 % so that a very sure pace does not read as certain.
+    private static func percents(_ pace: (factor: Double, uncertainty: Double), _ words: Words) -> (percent: String, spread: String, sign: Int) {
+        let percent = Int((abs(pace.factor - 1) * 100).rounded())
+        return (words.number(percent), words.number(max(1, Int((pace.uncertainty * 100).rounded()))), percent == 0 ? 0 : (pace.factor > 1 ? 1 : -1))
+    }
+
+    static func paceLine(_ pace: RunPace, _ words: Words) -> String? {
+        guard pace.steps > 0 else { return nil }
+        let (percent, spread, sign) = percents((pace.factor, pace.uncertainty), words)
+        let steps = words.count("run_pace_steps", pace.steps)
+        guard sign != 0 else { return words.text("run_pace_same_\(pace.basis.rawValue)", ["spread": spread, "steps": steps]) }
+        return words.text(sign > 0 ? "run_pace_slower" : "run_pace_faster",
+                          ["percent": percent, "spread": spread, "steps": steps, "basis": words.text("run_pace_basis_\(pace.basis.rawValue)")])
+    }
+
+    static func priorLine(_ prior: PacePrior, _ words: Words) -> String {
+        let (percent, spread, sign) = percents((Foundation.exp(prior.logMean), Foundation.exp(prior.logSD) - 1), words)
+        let source: String
+        switch prior.source {
+        case .rehearsals: return words.text("run_prior_rehearsals", ["spread": spread])
+        case .application(let n): source = words.count("run_prior_application", n)
+        case .installation(let n): source = words.count("run_prior_installation", n)
+        }
+        return words.text(sign >= 0 ? "run_prior_slower" : "run_prior_faster", ["percent": percent, "spread": spread, "source": source])
     }
 
     private static func gantt(_ view: RunService.View, now: Date, _ words: Words) -> String {

@@ -1,0 +1,53 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+
+/// The installation's finished cutovers as forecasts learn from them (each live run with its
+/// release's earlier rehearsals and tags), and the calibration report made from them. Read
+/// again only when a live run finished since: a cheap signature query decides.
+final class CutoverHistory: Sendable {
+    struct Cutover: Sendable {
+        let live: Run
+        let rehearsals: RehearsalHistory
+        let tags: [String]
+    }
+
+    struct Snapshot: Sendable {
+        let signature: String
+        let cutovers: [Cutover]
+        let installation: InstallationHistory
+    }
+
+    private let latest = NIOLockedValueBox<Snapshot?>(nil)
+    private let report = NIOLockedValueBox<(signature: String, report: CalibrationReport)?>(nil)
+
+    func snapshot(in db: any SQLDatabase, definitions: RunDefinitionCache) async throws -> Snapshot {
+        let runs = RunRepository(db, cache: definitions)
+        let signature = try await runs.finishedLiveSignature()
+        if let known = latest.withLockedValue({ $0 }), known.signature == signature { return known }
+        let releases = ReleaseRepository(db)
+        var cutovers: [Cutover] = [], records: [CutoverRecord] = []
+        for live in try await runs.finishedLive(limit: InstallationHistory.depth) {
+            guard let release = try await releases.find(live.releaseKey) else { continue }
+            let rehearsals = try await runs.all(of: release).filter { $0.kind == .rehearsal && $0.createdAt < live.createdAt }
+            cutovers.append(Cutover(live: live, rehearsals: RehearsalHistory(rehearsals), tags: release.fields.tags))
+            if let record = CutoverRecord(live: live, rehearsals: rehearsals, tags: release.fields.tags) { records.append(record) }
+        }
+        let snapshot = Snapshot(signature: signature, cutovers: cutovers, installation: InstallationHistory(records))
+        latest.withLockedValue { $0 = snapshot }
+        return snapshot
+    }
+
+    /// Each cutover's forecasts remade with what was known before it began.
+    func calibration(of snapshot: Snapshot) -> CalibrationReport {
+        if let known = report.withLockedValue({ $0 }), known.signature == snapshot.signature { return known.report }
+        let made = CalibrationReport(snapshot.cutovers.map { cutover in
+            CalibrationReport.Case(live: cutover.live, rehearsals: cutover.rehearsals,
+                                   installation: snapshot.installation.before(cutover.live.startedAt ?? cutover.live.createdAt), tags: cutover.tags)
+        })
+        report.withLockedValue { $0 = (snapshot.signature, made) }
+        return made
+    }
+}
