@@ -75,6 +75,9 @@ def main():
         page.click("a:has-text('Live cutover')")
         check(page.locator("svg.gantt g.row").count() >= 40, "the live page's Gantt chart draws fewer than 40 steps")
         check("Expected end" in page.content(), "the live page shows no forecast")
+        check(page.locator("p.pace").count() == 1 and "than rehearsals" in page.locator("p.pace").inner_text(),
+              "the live page does not say how fast the run goes against its rehearsals")
+        check("earlier cutovers of this application" in page.content(), "the live page does not say where the forecast's prior comes from")
         # Someone else starts the next step through the API: this page must move by itself
         # (Server-Sent Events), without a reload.
         row = page.locator("tr:has(button[value=start])").first.get_attribute("id")
@@ -91,6 +94,11 @@ def main():
         check(page.locator(f"#{row}.state-done").count() == 1, f"completing {row[5:]} from the live page did not mark it done")
         if shots:
             page.screenshot(path=f"{shots}/live-run.png", full_page=False)
+        page.goto(f"{url}/calibration")
+        check(page.locator("svg.reliability polyline.series").count() == 2, "the calibration page draws no reliability diagram")
+        check(page.locator("table.releases tbody tr").count() >= 6 + 4, "the calibration page lists fewer than the demo's six cutovers")
+        if shots:
+            page.screenshot(path=f"{shots}/calibration.png", full_page=True)
         page.goto(f"{url}/home")
         check("Under way now" in page.content() and "run-line live" in page.content(), "the home page does not show the live cutover")
         if shots:
@@ -103,6 +111,8 @@ def main():
             page.screenshot(path=f"{shots}/inventory.png", full_page=True)
         submit(page, "a.lang")
         check("Mises en production" in page.content(), "the French switch did not translate the page")
+        page.goto(f"{url}/calibration")
+        check("Fiabilité des prévisions" in page.content() and "Au lancement" in page.content(), "the calibration page is not in French")
         submit(page, "a.lang")
         submit(page, ".signout button")
         check("/login" in page.url, f"signing out did not lead to the sign-in page ({page.url})")

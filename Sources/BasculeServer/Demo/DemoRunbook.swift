@@ -71,14 +71,14 @@ enum DemoRunbook {
         return try await RequestOrigin.$current.withValue(origin) {
             let (variables, runbook) = try RunbookDocument.parse(yaml)
             let steps = try RunbookTemplate(name: "erp-standard", variables: variables, runbook: runbook).instantiate(["application": "ERP"])
-            // The live run's steps so far, each a little slower than planned; it started long
-            // enough ago for all of them to be in the past.
-            var liveSeed: UInt64 = 11
-            let liveDurations = order(of: steps, through: "C05").map { step -> (String, TimeInterval) in
-                liveSeed = liveSeed &* 6364136223846793005 &+ 1442695040888963407
-                return (step.key, step.plannedDuration * (1.0 + Double(liveSeed >> 40) / Double(1 << 24) * 0.3))
+            // The live run's steps, each 15–45 % slower than planned (the same factor for a
+            // step whenever asked); it started long enough ago for C05 to start ten minutes ago.
+            func liveDuration(_ step: RunbookStep) -> TimeInterval {
+                let hash = step.key.unicodeScalars.reduce(UInt64(11)) { ($0 &* 6364136223846793005) &+ UInt64($1.value) &+ 1442695040888963407 }
+                return step.plannedDuration * (1.15 + Double(hash >> 40) / Double(1 << 24) * 0.3)
             }
-            let start = now.addingTimeInterval(-liveDurations.map(\.1).reduce(0, +) - 10 * 60)
+            let toC05 = schedule(steps.mainSteps, duration: liveDuration)["C05"]?.start ?? 0
+            let start = now.addingTimeInterval(-toC05 - 10 * 60)
             let release = try await services.releases.create(ReleaseInput(
                 title: "ERP 2.0: general ledger migration", version: "2.0.0", type: .major, plannedStart: start,
                 plannedEnd: start.addingTimeInterval(6 * 3600), environment: "production", owner: "Claire Martin",
@@ -109,8 +109,8 @@ enum DemoRunbook {
             let clock = Clock(start)
             let timed = RunService(store: services.store, now: { clock.now }, events: services.runs.events)
             let live = try await timed.create(in: key, kind: .live, override: demo)
-            let durations = Dictionary(liveDurations, uniquingKeysWith: { first, _ in first })
-            try await complete(live, through: "C05", with: timed, clock: clock) { durations[$0.key] ?? $0.plannedDuration }
+            // The data team has not started on the reporting connectors yet: a step waits to be started.
+            try await complete(live, through: "C05", with: timed, clock: clock, held: ["C10"], duration: liveDuration)
             return 1
         }
     }
@@ -183,41 +183,54 @@ enum DemoRunbook {
         }
     }
 
-    /// The steps in the order `complete` runs them, up to `stop` excluded.
-    static func order(of runbook: Runbook, through stop: String) -> [RunbookStep] {
-        var run = Run(releaseKey: ReleaseKey(number: 0), kind: .rehearsal, runbook: runbook, at: Date())
-        var result: [RunbookStep] = []
-        while let index = run.steps.indices.first(where: { run.steps[$0].progress.state == .pending && run.waitingFor($0).isEmpty }) {
-            let step = run.steps[index].step
-            if step.key == stop { break }
-            result.append(step)
-            run.steps[index].progress.state = .done
+    /// When each step starts and how long each of its attempts takes (two when it is `failing`),
+    /// run as a team runs them: each as soon as the steps it follows are done, several at once
+    /// where the runbook allows. `duration` is asked once per attempt.
+    static func schedule(_ steps: [RunbookStep], failing: Set<String> = [],
+                         duration: (RunbookStep) -> TimeInterval) -> [String: (start: TimeInterval, attempts: [TimeInterval])] {
+        let graph = RunbookGraph(steps)
+        var ends: [String: TimeInterval] = [:]
+        var result: [String: (start: TimeInterval, attempts: [TimeInterval])] = [:]
+        for index in graph.order.map(Int.init) {
+            let step = steps[index]
+            let start = step.predecessors.compactMap { ends[$0] }.max() ?? 0
+            let attempts = (failing.contains(step.key) ? [duration(step)] : []) + [duration(step)]
+            ends[step.key] = start + attempts.reduce(0, +)
+            result[step.key] = (start, attempts)
         }
         return result
     }
 
-    /// Runs the steps in order, each taking `duration`, until `stop` has been started (it is
-    /// left running), or to the end with a go. A `failing` step fails once (after its duration)
-    /// and is tried again.
+    /// Runs the steps as `schedule` times them, from the clock's time, until `stop` has been
+    /// started (what began before it stays as it is), or to the end with a go. A `failing`
+    /// step fails once and is tried again; a `held` step is not started (its owner is late).
     static func complete(_ run: Run, through stop: String?, with service: RunService, clock: Clock, failing: Set<String> = [],
-                         duration: (RunbookStep) -> TimeInterval) async throws {
+                         held: Set<String> = [], duration: (RunbookStep) -> TimeInterval) async throws {
         let id = run.id.uuidString
-        var current = run
-        while let index = current.steps.indices.first(where: { current.steps[$0].progress.state == .pending && current.waitingFor($0).isEmpty }) {
-            let step = current.steps[index].step
-            current = try await service.act(id, .start(step.key)).run
-            if step.key == stop { return }
-            if failing.contains(step.key) {
-                clock.advance(duration(step))
-                current = try await service.act(id, .fail(step.key, comment: "Timed out on a lock; the batch holding it was stopped")).run
-                current = try await service.act(id, .retry(step.key, comment: "Lock released")).run
+        let steps = run.steps.filter { $0.segment == .main }.map(\.step)
+        // What happens at each moment: ends before starts, a failure before its retry.
+        var events: [(at: TimeInterval, rank: Int, key: String, command: RunCommand)] = []
+        let planned = schedule(steps, failing: failing, duration: duration)
+        for step in steps {
+            guard let timing = planned[step.key] else { continue }
+            var at = timing.start
+            events.append((at, 2, step.key, .start(step.key)))
+            for (attempt, length) in timing.attempts.enumerated() {
+                at += length
+                if attempt < timing.attempts.count - 1 {
+                    events.append((at, 0, step.key, .fail(step.key, comment: "Timed out on a lock; the batch holding it was stopped")))
+                    events.append((at, 1, step.key, .retry(step.key, comment: "Lock released")))
+                } else {
+                    events.append((at, 0, step.key, step.kind == .goNoGo ? .decide(step.key, .go, reason: "Every check green") : .complete(step.key)))
+                }
             }
-            clock.advance(duration(step))
-            if step.kind == .goNoGo {
-                current = try await service.act(id, .decide(step.key, .go, reason: "Every check green")).run
-            } else {
-                current = try await service.act(id, .complete(step.key)).run
-            }
+        }
+        events.sort { ($0.at, $0.rank, $0.key) < ($1.at, $1.rank, $1.key) }
+        let origin = clock.now
+        for event in events where !held.contains(event.key) {
+            clock.advance(origin.addingTimeInterval(event.at).timeIntervalSince(clock.now))
+            _ = try await service.act(id, event.command)
+            if case .start(let key) = event.command, key == stop { return }
         }
     }
 }

@@ -16,7 +16,7 @@ struct ReliabilityDiagram {
     }
 
     static let checkpoints: [CalibrationReport.Checkpoint] = [.goLive, .half]
-    static let size = 320.0, margin = 48.0
+    static let size = 320.0, margin = 64.0
 
     let report: CalibrationReport
 
