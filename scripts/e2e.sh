@@ -130,6 +130,7 @@ check "calendar: conflicts explained, windows suggested, the .ics feed loads in 
 # a cycle imports nothing.
 live=$("$bascule" run list REL-19 --json | python3 -c 'import json,sys; print([r["id"] for r in json.load(sys.stdin) if r["kind"] == "live"][0])')
 "$bascule" run show "$live" | grep -q "C05   running" || fail "the demo's live run is not at C05"
+"$bascule" run show "$live" | grep -Eq "^pace: [0-9]+ % slower than rehearsals .*prior: 3 cutovers of the application" || fail "run show does not give the run's pace and its prior"
 curl -sN --max-time 5 -H "Authorization: Bearer $admin_token" "$server/api/v1/runs/$live/events" > "$work/events.txt" &
 sleep 1
 "$bascule" run step "$live" C05 complete | grep -q "expected end" || fail "completing C05 from the CLI"

@@ -180,6 +180,22 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// "pace: 14 % slower than rehearsals (±6 %) from 12 finished steps; prior: 3 cutovers of the application, 12 % slower than rehearsed".
+    static func paceLine(_ pace: Components.Schemas.PaceView) -> String {
+        func percent(_ value: Double) -> Int { Int((value * 100).rounded()) }
+        let change = percent(abs(pace.factor - 1)), planned = pace.basis.rawValue == "plan"
+        let speed = change == 0 ? "as \(planned ? "planned" : "rehearsed")"
+            : "\(change) % \(pace.factor > 1 ? "slower" : "faster") than \(planned ? "planned" : "rehearsals")"
+        let prior = pace.prior, lean = percent(prior.factor - 1)
+        let learned = lean >= 0 ? "\(lean) % slower than rehearsed" : "\(-lean) % faster than rehearsed"
+        let source = switch prior.source {
+        case .rehearsals: "no finished cutover yet, as rehearsed"
+        case .application: "\(prior.cutovers) cutovers of the application, \(learned)"
+        case .installation: "\(prior.cutovers) cutovers of the installation, \(learned)"
+        }
+        return "pace: \(speed) (±\(max(1, percent(pace.uncertainty))) %) from \(pace.steps) finished steps; prior: \(source)"
+    }
+
     static func print(_ run: Components.Schemas.RunView, _ remote: RemoteOptions) throws {
         if remote.json { return try remote.printJSON(run) }
         let time = DateFormatter()
@@ -188,6 +204,7 @@ struct RunCommand: AsyncParsableCommand {
         Swift.print("\(run.release) \(run.kind.rawValue) run \(run.id): \(run.status.rawValue)")
         let late = Int(f.delayMinutes.rounded())
         Swift.print("expected end \(time.string(from: f.expectedEnd)) (P90 \(time.string(from: f.p90End))), \(late > 0 ? "\(late) min behind plan" : late < 0 ? "\(-late) min ahead of plan" : "on plan"); downtime so far \(Int(f.downtimeSoFarMinutes)) min, expected \(Int(f.expectedDowntimeMinutes.rounded()))")
+        Swift.print(paceLine(f.pace))
         let active = run.steps.filter { $0.state == .running || $0.state == .failed || ($0.state == .pending && $0.waitingFor.isEmpty) }
         Swift.print(TextTable.render(["STEP", "STATE", "TITLE"], active.map { [$0.key, $0.state.rawValue, $0.title] }))
         if let last = run.log.last { Swift.print("last: \(last.actor) \(last.kind) \(last.step ?? "") \(last.text)") }
