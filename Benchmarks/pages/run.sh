@@ -25,7 +25,7 @@ run=$(curl -fsS -H "Authorization: Bearer $token" "$SERVER_URL/api/v1/releases/R
 wrk -t1 -c4 -d2s "$SERVER_URL/health" >/dev/null   # warm-up
 health=$(rps /health); health_p99=$(p99)
 echo "machine: $(nproc) cores, $(uname -m); binary: $bin"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on 127.0.0.1, SQLite, demo portfolio (19 releases), signed in as the release manager"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on 127.0.0.1, SQLite, demo portfolio (25 releases), signed in as the release manager"
 printf "%-36s %10s req/s  p99 %-9s\n" "GET /health" "$health" "$health_p99"
 for path in /home /releases /releases/REL-19 "/runs/$run"; do
   value=$(rps "$path" "Authorization: Bearer $token"); latency=$(p99)
