@@ -20,13 +20,20 @@ final class CutoverHistory: Sendable {
         let installation: InstallationHistory
     }
 
-    private let latest = NIOLockedValueBox<Snapshot?>(nil)
+    private let latest = NIOLockedValueBox<(snapshot: Snapshot, checkedAt: Date)?>(nil)
     private let report = NIOLockedValueBox<(signature: String, report: CalibrationReport)?>(nil)
 
-    func snapshot(in db: any SQLDatabase, definitions: RunDefinitionCache) async throws -> Snapshot {
+    /// The history as last read when it was checked less than `maxAge` ago (a live page
+    /// reloads at every action: one signature query per `maxAge` is enough for it), else
+    /// checked against the signature and read again if a live run finished since.
+    func snapshot(in db: any SQLDatabase, definitions: RunDefinitionCache, maxAge: TimeInterval = 0, now: Date = Date()) async throws -> Snapshot {
+        if let known = latest.withLockedValue({ $0 }), now.timeIntervalSince(known.checkedAt) < maxAge { return known.snapshot }
         let runs = RunRepository(db, cache: definitions)
         let signature = try await runs.finishedLiveSignature()
-        if let known = latest.withLockedValue({ $0 }), known.signature == signature { return known }
+        if let known = latest.withLockedValue({ $0 }), known.snapshot.signature == signature {
+            latest.withLockedValue { $0 = (known.snapshot, now) }
+            return known.snapshot
+        }
         let releases = ReleaseRepository(db)
         var cutovers: [Cutover] = [], records: [CutoverRecord] = []
         for live in try await runs.finishedLive(limit: InstallationHistory.depth) {
@@ -36,7 +43,7 @@ final class CutoverHistory: Sendable {
             if let record = CutoverRecord(live: live, rehearsals: rehearsals, tags: release.fields.tags) { records.append(record) }
         }
         let snapshot = Snapshot(signature: signature, cutovers: cutovers, installation: InstallationHistory(records))
-        latest.withLockedValue { $0 = snapshot }
+        latest.withLockedValue { $0 = (snapshot, now) }
         return snapshot
     }
 

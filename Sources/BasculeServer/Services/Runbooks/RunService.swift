@@ -108,7 +108,8 @@ public struct RunService: Sendable {
                 // The release's runs are read once: this one, and the rehearsals the forecast learns from.
                 let all = try await RunRepository(db, cache: store.runDefinitions).all(of: release)
                 guard let run = all.first(where: { $0.id == runID }) else { throw ServiceError.notFound("run \(id)") }
-                let learned = run.kind == .live ? try await cutovers.snapshot(in: db, definitions: store.runDefinitions) : nil
+                let learned = run.kind == .live
+                    ? try await cutovers.snapshot(in: db, definitions: store.runDefinitions, maxAge: ForecastCache.lifetime) : nil
                 return view(of: run, release: release, runs: all, learned: learned, at: now(), draws: draws)
             }
         }
