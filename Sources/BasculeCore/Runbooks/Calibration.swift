@@ -96,6 +96,9 @@ public struct CalibrationReport: Sendable, Equatable {
         public let medianError: Double
         /// For P10 … P90: the share of cutovers that ended at or before it (the diagonal when calibrated).
         public let reliability: [Double]
+
+        /// Far from calibrated: P90 held in under 80 % of the cutovers, or P50 outside 35–65 %.
+        public var isFarOff: Bool { cutovers > 0 && (underP90 < 0.8 || underP50 < 0.35 || underP50 > 0.65) }
     }
 
     public let cutovers: [Cutover]

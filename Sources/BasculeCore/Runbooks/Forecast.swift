@@ -52,6 +52,13 @@ public struct Forecast: Sendable, Equatable {
 /// pace (`RunPace`: the prior, updated by the steps already finished), because a run that is
 /// slow is slow everywhere; and a step may have to be run again (`reruns`), which adds an attempt.
 public struct Forecaster: Sendable {
+    /// A step's own record of reruns counts like this many rehearsals against the installation's
+    /// rate, so that two clean rehearsals do not promise that it never fails, nor one failure in
+    /// two that it fails half the time.
+    static let rerunWeight = 4.0
+    /// Odds of a rerun above which a step is no longer a step but a coin toss: a runbook's problem.
+    static let mostReruns = 0.5
+
     /// The spread assumed for a step never rehearsed: P90 about 1.5 times the planned duration.
     public static let plannedSpread = 0.3
 
@@ -109,7 +116,7 @@ public struct Forecaster: Sendable {
         let attempts = runs.reduce(0, +) + Double(steps.map { rehearsals.retries[$0.key] ?? 0 }.reduce(0, +))
         let base = rerunRate ?? (attempts > 0 ? again.reduce(0, +) / attempts : 0)
         self.reruns = steps.indices.map { step in
-            min(RehearsalHistory.mostReruns, (again[step] + RehearsalHistory.rateWeight * base) / (runs[step] + RehearsalHistory.rateWeight))
+            min(Self.mostReruns, (again[step] + Self.rerunWeight * base) / (runs[step] + Self.rerunWeight))
         }
     }
 

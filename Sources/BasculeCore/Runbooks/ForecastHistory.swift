@@ -10,13 +10,6 @@ public struct RehearsalHistory: Sendable, Equatable {
     /// Per step, how many times it was tried again after failing.
     public let retries: [String: Int]
 
-    /// A step's own record counts like this many rehearsals against the installation's rate
-    /// (`Forecaster`), so that two clean rehearsals do not promise that it never fails, nor one
-    /// failure in two that it fails half the time.
-    static let rateWeight = 4.0
-    /// Odds of a rerun above which a step is no longer a step but a coin toss: a runbook's problem.
-    static let mostReruns = 0.5
-
     public init(_ rehearsals: [Run]) {
         var durations: [String: [TimeInterval]] = [:], runs: [String: Int] = [:], retries: [String: Int] = [:]
         for run in rehearsals {

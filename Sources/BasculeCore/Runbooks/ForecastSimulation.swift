@@ -48,10 +48,6 @@ public enum ForecastSimulation {
             summaries.first { $0.checkpoint == checkpoint }!
         }
 
-        /// Share of live runs ending at or before the P90 made at go-live.
-        public var underP90: Double { summary(.goLive).underP90 }
-        public var medianP50Error: Double { summary(.goLive).medianError }
-
         public var description: String {
             summaries.map { s in
                 String(format: "%@: under P50 %.1f %%, under P90 %.1f %%, median P50 error %.1f %% of the remaining time",

@@ -31,6 +31,11 @@ public struct PacePrior: Sendable, Equatable {
     /// Live runs of one application needed before its own history is preferred.
     public static let applicationMinimum = 3
 
+    /// The ratio expected before any step finished: 1.08 for 8 % slower than rehearsed.
+    public var factor: Double { Foundation.exp(logMean) }
+    /// About how far that may be off, as a share of it (one standard deviation).
+    public var uncertainty: Double { Foundation.exp(logSD) - 1 }
+
     public static let rehearsals = PacePrior(logMean: 0, logSD: defaultSD, source: .rehearsals)
     /// Next to nothing believed: what measuring a finished run against its rehearsals starts from.
     public static let vague = PacePrior(logMean: 0, logSD: 1, source: .rehearsals)

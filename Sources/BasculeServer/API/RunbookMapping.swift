@@ -60,7 +60,7 @@ extension Components.Schemas.PaceView {
         case .installation(let n): (source, cutovers) = (.installation, n)
         }
         self.init(factor: pace.factor, uncertainty: pace.uncertainty, steps: pace.steps, basis: pace.basis == .plan ? .plan : .rehearsals,
-                  prior: .init(source: source, cutovers: cutovers, factor: Foundation.exp(prior.logMean), uncertainty: Foundation.exp(prior.logSD) - 1))
+                  prior: .init(source: source, cutovers: cutovers, factor: prior.factor, uncertainty: prior.uncertainty))
     }
 }
 

@@ -231,7 +231,7 @@ struct ForecastLearningTests {
         parameters.learning = false
         let reference = ForecastSimulation.run(parameters)
         // then
-        #expect(learning.underP90 >= 0.85 && learning.summary(.half).underP90 >= 0.85, "\(learning)")
+        #expect(learning.summary(.goLive).underP90 >= 0.85 && learning.summary(.half).underP90 >= 0.85, "\(learning)")
         #expect((0.35...0.65).contains(learning.summary(.goLive).underP50), "\(learning)")
         #expect(learning.summary(.half).medianError < reference.summary(.half).medianError, "\(learning)\n\(reference)")
     }

@@ -11,7 +11,7 @@ enum CalibrationPage {
         let underP50: String
         let underP90: String
         let medianError: String
-        /// Far from calibrated (P90 held in under 80 % of the cutovers, or P50 outside 35–65 %).
+        /// Far from calibrated (`CalibrationReport.Summary.isFarOff`).
         let off: Bool
     }
 
@@ -63,7 +63,7 @@ enum CalibrationPage {
         let checkpoints = report.summaries.map { summary in
             Checkpoint(label: words.text(key(summary.checkpoint)), cutovers: words.number(summary.cutovers),
                        underP50: percent(summary.underP50), underP90: percent(summary.underP90), medianError: percent(summary.medianError),
-                       off: summary.cutovers > 0 && (summary.underP90 < 0.8 || summary.underP50 < 0.35 || summary.underP50 > 0.65))
+                       off: summary.isFarOff)
         }
         let cutovers = report.cutovers.map { cutover -> Cutover in
             func point(_ checkpoint: CalibrationReport.Checkpoint) -> (String, Bool) {

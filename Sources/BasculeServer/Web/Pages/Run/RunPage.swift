@@ -139,7 +139,7 @@ enum RunPage {
     }
 
     static func priorLine(_ prior: PacePrior, _ words: Words) -> String {
-        let (percent, spread, sign) = percents((Foundation.exp(prior.logMean), Foundation.exp(prior.logSD) - 1), words)
+        let (percent, spread, sign) = percents((prior.factor, prior.uncertainty), words)
         let source: String
         switch prior.source {
         case .rehearsals: return words.text("run_prior_rehearsals", ["spread": spread])
