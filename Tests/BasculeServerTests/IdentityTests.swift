@@ -66,8 +66,10 @@ struct IdentityTests {
     @Test("twenty failures in a minute from one address lock that address out, whatever the usernames")
     func throttledByAddress() async throws {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
-            // given
-            let services = BasculeServices(store: store, passwordCost: 4)
+            // given a clock that stands still: twenty bcrypt checks on a loaded machine once
+            // outlasted the 60 s window (PostgreSQL pass), and the first failures expired
+            let instant = Date()
+            let services = BasculeServices(store: store, now: { instant }, passwordCost: 4)
             _ = try await services.identity.createUser(username: "ana", roles: [.viewer], password: TestApp.password)
             let attacker = RequestOrigin(principal: .anonymous, clientAddress: "203.0.113.9")
             // when
@@ -91,8 +93,9 @@ struct IdentityTests {
     @Test("someone guessing a user's password elsewhere does not lock that user out")
     func guessingElsewhere() async throws {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
-            // given
-            let services = BasculeServices(store: store, passwordCost: 4)
+            // given a clock that stands still, so that the guesses all fall in one window
+            let instant = Date()
+            let services = BasculeServices(store: store, now: { instant }, passwordCost: 4)
             _ = try await services.identity.createUser(username: "ana", roles: [.viewer], password: TestApp.password)
             let attacker = RequestOrigin(principal: .anonymous, clientAddress: "203.0.113.9")
             await RequestOrigin.$current.withValue(attacker) {

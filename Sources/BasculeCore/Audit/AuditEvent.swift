@@ -124,4 +124,13 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case runbookTemplate = "runbook.template"
     case runCreate = "run.create"
     case runAction = "run.action"
+    case agentTokenCreate = "agent.token.create"
+    case agentRegister = "agent.register"
+    case agentDisable = "agent.disable"
+    case agentEnable = "agent.enable"
+    case agentRevoke = "agent.revoke"
+    case attemptStart = "attempt.start"
+    case attemptEnd = "attempt.end"
+    /// A result or output from an agent whose lease on the attempt was taken back.
+    case attemptRefused = "attempt.refused"
 }

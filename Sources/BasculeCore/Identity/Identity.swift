@@ -24,12 +24,15 @@ public enum Principal: Sendable, Equatable {
     /// A request without valid credentials.
     case anonymous
     case user(Identity)
+    /// A registered agent, on the agent protocol only: it holds no role.
+    case agent(String)
 
     public var name: String {
         switch self {
         case .system: return "system"
         case .anonymous: return "anonymous"
         case .user(let identity): return identity.username
+        case .agent(let name): return AgentActor.name(name)
         }
     }
 
@@ -37,7 +40,7 @@ public enum Principal: Sendable, Equatable {
     public var roles: Set<Role> {
         switch self {
         case .system: return Set(Role.allCases)
-        case .anonymous: return []
+        case .anonymous, .agent: return []
         case .user(let identity): return identity.roles
         }
     }

@@ -26,6 +26,10 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case teamRead, teamManage
     /// Create, list and revoke one's own API tokens.
     case tokenOwn
+    /// See the agents, their state and the attempts they made.
+    case agentRead
+    /// Make registration tokens; disable, enable and revoke agents.
+    case agentManage
 }
 
 /// Which role may do what. Written out once here and in docs/PERMISSIONS.md; a test walks
@@ -37,10 +41,10 @@ public enum PermissionTable {
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
-            .runbookEdit, .runExecute, .runDecide,
+            .runbookEdit, .runExecute, .runDecide, .agentRead,
         ],
         .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead],
-        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead],
         .contributor: [
             .releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit,

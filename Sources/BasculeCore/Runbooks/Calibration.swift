@@ -19,6 +19,7 @@ extension Run {
             case .skip:
                 progress[index].state = .skipped
                 progress[index].endedAt = action.at
+            case .lose: progress[index].state = .lost
             case .note, .rollback, .finish, .abort: break
             }
         }

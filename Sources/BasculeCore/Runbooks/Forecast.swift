@@ -2,6 +2,9 @@ import Foundation
 
 public enum StepState: String, Sendable, CaseIterable, Codable {
     case pending, running, done, failed, skipped
+    /// The agent running it went silent: the step is never run again on its own; an operator
+    /// retries it, completes it or fails it.
+    case lost
 
     /// Successors may start.
     public var isSettled: Bool { self == .done || self == .skipped }
@@ -172,7 +175,7 @@ public struct Forecaster: Sendable {
             case .done:
                 known[step] = max(0, (p.endedAt ?? now).timeIntervalSince(p.startedAt ?? now))
                 earliest[step] = p.startedAt
-            case .failed:
+            case .failed, .lost:
                 earliest[step] = p.startedAt
                 spent[step] = max(0, (p.endedAt ?? now).timeIntervalSince(p.startedAt ?? now))
                 elapsed[step] = max(spent[step], now.timeIntervalSince(p.startedAt ?? now))

@@ -25,6 +25,8 @@ public enum RunCommand: Sendable, Equatable {
     case retry(String, comment: String = "")
     /// The run stops here, nothing more done nor undone; a live run leaves its release failed.
     case abort(reason: String)
+    /// The agent running the step went silent (said by the server, never by a person).
+    case lose(String, reason: String)
 }
 
 extension RunCommand {
@@ -62,7 +64,7 @@ extension RunCommand {
 
 /// One line of the run log: every action timestamped and attributed.
 public struct RunAction: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable { case start, complete, fail, skip, note, decide, rollback, finish, retry, abort }
+    public enum Kind: String, Sendable, Codable, CaseIterable { case start, complete, fail, skip, note, decide, rollback, finish, retry, abort, lose }
     public let sequence: Int
     public let kind: Kind
     public let step: String?
@@ -197,15 +199,17 @@ public struct Run: Sendable, Equatable {
         case .complete(let key, let note):
             let index = try position(of: key)
             if steps[index].step.kind == .goNoGo { throw .notAllowed("\(key) is a go/no-go step: record the decision, who took it and why") }
-            try requireRunning(index)
+            try requireRunning(index, orLost: true)
             steps[index].progress.state = .done
             steps[index].progress.endedAt = now
-            let byHand = steps[index].step.kind.isAutomated ? "completed by hand (no agent runs \(steps[index].step.kind.rawValue) steps yet)" : ""
+            let step = steps[index].step
+            let byHand = step.kind.isAutomated && !AgentActor.isAgent(actor)
+                ? (step.automation == nil ? "completed by hand (the step names no automation)" : "completed by hand") : ""
             action = record(.complete, key, actor, now, [byHand, note].filter { !$0.isEmpty }.joined(separator: "; "))
         case .fail(let key, let comment):
             let index = try position(of: key)
             try requireText(comment, "a failure needs a comment saying what went wrong")
-            try requireRunning(index)
+            try requireRunning(index, orLost: true)
             steps[index].progress.state = .failed
             steps[index].progress.endedAt = now
             action = record(.fail, key, actor, now, comment)
@@ -239,12 +243,17 @@ public struct Run: Sendable, Equatable {
             action = try startRollback(reason, actor, now)
         case .retry(let key, let comment):
             let index = try position(of: key)
-            guard steps[index].progress.state == .failed else {
-                throw .notAllowed("\(key) is \(steps[index].progress.state.rawValue): only a failed step can be tried again")
+            guard steps[index].progress.state == .failed || steps[index].progress.state == .lost else {
+                throw .notAllowed("\(key) is \(steps[index].progress.state.rawValue): only a failed or lost step can be tried again")
             }
-            let attempt = log.filter { $0.kind == .fail && $0.step == key }.count + 1
+            let attempt = log.filter { ($0.kind == .fail || $0.kind == .lose) && $0.step == key }.count + 1
             steps[index].progress = StepProgress(state: .running, startedAt: now)
             action = record(.retry, key, actor, now, ["attempt \(attempt)", comment].filter { !$0.isEmpty }.joined(separator: "; "))
+        case .lose(let key, let reason):
+            let index = try position(of: key)
+            try requireRunning(index)
+            steps[index].progress.state = .lost
+            action = record(.lose, key, actor, now, reason)
         case .abort(let reason):
             try requireText(reason, "aborting a run needs its reason")
             action = record(.abort, nil, actor, now, reason)
@@ -278,8 +287,8 @@ public struct Run: Sendable, Equatable {
     /// The undo steps of the completed steps, latest first, as a chain after what is done.
     private mutating func startRollback(_ reason: String, _ actor: String, _ now: Date) throws(CoreError) -> RunAction {
         guard !steps.contains(where: { $0.segment == .rollback }) else { throw .notAllowed("the run is already rolling back") }
-        if let running = steps.first(where: { $0.progress.state == .running }) {
-            throw .notAllowed("\(running.step.key) is running: complete or fail it before rolling back")
+        if let running = steps.first(where: { $0.progress.state == .running || $0.progress.state == .lost }) {
+            throw .notAllowed("\(running.step.key) is \(running.progress.state.rawValue): complete or fail it before rolling back")
         }
         let graph = RunbookGraph(steps.map(\.step))
         let done = graph.order.reversed().map(Int.init).filter { steps[$0].progress.state == .done }
@@ -317,9 +326,9 @@ public struct Run: Sendable, Equatable {
         return index
     }
 
-    private func requireRunning(_ index: Int) throws(CoreError) {
+    private func requireRunning(_ index: Int, orLost: Bool = false) throws(CoreError) {
         let state = steps[index].progress.state
-        guard state == .running else {
+        guard state == .running || (orLost && state == .lost) else {
             let key = steps[index].step.key
             throw .notAllowed(state == .pending ? "\(key) has not been started" : "\(key) is already \(state.rawValue)")
         }

@@ -38,6 +38,7 @@ public struct Runbook: Sendable, Equatable {
             }
             if Set(step.predecessors).count != step.predecessors.count { errors.append(FieldError("\(field).predecessors", "names a step twice")) }
             if step.predecessors.contains(step.key) { errors.append(FieldError("\(field).predecessors", "a step cannot follow itself")) }
+            if let automation = step.automation { errors += automation.problems(kind: step.kind, field: field) }
             cleaned[index] = step
         }
         let byKey = Dictionary(cleaned.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })

@@ -18,7 +18,8 @@ import Yams
 /// ```
 public enum RunbookDocument {
     public static let maximumSize = 8 * 1024 * 1024
-    static let stepKeys: Set<String> = ["key", "title", "instructions", "owner", "phase", "duration", "after", "fixedStart", "kind", "downtime", "undoneBy"]
+    static let stepKeys = Set(["key", "title", "instructions", "owner", "phase", "duration", "after", "fixedStart", "kind", "downtime", "undoneBy"])
+        .union(AutomationDocument.stepKeys)
 
     public static func parse(_ text: String) throws(CoreError) -> (variables: [String], runbook: Runbook) {
         guard text.utf8.count <= maximumSize else { throw .invalid([FieldError("document", "is larger than 8 MiB")]) }
@@ -61,7 +62,7 @@ public enum RunbookDocument {
             key: key, title: title, instructions: try text("instructions") ?? "", owner: try text("owner"),
             phase: try entries["phase"]?.choice(StepPhase.self) ?? .cutover, plannedDuration: try durationNode.duration(),
             predecessors: try entries["after"]?.strings() ?? [], fixedStart: fixed, kind: try entries["kind"]?.choice(StepKind.self) ?? .manual,
-            downtime: downtime, undoneBy: try text("undoneBy"))
+            downtime: downtime, undoneBy: try text("undoneBy"), automation: try AutomationDocument.parse(entries))
     }
 
     public static func yaml(_ runbook: Runbook, variables: [String] = []) -> String {
@@ -79,6 +80,7 @@ public enum RunbookDocument {
             out += "    kind: \(step.kind.rawValue)\n"
             if step.downtime { out += "    downtime: true\n" }
             if let undo = step.undoneBy { out += "    undoneBy: \(quoted(undo))\n" }
+            if let automation = step.automation { out += AutomationDocument.yaml(automation) }
         }
         return out
     }

@@ -7,7 +7,8 @@ public enum StepPhase: String, Sendable, CaseIterable, Codable {
 public enum StepKind: String, Sendable, CaseIterable, Codable {
     case manual, command, httpCheck, checkpoint, goNoGo, backup, communication, wait
 
-    /// Kinds an agent will execute in a later issue; until then an operator completes them by hand.
+    /// Kinds an agent executes when the step says how (`RunbookStep.automation`); without it
+    /// an operator completes them by hand.
     public var isAutomated: Bool { self == .command || self == .httpCheck }
 }
 
@@ -30,10 +31,12 @@ public struct RunbookStep: Sendable, Equatable, Codable {
     /// The service is down while this step runs.
     public var downtime: Bool
     public var undoneBy: String?
+    /// How an agent carries out a `command` or `httpCheck` step; nil: by hand.
+    public var automation: StepAutomation?
 
     public init(key: String, title: String, instructions: String = "", owner: String? = nil, phase: StepPhase = .cutover,
                 plannedDuration: TimeInterval, predecessors: [String] = [], fixedStart: Date? = nil, kind: StepKind = .manual,
-                downtime: Bool = false, undoneBy: String? = nil) {
+                downtime: Bool = false, undoneBy: String? = nil, automation: StepAutomation? = nil) {
         self.key = key
         self.title = title
         self.instructions = instructions
@@ -45,7 +48,11 @@ public struct RunbookStep: Sendable, Equatable, Codable {
         self.kind = kind
         self.downtime = downtime
         self.undoneBy = undoneBy
+        self.automation = automation
     }
+
+    /// An agent starts it as soon as its predecessors are done.
+    public var startsByItself: Bool { automation.map { !$0.manualStart } ?? false }
 }
 
 public enum RunbookLimits {

@@ -26,13 +26,14 @@ public struct BasculeServices: Sendable {
     public let maintenance: MaintenanceWindowService
     public let runbooks: RunbookService
     public let runs: RunService
+    public let agents: AgentService
     /// The domain events this replica hears of, from every replica.
     public let feed: EventFeed
     /// What `/metrics` tells of this replica.
     public let metrics = ServerMetrics()
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
-    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12) {
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12, agentSettings: AgentSettings = AgentSettings()) {
         self.store = store
         releases = ReleaseService(store: store, now: now)
         environments = EnvironmentService(store: store, now: now)
@@ -51,6 +52,7 @@ public struct BasculeServices: Sendable {
         runbooks = RunbookService(store: store, now: now)
         feed = EventFeed(store: store)
         runs = RunService(store: store, now: now)
+        agents = AgentService(store: store, now: now, runs: runs, settings: agentSettings)
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
     }
@@ -68,6 +70,7 @@ public func buildApplication(
             EventFeedService(feed: services.feed, store: services.store, logger: logger),
             BackgroundWorkService(store: services.store, jobs: backgroundJobs(configuration, services: services), logger: logger),
             CheckpointService(store: services.store, logger: logger),
+            AgentSweepService(agents: services.agents, logger: logger),
         ],
         logger: logger)
 }
@@ -105,6 +108,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
     ReleaseReadRoute<BasculeRequestContext>(releases: services.releases).register(on: router)
+    AgentRoutes<BasculeRequestContext>(agents: services.agents).register(on: router)
     let handler = APIHandler(services: services)
     try handler.registerHandlers(
         on: RouterTransport(router: router, answeredElsewhere: [ReleaseReadRoute<BasculeRequestContext>.operation]), serverURL: try Servers.Server1.url(), configuration: .bascule,

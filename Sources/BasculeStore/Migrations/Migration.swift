@@ -18,6 +18,7 @@ enum Migrations {
         m007Hardening,
         m008Operations,
         m009RunDefinitions,
+        m010Agents,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -14,7 +14,7 @@ struct RunStepDefinition: Codable, Sendable, Equatable {
 
 /// `state,startMillis,endMillis` per step, `;` between steps: `d,1800000000000,1800000060000;p,,`.
 enum ProgressText {
-    private static let codes: [StepState: Character] = [.pending: "p", .running: "r", .done: "d", .failed: "f", .skipped: "s"]
+    private static let codes: [StepState: Character] = [.pending: "p", .running: "r", .done: "d", .failed: "f", .skipped: "s", .lost: "l"]
     private static let states = Dictionary(uniqueKeysWithValues: codes.map { ($1, $0) })
 
     static func encode(_ progress: [StepProgress]) -> String {

@@ -32,7 +32,7 @@ public struct RequestOrigin: Sendable, Equatable {
     public func may(_ permission: Permission) -> Bool {
         switch principal {
         case .system: return true
-        case .anonymous: return false
+        case .anonymous, .agent: return false
         case .user(let identity): return identity.may(permission)
         }
     }

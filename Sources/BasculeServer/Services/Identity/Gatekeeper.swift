@@ -15,6 +15,8 @@ struct Gatekeeper: Sendable {
             return
         case .anonymous:
             throw ServiceError.unauthorized("sign in first: this needs credentials")
+        case .agent(let name):
+            throw ServiceError.forbidden("agent \(name) may only use the agent protocol (/api/v1/agent/…)")
         case .user(let identity):
             guard !identity.may(permission) else { return }
             let roles = PermissionTable.roles(holding: permission).map(\.rawValue).joined(separator: ", ")

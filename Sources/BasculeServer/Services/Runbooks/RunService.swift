@@ -17,6 +17,8 @@ public struct RunService: Sendable {
     let snapshots: RunSnapshots
     /// Actions that arrive together are written together (`RunActionBatch.swift`).
     let writer: GroupCommit<PendingAction, BatchAnswer>
+    /// Rings for the agents waiting for work whenever a run moves.
+    let dispatch = AgentDispatch()
 
     /// The topic of runs' events in the events table: one per action, its payload the action's sequence.
     static let topic = "run"
@@ -193,20 +195,54 @@ public struct RunService: Sendable {
         }
     }
 
+    /// A command chosen by `decide` on the run as it is now, applied and written in one
+    /// transaction with `also`'s writes (an agent's attempt beside the step it starts or
+    /// ends); nil, and nothing written, when `decide` finds nothing to do. A run that moved
+    /// meanwhile is read again and decided again; a command Core refuses is a 409.
+    /// Agents finishing steps of one run at once all move the same row: each round one wins
+    /// and the others decide again, so the tries allowed are many.
+    func act(on runID: UUID, tries: Int = 200, decide: (Run) -> RunCommand?,
+             also: @escaping @Sendable (any SQLDatabase, Run, RunAction) async throws -> Void) async throws -> Outcome? {
+        let origin = RequestOrigin.current
+        var attempt = 0
+        while true {
+            attempt += 1
+            let current = try await read(runID)
+            guard let command = decide(current) else { return nil }
+            let pending = PendingAction(run: current, command: command, origin: origin, now: now)
+            do {
+                let outcome = try await refusing {
+                    try await store.transaction { db in
+                        let outcome = try await Self.apply([pending], in: db, definitions: store.runDefinitions)[0].get()
+                        try await also(db, outcome.run, outcome.action)
+                        return outcome
+                    }
+                }
+                snapshots.remember(outcome.run)
+                await publish(outcome.run, upTo: outcome.action.sequence)
+                return outcome
+            } catch ServiceError.stale where attempt < tries {
+                continue
+            }
+        }
+    }
+
     /// The run as this process last wrote it, or read.
-    private func snapshot(_ id: UUID) async throws -> Run {
+    func snapshot(_ id: UUID) async throws -> Run {
         if let known = snapshots.run(id) { return known }
         return try await read(id)
     }
 
-    private func read(_ id: UUID) async throws -> Run {
+    func read(_ id: UUID) async throws -> Run {
         let run = try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).find(id) }
         guard let run else { throw ServiceError.notFound("run \(id.uuidString.lowercased())") }
         return run
     }
 
-    /// Hands the run's actions up to `sequence` to its watchers on this replica.
-    private func publish(_ run: Run, upTo sequence: Int) async {
+    /// Hands the run's actions up to `sequence` to its watchers on this replica, and wakes the
+    /// agents waiting for a step.
+    func publish(_ run: Run, upTo sequence: Int) async {
+        dispatch.ring()
         await events.publish(run.id, upTo: sequence) { after in
             let actions = run.log.filter { $0.sequence > after && $0.sequence <= sequence }
             return actions.indices.map { Self.event(run, actions[$0], withSteps: $0 == actions.count - 1) }
@@ -221,6 +257,7 @@ public struct RunService: Sendable {
             guard let run = UUID(uuidString: event.subject), let sequence = Self.sequence(in: event.payload) else { continue }
             newest[run] = max(newest[run] ?? 0, sequence)
         }
+        if !newest.isEmpty { dispatch.ring() }
         for (id, sequence) in newest where sequence > 0 {
             guard await events.watcherCount(id) > 0, await events.lastPublished(id) < sequence else { continue }
             guard let run = try? await store.withConnection({ try await RunRepository($0, cache: store.runDefinitions).find(id) }) else { continue }

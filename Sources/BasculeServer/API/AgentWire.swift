@@ -1,0 +1,143 @@
+import BasculeCore
+import Foundation
+
+/// The bodies of the agent protocol (`/api/v1/agent/…`, docs/AGENTS.md), shared by the
+/// server's routes and `bascule agent`. Outside the OpenAPI document: the protocol carries raw
+/// output bytes and long polls, and only agents speak it.
+public enum AgentWire {
+    public struct Registration: Codable, Sendable {
+        public var token: String
+        public var name: String
+        public var labels: [String: String]
+        public var version: String
+        public var host: String
+
+        public init(token: String, name: String, labels: [String: String], version: String, host: String) {
+            self.token = token
+            self.name = name
+            self.labels = labels
+            self.version = version
+            self.host = host
+        }
+    }
+
+    public struct Registered: Codable, Sendable {
+        public var name: String
+        public var credential: String
+        public var heartbeatSeconds: Double
+    }
+
+    public struct Command: Codable, Sendable, Equatable {
+        public var argv: [String]
+        public var workingDirectory: String?
+        public var environment: [String: String]
+        public var timeoutSeconds: Double
+        public var exitCodes: [Int32]
+    }
+
+    public struct HTTPCheck: Codable, Sendable, Equatable {
+        public var method: String
+        public var url: String
+        public var headers: [String: String]
+        public var expectedStatus: [Int]
+        public var bodyContains: String?
+        public var bodyMatches: String?
+        public var retries: Int
+        public var intervalSeconds: Double
+        public var deadlineSeconds: Double
+    }
+
+    public struct Work: Codable, Sendable {
+        public var attempt: UUID
+        public var number: Int
+        public var run: UUID
+        public var release: String
+        public var runKind: String
+        public var step: String
+        public var title: String
+        public var command: Command?
+        public var httpCheck: HTTPCheck?
+        public var heartbeatSeconds: Double
+        public var logCapBytes: Int64
+    }
+
+    public struct Heartbeat: Codable, Sendable {
+        public var attempt: UUID?
+        public var version: String?
+
+        public init(attempt: UUID?, version: String? = nil) {
+            self.attempt = attempt
+            self.version = version
+        }
+    }
+
+    public struct HeartbeatAnswer: Codable, Sendable {
+        /// The attempt's state; `cancelled` or `lost`: stop it.
+        public var attemptState: String?
+        public var stop: Bool
+    }
+
+    public struct LogAnswer: Codable, Sendable {
+        public var end: Int64
+    }
+
+    public struct Result: Codable, Sendable {
+        /// `exited`, `timedOut`, `checked` or `couldNotStart`.
+        public var outcome: String
+        public var exitCode: Int32?
+        public var passed: Bool?
+        public var summary: String?
+        public var logSize: Int64
+
+        public init(outcome: String, exitCode: Int32? = nil, passed: Bool? = nil, summary: String? = nil, logSize: Int64) {
+            self.outcome = outcome
+            self.exitCode = exitCode
+            self.passed = passed
+            self.summary = summary
+            self.logSize = logSize
+        }
+    }
+
+    public struct ResultAnswer: Codable, Sendable {
+        public var state: String
+        public var outcome: String
+    }
+}
+
+extension AgentWire.Work {
+    init(_ assignment: Assignment, settings: AgentSettings) {
+        attempt = assignment.attempt.id
+        number = assignment.attempt.number
+        run = assignment.attempt.runID
+        release = assignment.release
+        runKind = assignment.runKind.rawValue
+        step = assignment.attempt.step
+        title = assignment.title
+        command = assignment.command.map {
+            AgentWire.Command(argv: $0.argv, workingDirectory: $0.workingDirectory, environment: $0.environment, timeoutSeconds: $0.timeout, exitCodes: $0.exitCodes)
+        }
+        httpCheck = assignment.httpCheck.map {
+            AgentWire.HTTPCheck(method: $0.method, url: $0.url, headers: $0.headers, expectedStatus: $0.expectedStatus, bodyContains: $0.bodyContains,
+                                bodyMatches: $0.bodyMatches, retries: $0.retries, intervalSeconds: $0.interval, deadlineSeconds: $0.deadline)
+        }
+        heartbeatSeconds = settings.heartbeat
+        logCapBytes = settings.logCap
+    }
+}
+
+extension AgentWire.Result {
+    /// The result as Core judges it; a 400 for an outcome it does not know.
+    func attemptResult() throws -> AttemptResult {
+        switch outcome {
+        case "exited":
+            guard let exitCode else { throw ServiceError.badRequest([FieldError("exitCode", "is required when the outcome is exited")]) }
+            return .exited(exitCode)
+        case "timedOut": return .timedOut
+        case "checked":
+            guard let passed else { throw ServiceError.badRequest([FieldError("passed", "is required when the outcome is checked")]) }
+            return .checked(passed: passed, summary: String((summary ?? (passed ? "check passed" : "check failed")).prefix(500)))
+        case "couldNotStart": return .couldNotStart(String((summary ?? "unknown reason").prefix(500)))
+        default: throw ServiceError.badRequest([FieldError("outcome", "must be exited, timedOut, checked or couldNotStart")])
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import SQLKit
+
+/// The agent's side: pull work, stay alive, send output, report the end.
+extension AgentService {
+    /// Waits up to `settings.pollWait` for a step this agent may run and starts it; nil when
+    /// none came. Woken at once when any run moves.
+    public func poll(_ agent: Agent, wait: TimeInterval? = nil) async throws -> Assignment? {
+        let deadline = now().addingTimeInterval(min(wait ?? settings.pollWait, settings.pollWait))
+        while true {
+            let rung = runs.dispatch.rings
+            try await seen(agent)
+            if let assignment = try await claim(for: agent) { return assignment }
+            let left = deadline.timeIntervalSince(now())
+            guard left > 0, !Task.isCancelled else { return nil }
+            await runs.dispatch.wait(after: rung, timeout: min(left, settings.heartbeat))
+        }
+    }
+
+    /// The agent is alive, and so is what it runs; the answer says whether to stop the attempt
+    /// (an operator cancelled it, or settled its step by hand).
+    public func heartbeat(_ agent: Agent, attempt id: UUID?) async throws -> AttemptState? {
+        try await seen(agent)
+        guard let id else { return nil }
+        let state = try await store.transaction { try await AttemptRepository($0).heartbeat(id, agentID: agent.id, at: now()) }
+        guard state == .running else { return state }
+        // The step was settled by someone else (cancelled: failed by hand, skipped, rolled back).
+        guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(id) }) else { return nil }
+        let run = try await runs.snapshot(attempt.runID)
+        let step = run.steps.first { $0.step.key == attempt.step }
+        guard run.status.isOver || step?.progress.state != .running else { return .running }
+        let ended = try await store.transaction { db in
+            try await AttemptRepository(db).end(id, state: .cancelled, exitCode: nil, outcome: "cancelled: the step is \(step?.progress.state.rawValue ?? "gone")", at: now())
+        }
+        return ended ? .cancelled : try await store.withConnection { try await AttemptRepository($0).find(id)?.state }
+    }
+
+    /// Stores a chunk of output at its offset (`LogAppend`).
+    public func appendLog(_ agent: Agent, attempt id: UUID, offset: Int64, stream: String, data: Data) async throws -> LogAppend {
+        guard offset >= 0 else { throw ServiceError.badRequest([FieldError("offset", "must not be negative")]) }
+        guard data.count <= LogCap.chunk else { throw ServiceError.badRequest([FieldError("body", "a chunk holds at most \(LogCap.chunk) bytes")]) }
+        guard ["stdout", "stderr", "check"].contains(stream) else { throw ServiceError.badRequest([FieldError("stream", "must be stdout, stderr or check")]) }
+        let cap = settings.logCap
+        return try await store.transaction { db in
+            try await AttemptRepository(db).append(id, agentID: agent.id, offset: offset, stream: stream, data: data, cap: cap)
+        }
+    }
+
+    /// Ends the attempt with its result and moves its step: done when it passed, failed
+    /// otherwise. Refused (409) when the agent no longer holds the attempt (it was lost or
+    /// cancelled) or the log is not whole yet; the same result sent again is answered as
+    /// stored, so that an agent that lost the answer can ask again.
+    public func finish(_ agent: Agent, attempt id: UUID, result: AttemptResult, logSize: Int64) async throws -> StepAttempt {
+        guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(id) }), attempt.agent == agent.name else {
+            throw ServiceError.notFound("attempt \(id.uuidString.lowercased()) of agent \(agent.name)")
+        }
+        let code: Int32? = if case .exited(let value) = result { value } else { nil }
+        if attempt.state != .running {
+            if (attempt.state == .succeeded || attempt.state == .failed) && attempt.exitCode == code { return attempt }
+            try await asAgent(agent) {
+                try await store.transaction { db in
+                    try await AuditLog.record(.attemptRefused, target: "run:\(attempt.runID.uuidString.lowercased())",
+                                              summary: "\(attempt.step) attempt \(attempt.number): result refused, the attempt is \(attempt.state.rawValue)", at: now(), in: db)
+                }
+            }
+            throw ServiceError.conflict("attempt \(attempt.number) of \(attempt.step) is \(attempt.state.rawValue): its lease was taken back and the result is refused")
+        }
+        guard logSize == attempt.logSize else {
+            throw ServiceError.conflict("the log holds \(attempt.logSize) bytes, not \(logSize): send the output from offset \(attempt.logSize) before the result")
+        }
+        let outcome = try await asAgent(agent) {
+            try await runs.act(on: attempt.runID) { run in
+                guard let step = run.steps.first(where: { $0.step.key == attempt.step })?.step else { return nil }
+                let passed = result.passed(step), summary = "attempt \(attempt.number) on \(agent.name): \(result.summary(step))"
+                return passed ? .complete(attempt.step, note: summary) : .fail(attempt.step, comment: summary)
+            } also: { db, _, action in
+                let passed = action.kind == .complete
+                guard try await AttemptRepository(db).end(id, state: passed ? .succeeded : .failed, exitCode: code, outcome: action.text, at: now()) else {
+                    throw ServiceError.conflict("attempt \(attempt.number) of \(attempt.step) ended meanwhile")
+                }
+                try await AuditLog.record(.attemptEnd, target: attempt.runID.uuidString.lowercased(),
+                                          summary: "\(attempt.step) attempt \(attempt.number): \(action.text)", at: now(), in: db)
+            }
+        }
+        if outcome == nil {
+            // The step is no longer running (settled by hand): the attempt ends without moving it.
+            _ = try await store.transaction { try await AttemptRepository($0).end(id, state: .cancelled, exitCode: code, outcome: "step settled meanwhile", at: now()) }
+        }
+        return try await store.withConnection { try await AttemptRepository($0).find(id) } ?? attempt
+    }
+
+    /// Takes back the attempts whose agent went silent for two heartbeats: each attempt lost,
+    /// its step `lost` in its run, never started again on its own. Safe on every replica at
+    /// once: an attempt ends once.
+    public func sweepLost() async throws {
+        let silence = AgentRules.silence(settings.heartbeat)
+        let silent = try await store.withConnection { try await AttemptRepository($0).silent(before: now().addingTimeInterval(-silence)) }
+        for attempt in silent {
+            let reason = "agent \(attempt.agent) silent for more than \(Int(silence)) s during attempt \(attempt.number)"
+            _ = try? await RequestOrigin.$current.withValue(.system) {
+                try await runs.act(on: attempt.runID) { run in
+                    run.steps.first(where: { $0.step.key == attempt.step })?.progress.state == .running ? .lose(attempt.step, reason: reason) : nil
+                } also: { db, _, _ in
+                    guard try await AttemptRepository(db).end(attempt.id, state: .lost, exitCode: nil, outcome: reason, at: now()) else {
+                        throw ServiceError.conflict("attempt ended meanwhile")
+                    }
+                    try await AuditLog.record(.attemptEnd, target: attempt.runID.uuidString.lowercased(),
+                                              summary: "\(attempt.step) attempt \(attempt.number): lost (\(reason))", at: now(), in: db)
+                }
+            }
+        }
+    }
+
+    // MARK: - Steps
+
+    private func seen(_ agent: Agent) async throws {
+        try await store.transaction { db in
+            try await AgentRepository(db).seen(agent.id, at: now())
+            try await AttemptRepository(db).heartbeatAll(agentID: agent.id, at: now())
+        }
+    }
+
+    private func asAgent<R>(_ agent: Agent, _ body: () async throws -> R) async throws -> R {
+        let origin = RequestOrigin.current
+        return try await RequestOrigin.$current.withValue(RequestOrigin(principal: .agent(agent.name), requestID: origin.requestID,
+                                                                        clientAddress: origin.clientAddress), operation: body)
+    }
+
+    /// The first step this agent may take, started under a new attempt; nil when none is
+    /// ready. A disabled agent, or one already running a step, takes nothing.
+    private func claim(for agent: Agent) async throws -> Assignment? {
+        let current = try await store.withConnection { try await AgentRepository($0).find(id: agent.id) } ?? agent
+        guard current.revokedAt == nil else { throw ServiceError.unauthorized("agent \(agent.name) was revoked") }
+        guard current.disabledAt == nil, current.currentAttempt == nil else { return nil }
+        for candidate in try await candidates(for: current) {
+            if let assignment = try await start(candidate, by: current) { return assignment }
+        }
+        return nil
+    }
+
+    private struct Candidate {
+        let run: UUID
+        let step: String
+        /// Started already (by an operator, for a `manualStart` step, or a retry): only the attempt is new.
+        let running: Bool
+    }
+
+    /// Automated steps this agent may take, live runs first: waiting ones whose predecessors
+    /// are settled (unless they wait for an operator), and running ones that no attempt
+    /// serves since they started.
+    private func candidates(for agent: Agent) async throws -> [Candidate] {
+        let now = now()
+        // Read as the server, not as the agent: agents hold no role on the rest of the API.
+        let underWay = try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).underWay(limit: 100) }
+        var live: [Candidate] = [], rehearsals: [Candidate] = []
+        for run in underWay where run.status == .running && run.steps.contains(where: { $0.step.automation != nil }) {
+            let waiting = run.waitingLists
+            var servedSince: [String: Date]?
+            for (index, step) in run.steps.enumerated() {
+                guard let automation = step.step.automation, automation.target.accepts(name: agent.name, labels: agent.labels) else { continue }
+                switch step.progress.state {
+                case .pending where !automation.manualStart && waiting[index].isEmpty && (step.step.fixedStart ?? now) <= now:
+                    let candidate = Candidate(run: run.id, step: step.step.key, running: false)
+                    if run.kind == .live { live.append(candidate) } else { rehearsals.append(candidate) }
+                case .running:
+                    if servedSince == nil {
+                        let attempts = try await store.withConnection { try await AttemptRepository($0).attempts(run: run.id) }
+                        servedSince = Dictionary(attempts.map { ($0.step, $0.startedAt) }, uniquingKeysWith: { max($0, $1) })
+                    }
+                    if let started = step.progress.startedAt, (servedSince?[step.step.key]).map({ $0 < started }) ?? true {
+                        let candidate = Candidate(run: run.id, step: step.step.key, running: true)
+                        if run.kind == .live { live.append(candidate) } else { rehearsals.append(candidate) }
+                    }
+                default: continue
+                }
+            }
+        }
+        // In random order within each kind: agents polling together then mostly try
+        // different steps instead of all racing for the first.
+        return live.shuffled() + rehearsals.shuffled()
+    }
+
+    /// Starts the step (unless it runs already) and its attempt in one transaction; nil when
+    /// another agent or an operator got there first.
+    private func start(_ candidate: Candidate, by agent: Agent) async throws -> Assignment? {
+        let attemptID = UUID()
+        do {
+            let outcome = try await asAgent(agent) {
+                try await runs.act(on: candidate.run) { run in
+                    guard let step = run.steps.first(where: { $0.step.key == candidate.step }) else { return nil }
+                    if candidate.running { return step.progress.state == .running ? .note(candidate.step, text: "picked up by agent \(agent.name)") : nil }
+                    return step.progress.state == .pending ? .start(candidate.step) : nil
+                } also: { db, run, _ in
+                    let repository = AttemptRepository(db)
+                    let number = try await repository.nextNumber(run: run.id, step: candidate.step)
+                    if candidate.running, try await repository.running(run: run.id, step: candidate.step) != nil {
+                        throw ServiceError.conflict("taken")
+                    }
+                    let attempt = StepAttempt(id: attemptID, runID: run.id, step: candidate.step, number: number, agent: agent.name, startedAt: now(), heartbeatAt: now())
+                    try await repository.insert(attempt, agentID: agent.id)
+                    try await AuditLog.record(.attemptStart, target: run.releaseKey.description,
+                                              summary: "\(run.kind.rawValue) run \(run.id.uuidString.lowercased()): \(candidate.step) attempt \(number) on agent \(agent.name)",
+                                              at: now(), in: db)
+                }
+            }
+            guard let outcome else { return nil }
+            guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(attemptID) }),
+                  let step = outcome.run.steps.first(where: { $0.step.key == candidate.step })?.step else { return nil }
+            return Assignment(attempt: attempt, release: outcome.run.releaseKey.description, runKind: outcome.run.kind, title: step.title,
+                              kind: step.kind, command: step.automation?.command, httpCheck: step.automation?.httpCheck)
+        } catch ServiceError.conflict, ServiceError.stale {
+            return nil
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            // A unique number taken by another agent at the same instant: that agent has it.
+            if (try? await store.withConnection({ try await AttemptRepository($0).find(attemptID) })) == nil { return nil }
+            throw error
+        }
+    }
+}

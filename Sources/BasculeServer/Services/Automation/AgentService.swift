@@ -1,0 +1,150 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import SQLKit
+
+/// Agents: registration, the admin's controls, and the protocol by which agents pull
+/// automated steps, stream their output and report their end. Every attempt is a lease on one
+/// step: started in the same transaction as the step (so two agents cannot both start it),
+/// kept alive by heartbeats, taken back when the agent goes silent, and ended only by the
+/// agent that holds it while it still holds it.
+public struct AgentService: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+    let gate: Gatekeeper
+    let runs: RunService
+    public let settings: AgentSettings
+
+    /// The topic of agents' events in the events table (registration, revocation), so that
+    /// every replica forgets a revoked credential.
+    static let topic = "agent"
+    static let credentialPrefix = "bag_"
+    static let registrationPrefix = "bar_"
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, runs: RunService, settings: AgentSettings = AgentSettings()) {
+        self.store = store
+        self.now = millisecondClock(now)
+        self.gate = Gatekeeper(store: store, now: now)
+        self.runs = runs
+        self.settings = settings
+    }
+
+    // MARK: - Admin
+
+    /// A one-time registration token, shown once.
+    public func createRegistrationToken(lifetime: TimeInterval? = nil) async throws -> (secret: String, expiresAt: Date) {
+        try await gate.require(.agentManage)
+        let lifetime = lifetime ?? settings.registrationLifetime
+        guard lifetime > 0, lifetime <= 30 * 86_400 else { throw ServiceError.invalid([FieldError("lifetime", "must be more than 0 and at most 30 days")]) }
+        let secret = Self.registrationPrefix + Secrets.random()
+        let expiresAt = now().addingTimeInterval(lifetime)
+        try await store.transaction { db in
+            let id = UUID()
+            try await AgentRepository(db).insertRegistration(id: id, secret: secret, by: RequestOrigin.current.actor, at: now(), expiresAt: expiresAt)
+            try await AuditLog.record(.agentTokenCreate, target: "agent-token:\(id.uuidString.lowercased())",
+                                      summary: "registration token valid until \(ISO8601DateFormatter().string(from: expiresAt))", at: now(), in: db)
+        }
+        return (secret, expiresAt)
+    }
+
+    public func list() async throws -> [Agent] {
+        try await gate.require(.agentRead)
+        return try await store.withConnection { try await AgentRepository($0).all() }
+    }
+
+    public func agent(named name: String) async throws -> Agent {
+        try await gate.require(.agentRead)
+        guard let agent = try await store.withConnection({ try await AgentRepository($0).find(name: name) }) else {
+            throw ServiceError.notFound("agent \(name)")
+        }
+        return agent
+    }
+
+    public enum Control: String, Sendable { case disable, enable, revoke }
+
+    /// Disabling stops giving the agent work (what it runs goes on); revoking ends its
+    /// credential at once, on every replica, and frees its name for a new registration.
+    @discardableResult
+    public func control(_ name: String, _ control: Control) async throws -> Agent {
+        try await gate.require(.agentManage)
+        return try await refusing {
+            try await store.transaction { db in
+                let repository = AgentRepository(db)
+                guard let agent = try await repository.find(name: name) else { throw ServiceError.notFound("agent \(name)") }
+                switch control {
+                case .disable:
+                    guard agent.disabledAt == nil else { throw ServiceError.conflict("agent \(name) is already disabled") }
+                    try await repository.setDisabled(agent.id, at: now())
+                    try await AuditLog.record(.agentDisable, target: "agent:\(name)", summary: "disabled", at: now(), in: db)
+                case .enable:
+                    guard agent.disabledAt != nil else { throw ServiceError.conflict("agent \(name) is not disabled") }
+                    try await repository.setDisabled(agent.id, at: nil)
+                    try await AuditLog.record(.agentEnable, target: "agent:\(name)", summary: "enabled", at: now(), in: db)
+                case .revoke:
+                    try await repository.revoke(agent.id, at: now())
+                    try await repository.releaseName(of: agent)
+                    try await AuditLog.record(.agentRevoke, target: "agent:\(name)", summary: "credential revoked", at: now(), in: db)
+                    try await EventRepository(db).append(topic: Self.topic, subject: name, kind: "revoked", payload: "{}", at: now())
+                }
+                return try await repository.find(id: agent.id) ?? agent
+            }
+        }
+    }
+
+    /// The attempts at a run's steps, latest first, with the run's release read-checked.
+    public func attempts(run id: String, step: String? = nil) async throws -> [StepAttempt] {
+        let (runID, key) = try await runs.locate(id)
+        try await gate.require(.releaseRead, on: key.description)
+        return try await store.withConnection { try await AttemptRepository($0).attempts(run: runID, step: step) }
+    }
+
+    /// An attempt's kept output from `offset`, and the attempt as it now stands.
+    public func log(run id: String, step: String, number: Int, from offset: Int64 = 0) async throws -> (attempt: StepAttempt, chunks: [LogChunk]) {
+        let (runID, key) = try await runs.locate(id)
+        try await gate.require(.releaseRead, on: key.description)
+        return try await store.withConnection { db in
+            let repository = AttemptRepository(db)
+            guard let attempt = try await repository.attempts(run: runID, step: step).first(where: { $0.number == number }) else {
+                throw ServiceError.notFound("attempt \(number) of \(step)")
+            }
+            return (attempt, try await repository.log(attempt.id, from: offset))
+        }
+    }
+
+    // MARK: - Registration and credentials
+
+    /// Registers an agent with a one-time token; answers its own credential, shown once.
+    public func register(token: String, name: String, labels: [String: String], version: String, host: String) async throws -> (agent: Agent, credential: String) {
+        guard AgentRules.isName(name) else { throw ServiceError.invalid([FieldError("name", AgentRules.nameRule)]) }
+        let credential = Self.credentialPrefix + Secrets.random()
+        let agent = Agent(name: name, labels: labels, version: String(version.prefix(64)), host: String(host.prefix(255)), registeredAt: now(), lastSeenAt: now())
+        try await refusing {
+            try await store.transaction { db in
+                let repository = AgentRepository(db)
+                if try await repository.find(name: name) != nil {
+                    throw ServiceError.conflict("an agent named \(name) is registered: revoke it first, or choose another name")
+                }
+                guard try await repository.useRegistration(secret: token, by: name, at: now()) else {
+                    throw ServiceError.unauthorized("the registration token is unknown, expired or already used")
+                }
+                try await repository.insert(agent, credential: credential)
+                try await RequestOrigin.$current.withValue(RequestOrigin(principal: .agent(name), requestID: RequestOrigin.current.requestID,
+                                                                         clientAddress: RequestOrigin.current.clientAddress)) {
+                    try await AuditLog.record(.agentRegister, target: "agent:\(name)",
+                                              summary: "registered from \(agent.host), labels \(AgentTarget.text(labels)), version \(agent.version)", at: now(), in: db)
+                }
+            }
+        }
+        return (agent, credential)
+    }
+
+    /// The agent holding `credential`; 401 when none does or it was revoked.
+    public func authenticate(_ credential: String) async throws -> Agent {
+        guard credential.hasPrefix(Self.credentialPrefix),
+              let agent = try await store.withConnection({ try await AgentRepository($0).find(credential: credential) }),
+              agent.revokedAt == nil else {
+            throw ServiceError.unauthorized("the agent credential is unknown or revoked: register the agent again")
+        }
+        return agent
+    }
+}
