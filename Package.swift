@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // Pages are checked as whole HTML snapshots in both languages (only the SnapshotTesting product is built).
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
+        // `bascule agent` runs steps as real child processes.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -74,10 +77,20 @@ let package = Package(
         .target(
             name: "BasculeCLI",
             dependencies: [
-                "BasculeCore", "BasculeStore", "BasculeServer", "BasculeAPI",
+                "BasculeCore", "BasculeStore", "BasculeServer", "BasculeAPI", "BasculeAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // The agent: pulls automated steps from a server and runs them (docs/AGENTS.md).
+        .target(
+            name: "BasculeAgent",
+            dependencies: [
+                "BasculeCore", "BasculeServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .executableTarget(name: "bascule", dependencies: ["BasculeCLI"]),
@@ -95,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "BasculeServerTests",
             dependencies: [
-                "BasculeServer", "BasculeStore", "BasculeCore", "BasculeCLI", "BasculeAPI", "BasculeTestSupport",
+                "BasculeServer", "BasculeStore", "BasculeCore", "BasculeCLI", "BasculeAPI", "BasculeAgent", "BasculeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],

@@ -89,6 +89,12 @@ struct PermissionMatrixTests {
         Route(method: .put, path: "/api/v1/runbook-templates/standard", body: "variables: [app]\nsteps:\n  - key: a\n    title: Stop {{app}}\n    duration: 5m\n", permission: .runbookEdit, contentType: "application/yaml"),
         Route(method: .get, path: "/api/v1/releases/REL-1/runs", body: nil, permission: .releaseRead),
         Route(method: .post, path: "/api/v1/releases/REL-1/runs", body: #"{"kind":"rehearsal"}"#, permission: .runExecute),
+        Route(method: .post, path: "/api/v1/agent-tokens", body: #"{"lifetimeHours":2}"#, permission: .agentManage),
+        Route(method: .get, path: "/api/v1/agents", body: nil, permission: .agentRead),
+        Route(method: .post, path: "/api/v1/agents/nobody/disable", body: nil, permission: .agentManage),
+        Route(method: .delete, path: "/api/v1/agents/nobody", body: nil, permission: .agentManage),
+        Route(method: .get, path: "/api/v1/runs/\(UUID().uuidString)/attempts", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/runs/\(UUID().uuidString)/attempts/s1/1/log", body: nil, permission: .releaseRead),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

@@ -54,7 +54,7 @@ struct RunbookCommand: AsyncParsableCommand {
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Rehearse and run cutovers step by step.",
-        subcommands: [Start.self, List.self, Show.self, Step.self, Decide.self, Rollback.self, Abort.self])
+        subcommands: [Start.self, List.self, Show.self, Step.self, Decide.self, Rollback.self, Abort.self, Logs.self])
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start a rehearsal (default) or the live run of a release.")

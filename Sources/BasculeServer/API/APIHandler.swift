@@ -23,6 +23,7 @@ struct APIHandler: APIProtocol {
     let maintenance: MaintenanceWindowService
     let runbooks: RunbookService
     let runs: RunService
+    let agents: AgentService
     /// The words of the SVG the API draws (the reliability diagram), read once.
     let localizer: Localizer?
 
@@ -43,6 +44,7 @@ struct APIHandler: APIProtocol {
         maintenance = services.maintenance
         runbooks = services.runbooks
         runs = services.runs
+        agents = services.agents
         localizer = try? Localizer()
     }
 

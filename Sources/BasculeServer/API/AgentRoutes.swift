@@ -15,11 +15,8 @@ struct AgentRoutes<Context: RequestContext> {
         let group = router.group("/api/v1/agent")
         group.post("register") { request, context in
             let body: AgentWire.Registration = try await Self.decode(request, context)
-            let labels = body.labels
-            for (name, value) in labels where !AgentRules.isName(name) || !AgentRules.isName(value) {
-                throw ServiceError.invalid([FieldError("labels", "'\(name)=\(value)' is not a label: names and values \(AgentRules.nameRule)")])
-            }
-            let (agent, credential) = try await agents.register(token: body.token, name: body.name, labels: labels, version: body.version, host: body.host)
+            try Self.check(body.labels)
+            let (agent, credential) = try await agents.register(token: body.token, name: body.name, labels: body.labels, version: body.version, host: body.host)
             return try Self.json(AgentWire.Registered(name: agent.name, credential: credential, heartbeatSeconds: agents.settings.heartbeat), status: .created)
         }
         group.post("poll") { request, context in
@@ -28,6 +25,13 @@ struct AgentRoutes<Context: RequestContext> {
             let assignment = try await asAgent(agent, request) { try await agents.poll(agent, wait: wait) }
             guard let assignment else { return Response(status: .noContent) }
             return try Self.json(AgentWire.Work(assignment, settings: agents.settings))
+        }
+        group.put("self") { request, context in
+            let agent = try await authenticate(request)
+            let body: AgentWire.Description = try await Self.decode(request, context)
+            try Self.check(body.labels)
+            try await asAgent(agent, request) { try await agents.describe(agent, labels: body.labels, version: body.version, host: body.host) }
+            return Response(status: .noContent)
         }
         group.post("heartbeat") { request, context in
             let agent = try await authenticate(request)
@@ -74,6 +78,12 @@ struct AgentRoutes<Context: RequestContext> {
         var origin = RequestOrigin.current
         origin.principal = .agent(agent.name)
         return try await RequestOrigin.$current.withValue(origin, operation: body)
+    }
+
+    private static func check(_ labels: [String: String]) throws {
+        for (name, value) in labels where !AgentRules.isName(name) || !AgentRules.isName(value) {
+            throw ServiceError.invalid([FieldError("labels", "'\(name)=\(value)' is not a label: names and values \(AgentRules.nameRule)")])
+        }
     }
 
     private static func attempt(_ context: Context) throws -> UUID {

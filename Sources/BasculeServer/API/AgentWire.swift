@@ -63,11 +63,22 @@ public enum AgentWire {
 
     public struct Heartbeat: Codable, Sendable {
         public var attempt: UUID?
-        public var version: String?
 
-        public init(attempt: UUID?, version: String? = nil) {
+        public init(attempt: UUID?) {
             self.attempt = attempt
+        }
+    }
+
+    /// What an agent says of itself at each start: labels given then replace the old ones.
+    public struct Description: Codable, Sendable {
+        public var labels: [String: String]
+        public var version: String
+        public var host: String
+
+        public init(labels: [String: String], version: String, host: String) {
+            self.labels = labels
             self.version = version
+            self.host = host
         }
     }
 

@@ -29,7 +29,7 @@ public struct AgentRepository: Sendable {
 
     private static let columns = """
         a.id, a.name, a.labels, a.version, a.host, a.registered_at, a.last_seen_at, a.disabled_at, a.revoked_at,
-        (SELECT s.run_id || '/' || s.step || '#' || CAST(s.number AS TEXT) FROM step_attempts s
+        (SELECT LOWER(s.run_id) || '/' || s.step || '#' || CAST(s.number AS TEXT) FROM step_attempts s
          WHERE s.agent_id = a.id AND s.state = 'running' LIMIT 1) AS current_attempt
         """
 
@@ -63,9 +63,15 @@ public struct AgentRepository: Sendable {
         try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM agents a ORDER BY a.revoked_at IS NOT NULL, a.name").all().map(Self.agent)
     }
 
-    public func seen(_ id: UUID, at: Date, version: String? = nil) async throws {
+    public func seen(_ id: UUID, at: Date) async throws {
         try await db.raw("UPDATE agents SET last_seen_at = \(bind: Columns.millis(at)) WHERE id = \(bind: id.uuidString)").run()
-        if let version { try await db.raw("UPDATE agents SET version = \(bind: version) WHERE id = \(bind: id.uuidString)").run() }
+    }
+
+    /// What an agent says of itself when it starts: its labels, version and host.
+    public func describe(_ id: UUID, labels: [String: String], version: String, host: String) async throws {
+        try await db.raw("""
+            UPDATE agents SET labels = \(bind: Self.labels(labels)), version = \(bind: version), host = \(bind: host) WHERE id = \(bind: id.uuidString)
+            """).run()
     }
 
     public func setDisabled(_ id: UUID, at: Date?) async throws {

@@ -138,6 +138,14 @@ public struct AgentService: Sendable {
         return (agent, credential)
     }
 
+    /// What the agent says of itself at its start.
+    public func describe(_ agent: Agent, labels: [String: String], version: String, host: String) async throws {
+        try await store.transaction { db in
+            try await AgentRepository(db).describe(agent.id, labels: labels, version: String(version.prefix(64)), host: String(host.prefix(255)))
+            try await AgentRepository(db).seen(agent.id, at: now())
+        }
+    }
+
     /// The agent holding `credential`; 401 when none does or it was revoked.
     public func authenticate(_ credential: String) async throws -> Agent {
         guard credential.hasPrefix(Self.credentialPrefix),

@@ -1,0 +1,178 @@
+import AsyncHTTPClient
+import BasculeCore
+import BasculeServer
+import Foundation
+import NIOConcurrencyHelpers
+
+/// What `bascule agent` was started with.
+public struct AgentOptions: Sendable {
+    public var server: String
+    public var name: String
+    public var labels: [String: String]
+    public var registrationToken: String?
+    /// Where the agent keeps its credential (`NAME.credential`, readable by its user only).
+    public var stateDirectory: URL
+    public var pollWait: TimeInterval
+
+    public init(server: String, name: String, labels: [String: String], registrationToken: String?, stateDirectory: URL, pollWait: TimeInterval = 20) {
+        self.server = server
+        self.name = name
+        self.labels = labels
+        self.registrationToken = registrationToken
+        self.stateDirectory = stateDirectory
+        self.pollWait = pollWait
+    }
+}
+
+/// The agent: registers once, then pulls one step at a time and runs it, its output streamed
+/// and its heartbeat kept while it runs. Asked to stop (`shutdown`), it takes no more work and
+/// ends once the running step has ended; asked again (`abort`), it ends the step's process group.
+public final class AgentRuntime: Sendable {
+    let options: AgentOptions
+    let http: HTTPClient
+    let say: @Sendable (String) -> Void
+    public let shutdown = StopSignal()
+    private let current = NIOLockedValueBox<StopSignal?>(nil)
+    private let backoff = Backoff()
+
+    public init(options: AgentOptions, http: HTTPClient, say: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.http = http
+        self.say = say
+    }
+
+    /// A second Ctrl-C: the running step's processes are ended now.
+    public func abort() { current.withLockedValue { $0 }?.stop("the agent was stopped") }
+
+    public func run() async throws {
+        let client = try await credentialed()
+        var failures = 0
+        while true {
+            do {
+                try await client.describe(AgentWire.Description(labels: options.labels, version: BasculeVersion.current, host: ProcessInfo.processInfo.hostName))
+                break
+            } catch AgentError.unreachable(let why) {
+                failures += 1
+                if failures == 1 { say("agent \(options.name): \(why); trying again") }
+                try await Task.sleep(for: backoff.delay(after: failures))
+            }
+        }
+        failures = 0
+        say("agent \(options.name) connected to \(options.server), labels \(AgentTarget.text(options.labels))")
+        while shutdown.stopped == nil {
+            let work: AgentWire.Work?
+            do {
+                work = try await client.poll(wait: options.pollWait)
+                if failures > 0 { say("agent \(options.name): server reached again") }
+                failures = 0
+            } catch AgentError.unreachable(let why) {
+                failures += 1
+                if failures == 1 { say("agent \(options.name): \(why); trying again") }
+                try? await Task.sleep(for: backoff.delay(after: failures))
+                continue
+            }
+            guard let work else { continue }
+            await execute(work, client: client)
+        }
+        say("agent \(options.name) stopped")
+    }
+
+    /// The saved credential, or a new one from the registration token.
+    private func credentialed() async throws -> AgentClient {
+        let file = options.stateDirectory.appendingPathComponent("\(options.name).credential")
+        let client = AgentClient(server: options.server, credential: nil, http: http)
+        if let saved = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !saved.isEmpty {
+            return client.with(credential: saved)
+        }
+        guard let token = options.registrationToken, !token.isEmpty else {
+            throw AgentError.invalidSetup("no credential saved in \(file.path): give a registration token (--token or BASCULE_AGENT_TOKEN) from `bascule agent-token create`")
+        }
+        var failures = 0
+        while true {
+            do {
+                let registered = try await client.register(AgentWire.Registration(
+                    token: token, name: options.name, labels: options.labels, version: BasculeVersion.current, host: ProcessInfo.processInfo.hostName))
+                try FileManager.default.createDirectory(at: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                FileManager.default.createFile(atPath: file.path, contents: Data((registered.credential + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                say("agent \(options.name) registered; its credential is in \(file.path)")
+                return client.with(credential: registered.credential)
+            } catch AgentError.unreachable(let why) {
+                failures += 1
+                if failures == 1 { say("agent \(options.name): \(why); trying again") }
+                try await Task.sleep(for: backoff.delay(after: failures))
+            }
+        }
+    }
+
+    private func execute(_ work: AgentWire.Work, client: AgentClient) async {
+        let stop = StopSignal()
+        current.withLockedValue { $0 = stop }
+        defer { current.withLockedValue { $0 = nil } }
+        say("agent \(options.name): \(work.release) \(work.runKind) \(work.step) attempt \(work.number) started")
+        let shipper = LogShipper(client: client, attempt: work.attempt)
+        let beat = Task {
+            while !Task.isCancelled {
+                if let answer = try? await client.heartbeat(AgentWire.Heartbeat(attempt: work.attempt)), answer.stop {
+                    stop.stop("the server stopped the attempt (\(answer.attemptState ?? "?"))")
+                }
+                try? await Task.sleep(for: .milliseconds(Int64(work.heartbeatSeconds * 1000)))
+            }
+        }
+        let flusher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                await shipper.drain(until: Date().addingTimeInterval(1))
+            }
+        }
+        let result: AgentWire.Result
+        if let command = work.command {
+            let end = await CommandRunner.run(command, shipper: shipper, stop: stop)
+            flusher.cancel()
+            let size = await flushed(shipper, stop: stop)
+            switch end {
+            case .exited(let code): result = AgentWire.Result(outcome: "exited", exitCode: code, logSize: size)
+            case .timedOut: result = AgentWire.Result(outcome: "timedOut", logSize: size)
+            case .stopped(let why): result = AgentWire.Result(outcome: "couldNotStart", summary: "stopped: \(why)", logSize: size)
+            case .couldNotStart(let why): result = AgentWire.Result(outcome: "couldNotStart", summary: why, logSize: size)
+            }
+        } else if let check = work.httpCheck {
+            let (passed, summary) = await HTTPChecker.run(check, http: http, shipper: shipper, stop: stop)
+            flusher.cancel()
+            result = AgentWire.Result(outcome: "checked", passed: passed, summary: summary, logSize: await flushed(shipper, stop: stop))
+        } else {
+            flusher.cancel()
+            result = AgentWire.Result(outcome: "couldNotStart", summary: "the step says neither a command nor an HTTP check", logSize: await shipper.written)
+        }
+        await report(result, of: work, client: client)
+        beat.cancel()
+    }
+
+    /// Every byte sent before the result, whatever the connection does meanwhile.
+    private func flushed(_ shipper: LogShipper, stop: StopSignal) async -> Int64 {
+        var failures = 0
+        while await !shipper.isEmpty {
+            await shipper.drain(until: Date().addingTimeInterval(5))
+            failures += 1
+            if await !shipper.isEmpty { try? await Task.sleep(for: backoff.delay(after: failures)) }
+        }
+        return await shipper.written
+    }
+
+    /// The result, sent until the server has it: the server answers the same result twice alike.
+    private func report(_ result: AgentWire.Result, of work: AgentWire.Work, client: AgentClient) async {
+        var failures = 0
+        while true {
+            do {
+                let answer = try await client.result(attempt: work.attempt, result)
+                say("agent \(options.name): \(work.step) attempt \(work.number) \(answer.state): \(answer.outcome)")
+                return
+            } catch AgentError.refused(_, let detail, _) {
+                say("agent \(options.name): \(work.step) attempt \(work.number): result refused: \(detail)")
+                return
+            } catch {
+                failures += 1
+                try? await Task.sleep(for: backoff.delay(after: failures))
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import BasculeAPI
+import BasculeCore
+import BasculeStore
+import Foundation
+import OpenAPIRuntime
+
+extension APIHandler {
+    func createAgentToken(_ input: Operations.CreateAgentToken.Input) async throws -> Operations.CreateAgentToken.Output {
+        var hours: Int?
+        if case .json(let body)? = input.body { hours = body.lifetimeHours }
+        let (secret, expiresAt) = try await agents.createRegistrationToken(lifetime: hours.map { TimeInterval($0) * 3600 })
+        return .created(.init(body: .json(.init(token: secret, expiresAt: expiresAt))))
+    }
+
+    func listAgents(_ input: Operations.ListAgents.Input) async throws -> Operations.ListAgents.Output {
+        let list = try await agents.list()
+        let settings = agents.settings, now = Date()
+        return .ok(.init(body: .json(.init(items: list.map { .init($0, at: now, heartbeat: settings.heartbeat) }, heartbeatSeconds: settings.heartbeat))))
+    }
+
+    func revokeAgent(_ input: Operations.RevokeAgent.Input) async throws -> Operations.RevokeAgent.Output {
+        let agent = try await agents.control(input.path.name, .revoke)
+        return .ok(.init(body: .json(.init(agent, at: Date(), heartbeat: agents.settings.heartbeat))))
+    }
+
+    func controlAgent(_ input: Operations.ControlAgent.Input) async throws -> Operations.ControlAgent.Output {
+        let agent = try await agents.control(input.path.name, input.path.control == .disable ? .disable : .enable)
+        return .ok(.init(body: .json(.init(agent, at: Date(), heartbeat: agents.settings.heartbeat))))
+    }
+
+    func listAttempts(_ input: Operations.ListAttempts.Input) async throws -> Operations.ListAttempts.Output {
+        .ok(.init(body: .json(.init(items: try await agents.attempts(run: input.path.id, step: input.query.step).map(Components.Schemas.AttemptView.init)))))
+    }
+
+    func getAttemptLog(_ input: Operations.GetAttemptLog.Input) async throws -> Operations.GetAttemptLog.Output {
+        let (attempt, chunks) = try await agents.log(run: input.path.id, step: input.path.step, number: input.path.number, from: Int64(input.query.from ?? 0))
+        let from = Int64(input.query.from ?? 0)
+        let items = chunks.map { chunk -> Components.Schemas.AttemptLogChunk in
+            // A chunk that began before `from` is sent from `from` on.
+            let skip = max(0, Int(from - chunk.offset))
+            return .init(offset: Int(chunk.offset) + skip, stream: .init(rawValue: chunk.stream) ?? .stdout,
+                         text: String(decoding: chunk.data.dropFirst(skip), as: UTF8.self))
+        }
+        let end = chunks.last.map { Int($0.offset) + $0.data.count } ?? Int(max(from, 0))
+        return .ok(.init(body: .json(.init(attempt: .init(attempt), chunks: items, end: max(end, Int(from))))))
+    }
+}
+
+extension Components.Schemas.AgentView {
+    init(_ agent: Agent, at now: Date, heartbeat: TimeInterval) {
+        self.init(name: agent.name, labels: .init(additionalProperties: agent.labels), version: agent.version, host: agent.host,
+                  state: .init(rawValue: agent.state(at: now, heartbeat: heartbeat).rawValue) ?? .lost, registeredAt: agent.registeredAt,
+                  lastSeenAt: agent.lastSeenAt, currentAttempt: agent.currentAttempt)
+    }
+}
+
+extension Components.Schemas.AttemptView {
+    init(_ attempt: StepAttempt) {
+        self.init(id: attempt.id.uuidString.lowercased(), run: attempt.runID.uuidString.lowercased(), step: attempt.step, number: attempt.number,
+                  agent: attempt.agent, state: .init(rawValue: attempt.state.rawValue) ?? .lost, startedAt: attempt.startedAt, endedAt: attempt.endedAt,
+                  exitCode: attempt.exitCode.map(Int.init), outcome: attempt.outcome, logSize: Int(attempt.logSize), logCut: Int(attempt.logCut))
+    }
+}
