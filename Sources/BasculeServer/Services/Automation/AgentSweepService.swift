@@ -1,3 +1,4 @@
+import BasculeCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -10,6 +11,9 @@ struct AgentSweepService: Service {
     let logger: Logger
 
     func run() async throws {
+        // Agents cannot beat while the server is down: after a restart they get two
+        // heartbeats to come back before their attempts count as lost.
+        try? await Task.sleep(for: .seconds(AgentRules.silence(agents.settings.heartbeat)))
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await agents.sweepLost() } catch { logger.warning("agents: the sweep for silent agents failed: \(error)") }
