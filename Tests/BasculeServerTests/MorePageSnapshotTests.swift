@@ -36,6 +36,51 @@ struct MorePageSnapshotTests {
         check(html, page: "run-failed", language)
     }
 
+    @Test("the agents page: states, labels, what each runs, and a registration token shown once", arguments: Language.allCases)
+    func agents(language: Language) async throws {
+        let html = try await render("agents", language) { words in
+            let now = PageFixtures.now
+            let agents = [
+                Agent(name: "db-1", labels: ["os": "linux", "role": "db"], version: "0.2.0", host: "erp-db-01", registeredAt: now.addingTimeInterval(-86_400),
+                      lastSeenAt: now.addingTimeInterval(-1), currentAttempt: "8d3e0c2a-0000-4000-8000-000000000001/P05#1"),
+                Agent(name: "web-1", labels: ["os": "linux", "role": "web"], version: "0.2.0", host: "erp-web-01", registeredAt: now.addingTimeInterval(-86_400),
+                      lastSeenAt: now.addingTimeInterval(-1)),
+                Agent(name: "old-1", labels: [:], version: "0.1.0", host: "legacy", registeredAt: now.addingTimeInterval(-9 * 86_400),
+                      lastSeenAt: now.addingTimeInterval(-3600)),
+                Agent(name: "spare", labels: ["os": "linux"], version: "0.2.0", host: "spare-01", registeredAt: now.addingTimeInterval(-86_400),
+                      lastSeenAt: now.addingTimeInterval(-2), disabledAt: now.addingTimeInterval(-600)),
+            ]
+            return AgentsPage.model(agents, settings: AgentSettings(), now: now, serverURL: "http://bascule.example:8080",
+                                    newToken: ("bar_EXAMPLE-TOKEN", now.addingTimeInterval(86_400)), words)
+        }
+        check(html, page: "agents", language)
+    }
+
+    @Test("an automated step on the live page: where it runs, its attempt and its output; a step no agent can take says so", arguments: Language.allCases)
+    func runWithAgents(language: Language) async throws {
+        let html = try await render("run", language) { words in
+            let release = PageFixtures.release(30, "ERP 2.1", status: .inProgress, type: .minor, startInHours: -1)
+            let yaml = """
+                steps:
+                  - {key: backup, title: Back up, duration: 10m, kind: command, runsOn: "role=db", command: {run: [pg_dump, erp]}}
+                  - {key: health, title: Health check, duration: 2m, kind: httpCheck, runsOn: {agent: web-9}, httpCheck: {url: "https://erp.example/health"}}
+                """
+            var run = Run(id: UUID(uuidString: "8D3E0C2A-0000-4000-8000-000000000002")!, releaseKey: release.key, kind: .live,
+                          runbook: try RunbookDocument.parse(yaml).runbook, at: PageFixtures.now.addingTimeInterval(-900))
+            _ = try run.apply(.start("backup"), by: "agent:db-1", at: PageFixtures.now.addingTimeInterval(-600))
+            let forecast = run.forecast(plannedStart: release.window!.start, rehearsals: RehearsalHistory(durations: [:]), now: PageFixtures.now, draws: 200)
+            let view = RunService.View(run: run, release: release, forecast: forecast, rehearsals: 0, plannedStart: release.window!.start)
+            var facts = RunAutomationFacts()
+            let attempt = StepAttempt(id: UUID(uuidString: "8D3E0C2A-0000-4000-8000-000000000003")!, runID: run.id, step: "backup", number: 1, agent: "db-1",
+                                      startedAt: PageFixtures.now.addingTimeInterval(-600), heartbeatAt: PageFixtures.now, logSize: 42)
+            facts.latest["backup"] = attempt
+            facts.tails["backup"] = (0, "dumping ledger\ndumping balances <ok>\n")
+            facts.agents = [Agent(name: "db-1", labels: ["role": "db"], version: "0.2.0", host: "erp-db-01", registeredAt: PageFixtures.now, lastSeenAt: PageFixtures.now)]
+            return RunPage.model(view, now: PageFixtures.now, words, automation: facts)
+        }
+        check(html, page: "run-agents", language)
+    }
+
     @Test("an inventory item with what depends on it", arguments: Language.allCases)
     func inventoryItem(language: Language) async throws {
         let html = try await render("inventory-item", language) { words in

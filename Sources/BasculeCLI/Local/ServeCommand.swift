@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
             Console.say("  It is shown only now. Sign in at http://\(host):\(port)/login; change it with `bascule user reset-password admin`.")
         }
         if demo {
-            switch try await DemoPortfolio.seed(services, timeZone: zone) {
+            switch try await DemoPortfolio.seed(services, timeZone: zone, server: "http://\(host):\(port)") {
             case .seeded(let releases, let environments):
                 Console.say("Demo: added \(environments) environments and \(releases) sample releases.")
                 Console.say("Demo users (password: the username followed by -bascule-demo): "

@@ -206,3 +206,17 @@ public enum AgentRules {
         return text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") }
     }
 }
+
+extension Runbook {
+    /// This runbook with the automation of `previous`'s steps given back to the steps of the
+    /// same key and kind that have none: what an editor that does not show automation saves.
+    public func keepingAutomation(of previous: Runbook) -> Runbook {
+        let before = Dictionary(previous.steps.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var steps = self.steps
+        for index in steps.indices where steps[index].automation == nil {
+            guard let old = before[steps[index].key], old.kind == steps[index].kind, let automation = old.automation else { continue }
+            steps[index].automation = automation
+        }
+        return Runbook(steps: steps)
+    }
+}

@@ -125,6 +125,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     InventoryRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     RunbookLibraryRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     CalibrationRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    AgentPageRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PolicyRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PeopleRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     RunRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)

@@ -20,11 +20,12 @@ public enum DemoPortfolio {
     ]
 
     /// Acts as the system: the demo is start-up work, whoever calls it.
-    public static func seed(_ services: BasculeServices, now: Date = Date(), timeZone: TimeZone) async throws -> Outcome {
-        try await RequestOrigin.asSystem { try await seedAsSystem(services, now: now, timeZone: timeZone) }
+    /// `server`: the address the demo's HTTP check asks (Bascule's own `/health`).
+    public static func seed(_ services: BasculeServices, now: Date = Date(), timeZone: TimeZone, server: String = "http://127.0.0.1:8080") async throws -> Outcome {
+        try await RequestOrigin.asSystem { try await seedAsSystem(services, now: now, timeZone: timeZone, server: server) }
     }
 
-    private static func seedAsSystem(_ services: BasculeServices, now: Date, timeZone: TimeZone) async throws -> Outcome {
+    private static func seedAsSystem(_ services: BasculeServices, now: Date, timeZone: TimeZone, server: String) async throws -> Outcome {
         let existing = try await services.environments.all()
         let releaseCount = try await services.store.withConnection { try await ReleaseRepository($0).count() }
         guard existing.isEmpty, releaseCount == 0 else { return .skipped }
@@ -100,7 +101,7 @@ public enum DemoPortfolio {
         try await DemoInventory.seedInventory(services)
         let gated = try await DemoPolicy.seed(services, today: today, calendar: calendar)
         let clashing = try await DemoInventory.seedReleases(services, today: today, calendar: calendar)
-        let cutover = try await DemoRunbook.seed(services, now: now)
+        let cutover = try await DemoRunbook.seed(services, now: now, server: server)
         // Last, so that the releases above keep their keys (REL-19 is the cutover under way).
         let cutovers = try await DemoCutoverHistory.seed(services, now: now)
         return .seeded(releases: samples.count + cutovers + gated + clashing + cutover, environments: 4)

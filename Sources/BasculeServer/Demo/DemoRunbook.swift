@@ -6,14 +6,19 @@ import Foundation
 /// steps), rehearsed twice in the past two weeks, and a live run started an hour and a half ago,
 /// part done, so that the live page shows a forecast moving as steps are completed.
 enum DemoRunbook {
-    static let yaml = """
+    /// The runbook, its HTTP check aimed at the demo server itself (`BASCULE_URL`).
+    static func yaml(server: String) -> String { template.replacingOccurrences(of: "BASCULE_URL", with: server) }
+
+    private static let template = """
         variables: [application]
         steps:
           - {key: P01, title: "Announce the cutover to {{application}} users", phase: preparation, duration: 5m, kind: communication, owner: release-manager}
           - {key: P02, title: "Freeze batch jobs of {{application}}", phase: preparation, duration: 10m, after: [P01], owner: ops}
-          - {key: P03, title: Check disk space on database servers, phase: preparation, duration: 5m, after: [P01], kind: command, owner: dba}
+          - {key: P03, title: Check disk space on database servers, phase: preparation, duration: 5m, after: [P01], kind: command, owner: dba,
+             command: {run: [df, -P, "."], timeout: 1m}}
           - {key: P04, title: Export the open ledger balances, phase: preparation, duration: 15m, after: [P02], owner: finance}
-          - {key: P05, title: Back up the ERP database, phase: preparation, duration: 25m, after: [P03, P04], kind: backup, owner: dba}
+          - {key: P05, title: Back up the ERP database, phase: preparation, duration: 25m, after: [P03, P04], kind: command, owner: dba,
+             command: {script: "f=${TMPDIR:-/tmp}/bascule-demo-erp-backup.dump; for t in ledger balances journals; do echo \\"dumping $t\\"; echo \\"$t $(date -u)\\" >> $f; sleep 1; done; echo \\"backup written to $f ($(wc -c < $f) bytes)\\"", timeout: 5m}}
           - {key: P06, title: Snapshot the application servers, phase: preparation, duration: 10m, after: [P02], kind: backup, owner: ops}
           - {key: P07, title: Verify the backup can be read, phase: preparation, duration: 10m, after: [P05], kind: checkpoint, owner: dba}
           - {key: C01, title: Stop the inbound interfaces, phase: cutover, duration: 5m, after: [P07, P06], downtime: true, undoneBy: R05, owner: integration}
@@ -31,7 +36,8 @@ enum DemoRunbook {
           - {key: C13, title: Restart the inbound interfaces, phase: cutover, duration: 5m, after: [C12], downtime: true, owner: integration}
           - {key: C14, title: Replay the queued messages, phase: cutover, duration: 15m, after: [C13], owner: integration}
           - {key: C15, title: Switch the load balancer to the new pool, phase: cutover, duration: 5m, after: [C13], kind: command, owner: network}
-          - {key: V01, title: Health check of the API, phase: verification, duration: 5m, after: [C15], kind: httpCheck, owner: ops}
+          - {key: V01, title: Health check of the API, phase: verification, duration: 5m, after: [C15], kind: httpCheck, owner: ops,
+             httpCheck: {url: "BASCULE_URL/health", bodyContains: '"status":"ok"', retries: 5, interval: 2s, deadline: 1m}}
           - {key: V02, title: Smoke tests of the ledger, phase: verification, duration: 15m, after: [V01], owner: qa}
           - {key: V03, title: Post a test journal entry, phase: verification, duration: 10m, after: [V02], owner: finance}
           - {key: V04, title: Check the month-end report, phase: verification, duration: 15m, after: [V02, C10], owner: finance}
@@ -65,7 +71,8 @@ enum DemoRunbook {
     }
 
     /// Adds the release and its runs; returns 1 (the release added).
-    static func seed(_ services: BasculeServices, now: Date) async throws -> Int {
+    static func seed(_ services: BasculeServices, now: Date, server: String) async throws -> Int {
+        let yaml = yaml(server: server)
         guard let manager = try await services.store.withConnection({ try await UserRepository($0).named("manager") }) else { return 0 }
         let origin = RequestOrigin(principal: .user(Identity(userID: manager.id, username: manager.username, roles: manager.roles)))
         return try await RequestOrigin.$current.withValue(origin) {

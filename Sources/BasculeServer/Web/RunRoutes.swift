@@ -141,7 +141,8 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }
-        var model = RunPage.model(view, now: Date(), words)
+        let facts = (try? await services.agents.facts(of: view.run)) ?? RunAutomationFacts()
+        var model = RunPage.model(view, now: Date(), words, automation: facts)
         model.refusal = refusal.map { error in error.fieldErrors.isEmpty ? error.description : error.fieldErrors.map(words.error).joined(separator: " ") }
         return renderer.page(template, title: "\(view.release.key) — \(words.label(view.run.kind))", model: model, request: request,
                              status: refusal.map { .init(code: $0.status) } ?? .ok)

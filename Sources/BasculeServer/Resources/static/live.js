@@ -17,6 +17,26 @@
         if (next) { live.innerHTML = next.innerHTML; stamp(); }
       });
   };
+  // The output of automated steps that run: asked for from where it ended, every second.
+  var follow = function () {
+    live.querySelectorAll("pre.step-log[data-running]").forEach(function (pre) {
+      if (pre.dataset.busy) return;
+      pre.dataset.busy = "1";
+      fetch(pre.dataset.log + "?from=" + pre.dataset.end, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (log) {
+          delete pre.dataset.busy;
+          if (!log) return;
+          var atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+          log.chunks.forEach(function (chunk) { pre.appendChild(document.createTextNode(chunk.text)); });
+          pre.dataset.end = log.end;
+          if (atBottom) pre.scrollTop = pre.scrollHeight;
+          if (log.attempt.state !== "running") delete pre.dataset.running;
+        })
+        .catch(function () { delete pre.dataset.busy; });
+    });
+  };
+  setInterval(follow, 1000);
   var source = new EventSource(live.dataset.events);
   source.addEventListener("action", refresh);
   stamp();

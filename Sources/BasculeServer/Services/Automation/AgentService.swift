@@ -156,3 +156,57 @@ public struct AgentService: Sendable {
         return agent
     }
 }
+
+/// What the run page shows of a run's automated steps: each step's latest attempt, the tail
+/// of its output, and the agents that could take it.
+public struct RunAutomationFacts: Sendable {
+    public var latest: [String: StepAttempt] = [:]
+    /// The last bytes of each step's latest attempt, from `offset`.
+    public var tails: [String: (offset: Int64, text: String)] = [:]
+    public var agents: [Agent] = []
+    public var heartbeat: TimeInterval = 2
+
+    public init() {}
+
+    /// Agents that are alive, enabled and accept the step.
+    func able(_ step: RunbookStep, at now: Date) -> Bool {
+        guard let target = step.automation?.target else { return true }
+        return agents.contains { agent in
+            let state = agent.state(at: now, heartbeat: heartbeat)
+            return (state == .idle || state == .busy) && target.accepts(name: agent.name, labels: agent.labels)
+        }
+    }
+}
+
+extension AgentService {
+    /// Bytes of each step's output the run page shows.
+    static let pageTail: Int64 = 16 * 1024
+
+    /// For the run page of a run its reader may see (the page read it first): read as the
+    /// server, since who may read a run may see what ran in it.
+    func facts(of run: Run) async throws -> RunAutomationFacts {
+        let heartbeat = settings.heartbeat
+        guard run.steps.contains(where: { $0.step.automation != nil }) else {
+            var facts = RunAutomationFacts()
+            facts.heartbeat = heartbeat
+            return facts
+        }
+        return try await store.withConnection { db in
+            var facts = RunAutomationFacts()
+            facts.heartbeat = heartbeat
+            let attempts = AttemptRepository(db)
+            for attempt in try await attempts.attempts(run: run.id) where facts.latest[attempt.step] == nil {
+                facts.latest[attempt.step] = attempt
+            }
+            for (step, attempt) in facts.latest where attempt.logSize > 0 {
+                let from = max(0, attempt.logSize - Self.pageTail)
+                let chunks = try await attempts.log(attempt.id, from: from)
+                var data = Data()
+                for chunk in chunks { data.append(chunk.data.dropFirst(max(0, Int(from - chunk.offset)))) }
+                facts.tails[step] = (from, String(decoding: data, as: UTF8.self))
+            }
+            facts.agents = try await AgentRepository(db).all()
+            return facts
+        }
+    }
+}

@@ -24,11 +24,13 @@ public struct RunbookService: Sendable {
     }
 
     /// Replaces the runbook whole. Refused once a live run has begun: the runbook being run is
-    /// the one the run copied.
-    public func replace(_ key: String, with runbook: Runbook, precondition: RevisionPrecondition? = nil) async throws -> (runbook: Runbook, revision: Int) {
+    /// the one the run copied. The step editor and the API's JSON steps do not carry the
+    /// automation of steps (only YAML does): unless `keepingAutomation` is false, a step keeps
+    /// the automation it had when its key and kind are unchanged.
+    public func replace(_ key: String, with runbook: Runbook, precondition: RevisionPrecondition? = nil,
+                        keepingAutomation: Bool = true) async throws -> (runbook: Runbook, revision: Int) {
         try await gate.require(.runbookEdit, on: key)
         return try await refusing {
-            let valid = try runbook.validated()
             return try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 guard release.status.isPlanEditable else {
@@ -37,6 +39,7 @@ public struct RunbookService: Sendable {
                 let repository = RunbookRepository(db)
                 let current = try await repository.find(for: release)
                 if let precondition, !precondition.allows(current.revision) { throw ServiceError.stale(current: current.revision) }
+                let valid = try (keepingAutomation ? runbook.keepingAutomation(of: current.runbook) : runbook).validated()
                 guard try await repository.save(valid, for: release, previousRevision: current.revision, by: RequestOrigin.current.actor, at: now()) else {
                     throw ServiceError.stale(current: current.revision)
                 }
@@ -52,7 +55,7 @@ public struct RunbookService: Sendable {
         try await gate.require(.runbookEdit, on: key)
         let parsed: Runbook
         do { parsed = try RunbookDocument.parse(text).runbook } catch { throw ServiceError(error) }
-        return try await replace(key, with: parsed, precondition: precondition)
+        return try await replace(key, with: parsed, precondition: precondition, keepingAutomation: false)
     }
 
     public func exportYAML(_ key: String) async throws -> String {

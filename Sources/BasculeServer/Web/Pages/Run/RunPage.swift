@@ -28,6 +28,24 @@ enum RunPage {
         let canDecide: Bool
         let canSkip: Bool
         let canRetry: Bool
+        /// An automated kind with no automation: completed by hand.
+        let byHand: Bool
+        /// "Runs on an agent with os=linux, role=db".
+        let runsOn: String?
+        /// "No agent connected can take it": said instead of waiting silently.
+        let noAgent: String?
+        /// "Attempt 2 on db-1: running".
+        let attempt: String?
+        let output: Output?
+    }
+
+    /// The tail of the latest attempt's output, followed live while the attempt runs.
+    struct Output: Sendable {
+        let url: String
+        let end: String
+        let running: Bool
+        let text: String
+        let cut: String?
     }
 
     struct LogLine: Sendable {
@@ -76,7 +94,7 @@ enum RunPage {
         var refusal: String? = nil
     }
 
-    static func model(_ view: RunService.View, now: Date, _ words: Words) -> Model {
+    static func model(_ view: RunService.View, now: Date, _ words: Words, automation facts: RunAutomationFacts = RunAutomationFacts()) -> Model {
         let run = view.run, forecast = view.forecast
         let origin = RequestOrigin.current
         let canAct = origin.may(.runExecute) && !run.status.isOver
@@ -97,10 +115,15 @@ enum RunPage {
                 instructionsHTML: step.step.instructions.isEmpty ? nil : MarkdownRenderer.html(step.step.instructions),
                 after: step.step.predecessors.isEmpty ? nil : step.step.predecessors.joined(separator: ", "),
                 canStart: canAct && state == .pending && waiting.isEmpty,
-                canFinish: canAct && state == .running && step.step.kind != .goNoGo,
+                canFinish: canAct && (state == .running || state == .lost) && step.step.kind != .goNoGo,
                 canDecide: canCall && state == .running && step.step.kind == .goNoGo,
                 canSkip: canAct && (state == .pending || state == .failed),
-                canRetry: canAct && state == .failed)
+                canRetry: canAct && (state == .failed || state == .lost),
+                byHand: step.step.kind.isAutomated && step.step.automation == nil,
+                runsOn: step.step.automation.map { runsOn($0.target, words) },
+                noAgent: noAgent(step, waiting: waiting, run: run, facts: facts, now: now, words),
+                attempt: facts.latest[step.step.key].map { attemptLine($0, words) },
+                output: facts.latest[step.step.key].map { output($0, run: run, tail: facts.tails[$0.step], words) })
         }
         let delay = forecast.delay
         let minutes = { (seconds: TimeInterval) in words.number(Int((seconds / 60).rounded())) }
@@ -121,6 +144,40 @@ enum RunPage {
             canAct: canAct, canRollback: canCall && run.kind == .live && !run.steps.contains { $0.segment == .rollback },
             canAbort: canCall, eventsURL: "/api/v1/runs/\(run.id.uuidString.lowercased())/events",
             windowLine: view.release.window.map { words.text("run_window", ["window": words.window($0)]) })
+    }
+
+    static func runsOn(_ target: AgentTarget, _ words: Words) -> String {
+        switch (target.agent, target.labels.isEmpty) {
+        case (let name?, true): return words.text("run_runs_on_agent", ["agent": name])
+        case (let name?, false): return words.text("run_runs_on_agent_labels", ["agent": name, "labels": AgentTarget.text(target.labels)])
+        case (nil, false): return words.text("run_runs_on_labels", ["labels": AgentTarget.text(target.labels)])
+        case (nil, true): return words.text("run_runs_on_any")
+        }
+    }
+
+    /// Said for a step that an agent should take now (ready, or started and not yet taken)
+    /// when no agent alive and enabled accepts it.
+    private static func noAgent(_ step: RunStep, waiting: [String], run: Run, facts: RunAutomationFacts, now: Date, _ words: Words) -> String? {
+        guard let automation = step.step.automation, !run.status.isOver else { return nil }
+        let due = (step.progress.state == .pending && waiting.isEmpty && !automation.manualStart)
+            || (step.progress.state == .running && facts.latest[step.step.key].map { $0.state != .running } ?? true)
+        guard due, !facts.able(step.step, at: now) else { return nil }
+        return words.text("run_no_agent", ["target": AgentTarget.text(automation.target.labels).isEmpty ? (automation.target.agent ?? "") : AgentTarget.text(automation.target.labels)])
+    }
+
+    private static func attemptLine(_ attempt: StepAttempt, _ words: Words) -> String {
+        var line = words.text("run_attempt", ["number": words.number(attempt.number), "agent": attempt.agent, "state": words.label(attempt.state)])
+        if !attempt.outcome.isEmpty, attempt.state != .running { line += " — \(attempt.outcome)" }
+        return line
+    }
+
+    private static func output(_ attempt: StepAttempt, run: Run, tail: (offset: Int64, text: String)?, _ words: Words) -> Output {
+        let shownFrom = tail?.offset ?? 0
+        return Output(
+            url: "/api/v1/runs/\(run.id.uuidString.lowercased())/attempts/\(attempt.step)/\(attempt.number)/log", end: String(attempt.logSize),
+            running: attempt.state == .running, text: tail?.text ?? "",
+            cut: shownFrom > 0 || attempt.logCut > 0
+                ? words.text("run_output_cut", ["shown": words.number(Int(attempt.logSize - shownFrom)), "total": words.number(Int(attempt.logSize))]) : nil)
     }
 
     /// Whole percents, and at least ±1 % so that a very sure pace does not read as certain.
