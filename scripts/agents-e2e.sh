@@ -67,6 +67,8 @@ new_release() {  # new_release TITLE YAML -> key
   echo "$key"
 }
 
+printf %s 'pa55-word-e2e' | "$bascule" secret set erp-db >/dev/null || fail "secret set"
+"$bascule" secret list | grep -q "^erp-db " || fail "secret list"
 key=$(new_release "Automated steps" "steps:
   - key: backup
     title: Write a backup file
@@ -74,7 +76,8 @@ key=$(new_release "Automated steps" "steps:
     kind: command
     runsOn: role=db
     command:
-      script: 'echo dumping; date > $work/backup.txt; echo written; echo a warning >&2'
+      script: 'echo dumping with \$PGPASSWORD; date > $work/backup.txt; echo written; echo a warning >&2'
+      environment: {PGPASSWORD: '{{secret.erp-db}}'}
   - key: health
     title: Bascule answers
     duration: 1m
@@ -95,9 +98,11 @@ wait_state "$run" exit3 failed 20
 [ -s "$work/backup.txt" ] || fail "the backup command did not write its file"
 "$bascule" run logs "$run" backup 2>"$work/err" | grep -q "^written$" || fail "run logs: the backup's output"
 grep -q "a warning" "$work/err" || fail "run logs: stderr not shown on stderr"
+"$bascule" run logs "$run" backup 2>/dev/null | grep -q "^dumping with \[secret erp-db\]$" || fail "run logs: the secret was not hidden: $("$bascule" run logs "$run" backup 2>/dev/null | head -2)"
+grep -rq "pa55-word-e2e" "$work/config" "$SERVER_LOG" "$work"/agent-1.log && fail "the secret's value is in a log"
 "$bascule" run logs "$run" health | grep -q "try 1: GET $server/health → HTTP 200" || fail "run logs: the HTTP check's try"
 "$bascule" run show "$run" | grep -q "exit code 3 (expected 0)" || fail "the failed step's exit code is not in the run log"
-check "a rehearsal's automated steps ran by themselves: a command wrote its file, an HTTP check passed, exit code 3 failed the step; output read back"
+check "a rehearsal's automated steps ran by themselves: a command wrote its file with a secret hidden in its output, an HTTP check passed, exit code 3 failed the step; output read back"
 
 # The agent killed mid-step: the step is lost within two heartbeats (2 s each).
 marker="$work/long-once"

@@ -109,7 +109,7 @@ public final class AgentRuntime: Sendable {
         current.withLockedValue { $0 = stop }
         defer { current.withLockedValue { $0 = nil } }
         say("agent \(options.name): \(work.release) \(work.runKind) \(work.step) attempt \(work.number) started")
-        let shipper = LogShipper(client: client, attempt: work.attempt)
+        let shipper = LogShipper(client: client, attempt: work.attempt, redact: work.redact)
         let beat = Task {
             while !Task.isCancelled {
                 if let answer = try? await client.heartbeat(AgentWire.Heartbeat(attempt: work.attempt)), answer.stop {
@@ -141,7 +141,7 @@ public final class AgentRuntime: Sendable {
             result = AgentWire.Result(outcome: "checked", passed: passed, summary: summary, logSize: await flushed(shipper, stop: stop))
         } else {
             flusher.cancel()
-            result = AgentWire.Result(outcome: "couldNotStart", summary: "the step says neither a command nor an HTTP check", logSize: await shipper.written)
+            result = AgentWire.Result(outcome: "couldNotStart", summary: "the step says neither a command nor an HTTP check", logSize: await flushed(shipper, stop: stop))
         }
         await report(result, of: work, client: client)
         beat.cancel()
@@ -149,6 +149,7 @@ public final class AgentRuntime: Sendable {
 
     /// Every byte sent before the result, whatever the connection does meanwhile.
     private func flushed(_ shipper: LogShipper, stop: StopSignal) async -> Int64 {
+        await shipper.close()
         var failures = 0
         while await !shipper.isEmpty {
             await shipper.drain(until: Date().addingTimeInterval(5))

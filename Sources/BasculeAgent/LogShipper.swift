@@ -15,18 +15,34 @@ actor LogShipper {
     private var draining = false
     private let limit: Int
     private let backoff: Backoff
+    private var redactor: Redactor
 
-    init(client: AgentClient, attempt: UUID, limit: Int = 8 * 1024 * 1024, backoff: Backoff = Backoff()) {
+    init(client: AgentClient, attempt: UUID, redact: [String: String] = [:], limit: Int = 8 * 1024 * 1024, backoff: Backoff = Backoff()) {
         self.client = client
         self.attempt = attempt
+        self.redactor = Redactor(redact)
         self.limit = limit
         self.backoff = backoff
+    }
+
+    /// The end of the output: what the redactor held back is queued.
+    func close() {
+        for (stream, data) in redactor.finish() { queue(stream, data) }
     }
 
     /// Bytes written so far, sent or not.
     var written: Int64 { acknowledged + Int64(pendingBytes) }
 
-    func append(_ stream: String, _ data: Data) async {
+    func append(_ stream: String, _ raw: Data) async {
+        let data = redactor.feed(stream, raw)
+        guard !data.isEmpty else { return }
+        queue(stream, data)
+        while pendingBytes > limit {
+            if draining { try? await Task.sleep(for: .milliseconds(10)) } else { await drain() }
+        }
+    }
+
+    private func queue(_ stream: String, _ data: Data) {
         guard !data.isEmpty else { return }
         if let last = pending.last, last.stream == stream, last.data.count + data.count <= 64 * 1024 {
             pending[pending.count - 1].data.append(data)
@@ -34,9 +50,6 @@ actor LogShipper {
             pending.append((stream, data))
         }
         pendingBytes += data.count
-        while pendingBytes > limit {
-            if draining { try? await Task.sleep(for: .milliseconds(10)) } else { await drain() }
-        }
     }
 
     /// Sends what is pending; tries again while the server cannot be reached, until `deadline`.

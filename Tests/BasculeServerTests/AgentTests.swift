@@ -15,7 +15,8 @@ enum AgentFixture {
         """
 
     static func services(_ store: Store, _ clock: TestClock, logCap: Int64 = LogCap.defaultCap) -> BasculeServices {
-        BasculeServices(store: store, now: { clock.now }, passwordCost: 4, agentSettings: AgentSettings(heartbeat: 2, pollWait: 0, logCap: logCap))
+        BasculeServices(store: store, now: { clock.now }, passwordCost: 4, agentSettings: AgentSettings(heartbeat: 2, pollWait: 0, logCap: logCap),
+                        vault: SecretVault(key: SecretVault.key(base64: Data(repeating: 7, count: 32).base64EncodedString())))
     }
 
     /// A release whose runbook is `yaml`, and a rehearsal of it started.
@@ -68,9 +69,9 @@ struct AgentTests {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = AgentFixture.services(store, TestClock())
-            let run = try await AgentFixture.rehearsal(services)
             let web = try await AgentFixture.agent(services, "web-1", labels: ["role": "web"])
             let db = try await AgentFixture.agent(services, "db-1")
+            let run = try await AgentFixture.rehearsal(services)
             // when
             let none = try await services.agents.poll(web)
             let work = try await services.agents.poll(db)
@@ -90,8 +91,8 @@ struct AgentTests {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = AgentFixture.services(store, TestClock())
-            let run = try await AgentFixture.rehearsal(services)
             let db = try await AgentFixture.agent(services, "db-1")
+            let run = try await AgentFixture.rehearsal(services)
             let work = try #require(try await services.agents.poll(db))
             // when
             let ended = try await services.agents.finish(db, attempt: work.attempt.id, result: .exited(3), logSize: 0)
@@ -109,8 +110,8 @@ struct AgentTests {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = AgentFixture.services(store, TestClock())
-            _ = try await AgentFixture.rehearsal(services)
             let db = try await AgentFixture.agent(services, "db-1")
+            _ = try await AgentFixture.rehearsal(services)
             let work = try #require(try await services.agents.poll(db))
             let id = work.attempt.id
             // when
@@ -132,8 +133,8 @@ struct AgentTests {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = AgentFixture.services(store, TestClock(), logCap: 100)
-            _ = try await AgentFixture.rehearsal(services)
             let db = try await AgentFixture.agent(services, "db-1")
+            _ = try await AgentFixture.rehearsal(services)
             let work = try #require(try await services.agents.poll(db))
             // when
             for index in 0..<10 {
@@ -156,8 +157,8 @@ struct AgentTests {
             // given
             let clock = TestClock()
             let services = AgentFixture.services(store, clock)
-            let run = try await AgentFixture.rehearsal(services)
             let db = try await AgentFixture.agent(services, "db-1")
+            let run = try await AgentFixture.rehearsal(services)
             let first = try #require(try await services.agents.poll(db))
             // when
             clock.advance(by: 4.5)
@@ -181,8 +182,8 @@ struct AgentTests {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = AgentFixture.services(store, TestClock())
-            let run = try await AgentFixture.rehearsal(services)
             let db = try await AgentFixture.agent(services, "db-1")
+            let run = try await AgentFixture.rehearsal(services)
             let work = try #require(try await services.agents.poll(db))
             // when
             try await services.runs.act(run.id.uuidString, .fail("backup", comment: "wrong database"))
@@ -199,8 +200,8 @@ struct AgentTests {
             // given
             let services = AgentFixture.services(store, TestClock())
             let yaml = "steps:\n  - {key: deploy, title: Deploy, duration: 5m, kind: command, manualStart: true, command: {run: [deploy.sh]}}\n"
-            let run = try await AgentFixture.rehearsal(services, yaml)
             let agent = try await AgentFixture.agent(services, "app-1")
+            let run = try await AgentFixture.rehearsal(services, yaml)
             // when / then
             #expect(try await services.agents.poll(agent) == nil)
             try await services.runs.act(run.id.uuidString, .start("deploy"))
@@ -216,6 +217,7 @@ struct AgentTests {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
             // given
             let services = AgentFixture.services(store, TestClock())
+            _ = try await AgentFixture.agent(services, "db-1")
             let run = try await AgentFixture.rehearsal(services)
             // then
             await RequestOrigin.$current.withValue(RequestOrigin(principal: .agent("db-1"))) {
@@ -230,9 +232,9 @@ struct AgentTests {
             // given
             let services = AgentFixture.services(store, TestClock())
             let steps = (1...200).map { "  - {key: s\($0), title: Step \($0), duration: 1m, kind: command, command: {run: [\"true\"]}}" }
-            let run = try await AgentFixture.rehearsal(services, "steps:\n" + steps.joined(separator: "\n") + "\n")
             var agents: [Agent] = []
             for index in 1...20 { agents.append(try await AgentFixture.agent(services, "a\(index)", labels: [:])) }
+            let run = try await AgentFixture.rehearsal(services, "steps:\n" + steps.joined(separator: "\n") + "\n")
             // when
             let ran = try await withThrowingTaskGroup(of: [String].self) { group in
                 for agent in agents {
@@ -255,6 +257,75 @@ struct AgentTests {
             let attempts = try await services.agents.attempts(run: run.id.uuidString)
             #expect(attempts.count == 200)
             #expect(try await services.runs.view(run.id.uuidString).run.status == .finished)
+        } }
+    }
+
+    @Test("a secret is never returned; a step using it gets its value, and the value is hidden in what the agent says")
+    func secrets() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = AgentFixture.services(store, TestClock())
+            try await services.secrets.set("erp-db", value: "s3cr3t-value")
+            let db = try await AgentFixture.agent(services, "db-1")
+            let yaml = "steps:\n  - {key: dump, title: Dump, duration: 1m, kind: command, command: {run: [pg_dump, \"--password={{secret.erp-db}}\"]}}\n"
+            let run = try await AgentFixture.rehearsal(services, yaml)
+            // when
+            let work = try #require(try await services.agents.poll(db))
+            _ = try await services.agents.finish(db, attempt: work.attempt.id, result: .couldNotStart("pg_dump --password=s3cr3t-value: not found"), logSize: 0)
+            // then
+            #expect(work.command?.argv == ["pg_dump", "--password=s3cr3t-value"])
+            #expect(work.redactions == ["erp-db": "s3cr3t-value"])
+            #expect(try await services.secrets.list().map(\.name) == ["erp-db"])
+            let sealed = try await store.withConnection { try await $0.raw("SELECT sealed FROM secrets").first()?.decode(column: "sealed", as: String.self) }
+            #expect(sealed?.contains("s3cr3t") == false)
+            let log = try await services.runs.view(run.id.uuidString).run.log
+            #expect(log.last?.text.contains("[secret erp-db]") == true)
+            #expect(!log.contains { $0.text.contains("s3cr3t-value") })
+            let audit = try await services.audit.list(.init()).items
+            #expect(!audit.contains { $0.entry.summary.contains("s3cr3t-value") })
+        } }
+    }
+
+    @Test("a runbook naming an unknown secret, agent or label is refused with 422 naming each, with its step")
+    func unknownReferences() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = AgentFixture.services(store, TestClock())
+            _ = try await AgentFixture.agent(services, "db-1")
+            let key = try await services.releases.create(ReleaseInput(title: "ERP", version: "4.3", type: .minor)).key.description
+            let yaml = """
+                steps:
+                  - {key: a, title: A, duration: 1m, kind: command, runsOn: {agent: db-9}, command: {run: [x, "{{secret.nope}}"]}}
+                  - {key: b, title: B, duration: 1m, kind: command, runsOn: "role=web", command: {run: ["true"]}}
+                  - {key: c, title: C, duration: 1m, kind: command, runsOn: "role=db", command: {run: ["true"]}}
+                """
+            // then
+            await #expect {
+                try await services.runbooks.importYAML(key, yaml)
+            } throws: { error in
+                guard case ServiceError.invalid(let errors) = error else { return false }
+                return errors.map(\.field) == ["steps[a].command", "steps[a].runsOn.agent", "steps[b].runsOn"]
+                    && errors[0].message.contains("{{secret.nope}}") && errors[1].message.contains("db-9") && errors[2].message.contains("role=web")
+            }
+        } }
+    }
+
+    @Test("a result for an attempt another agent holds is refused with 409")
+    func notYourAttempt() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = AgentFixture.services(store, TestClock())
+            let db = try await AgentFixture.agent(services, "db-1")
+            let other = try await AgentFixture.agent(services, "db-2")
+            _ = try await AgentFixture.rehearsal(services)
+            let work = try #require(try await services.agents.poll(db))
+            // then
+            await #expect(throws: ServiceError.self) { try await services.agents.finish(other, attempt: work.attempt.id, result: .exited(0), logSize: 0) }
+            do {
+                _ = try await services.agents.finish(other, attempt: work.attempt.id, result: .exited(0), logSize: 0)
+            } catch let error as ServiceError {
+                #expect(error.status == 409)
+            }
         } }
     }
 }

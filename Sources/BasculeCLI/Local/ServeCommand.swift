@@ -75,7 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: environment["BASCULE_LOG_LEVEL"] ?? "info") ?? .info
 
         let (store, applied) = try await storeOptions.openMigrated()
-        let services = BasculeServices(store: store)
+        let heartbeat = try environment["BASCULE_AGENT_HEARTBEAT"].map { text in
+            guard let seconds = Double(text), seconds >= 0.5, seconds <= 60 else { throw CLIError.invalidOption("BASCULE_AGENT_HEARTBEAT is seconds from 0.5 to 60, not \(text)") }
+            return seconds
+        } ?? 2
+        let services = BasculeServices(store: store, agentSettings: AgentSettings(heartbeat: heartbeat), vault: try Self.vault(storeOptions.location, environment))
         Console.say("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
         if let password = try await RequestOrigin.asSystem({ try await services.identity.bootstrapAdmin() }) {
             Console.say("Created the first user: admin, password \(password)")
@@ -100,5 +104,17 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError.store("the server stopped: \(error)")
         }
         await store.close()
+    }
+
+    /// The key secrets are sealed with: BASCULE_SECRET_KEY, else (SQLite) a key file made
+    /// beside the database on first start; PostgreSQL without the variable has no secrets.
+    static func vault(_ location: StoreLocation, _ environment: [String: String]) throws -> SecretVault {
+        if let text = environment["BASCULE_SECRET_KEY"], !text.isEmpty {
+            guard let key = SecretVault.key(base64: text) else { throw CLIError.invalidOption("BASCULE_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)") }
+            return SecretVault(key: key)
+        }
+        guard case .sqlite(let path) = location else { return .disabled }
+        let file = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("secret.key")
+        do { return SecretVault(key: try SecretVault.key(file: file)) } catch { throw CLIError.store("\(error)") }
     }
 }

@@ -133,4 +133,6 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case attemptEnd = "attempt.end"
     /// A result or output from an agent whose lease on the attempt was taken back.
     case attemptRefused = "attempt.refused"
+    case secretSet = "secret.set"
+    case secretDelete = "secret.delete"
 }

@@ -126,6 +126,25 @@ public struct StepAutomation: Sendable, Equatable, Codable {
         return Set(texts.flatMap(SecretReference.names(in:)))
     }
 
+    /// Its texts with each `{{secret.NAME}}` replaced by the value given for NAME.
+    public func filled(with values: [String: String]) -> StepAutomation {
+        func fill(_ text: String) -> String { SecretReference.fill(text) { values[$0] } }
+        var copy = self
+        if var command {
+            command.arguments = command.arguments.map(fill)
+            command.script = command.script.map(fill)
+            command.workingDirectory = command.workingDirectory.map(fill)
+            command.environment = command.environment.mapValues(fill)
+            copy.command = command
+        }
+        if var check = httpCheck {
+            check.url = fill(check.url)
+            check.headers = check.headers.mapValues(fill)
+            copy.httpCheck = check
+        }
+        return copy
+    }
+
     /// What is wrong with it on a step of `kind`, each error under `field`.
     func problems(kind: StepKind, field: String) -> [FieldError] {
         var errors: [FieldError] = []
@@ -218,5 +237,17 @@ extension Runbook {
             steps[index].automation = automation
         }
         return Runbook(steps: steps)
+    }
+}
+
+extension SecretReference {
+    /// `text` with every value of `values` replaced by `[secret NAME]`, longest first so that a
+    /// value inside another is not half hidden.
+    public static func redact(_ text: String, _ values: [String: String]) -> String {
+        var result = text
+        for (name, value) in values.sorted(by: { $0.value.count > $1.value.count }) where !value.isEmpty {
+            result = result.replacingOccurrences(of: value, with: "[secret \(name)]")
+        }
+        return result
     }
 }

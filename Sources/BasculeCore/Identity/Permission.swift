@@ -30,6 +30,8 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case agentRead
     /// Make registration tokens; disable, enable and revoke agents.
     case agentManage
+    /// Set, list and delete the secrets automated steps use (never read their values).
+    case secretManage
 }
 
 /// Which role may do what. Written out once here and in docs/PERMISSIONS.md; a test walks

@@ -61,3 +61,27 @@ extension Components.Schemas.AttemptView {
                   exitCode: attempt.exitCode.map(Int.init), outcome: attempt.outcome, logSize: Int(attempt.logSize), logCut: Int(attempt.logCut))
     }
 }
+
+extension APIHandler {
+    func listSecrets(_ input: Operations.ListSecrets.Input) async throws -> Operations.ListSecrets.Output {
+        .ok(.init(body: .json(.init(items: try await secrets.list().map(Components.Schemas.SecretView.init)))))
+    }
+
+    func setSecret(_ input: Operations.SetSecret.Input) async throws -> Operations.SetSecret.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([.init("body", "must be JSON")]) }
+        let created = try await secrets.set(input.path.name, value: body.value)
+        guard let entry = try await secrets.list().first(where: { $0.name == input.path.name }) else { throw ServiceError.notFound("secret \(input.path.name)") }
+        return created ? .created(.init(body: .json(.init(entry)))) : .ok(.init(body: .json(.init(entry))))
+    }
+
+    func deleteSecret(_ input: Operations.DeleteSecret.Input) async throws -> Operations.DeleteSecret.Output {
+        try await secrets.delete(input.path.name)
+        return .noContent(.init())
+    }
+}
+
+extension Components.Schemas.SecretView {
+    init(_ entry: SecretEntry) {
+        self.init(name: entry.name, createdBy: entry.createdBy, createdAt: entry.createdAt, updatedAt: entry.updatedAt)
+    }
+}

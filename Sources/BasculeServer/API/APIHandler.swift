@@ -24,6 +24,7 @@ struct APIHandler: APIProtocol {
     let runbooks: RunbookService
     let runs: RunService
     let agents: AgentService
+    let secrets: SecretService
     /// The words of the SVG the API draws (the reliability diagram), read once.
     let localizer: Localizer?
 
@@ -45,6 +46,7 @@ struct APIHandler: APIProtocol {
         runbooks = services.runbooks
         runs = services.runs
         agents = services.agents
+        secrets = services.secrets
         localizer = try? Localizer()
     }
 

@@ -59,6 +59,9 @@ public enum AgentWire {
         public var httpCheck: HTTPCheck?
         public var heartbeatSeconds: Double
         public var logCapBytes: Int64
+        /// Secrets' values the step uses, by name: the agent writes `[secret NAME]` in their place
+        /// in the output it sends.
+        public var redact: [String: String]
     }
 
     public struct Heartbeat: Codable, Sendable {
@@ -133,6 +136,7 @@ extension AgentWire.Work {
         }
         heartbeatSeconds = settings.heartbeat
         logCapBytes = settings.logCap
+        redact = assignment.redactions
     }
 }
 

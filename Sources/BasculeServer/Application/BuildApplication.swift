@@ -27,13 +27,16 @@ public struct BasculeServices: Sendable {
     public let runbooks: RunbookService
     public let runs: RunService
     public let agents: AgentService
+    public let secrets: SecretService
     /// The domain events this replica hears of, from every replica.
     public let feed: EventFeed
     /// What `/metrics` tells of this replica.
     public let metrics = ServerMetrics()
 
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
-    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12, agentSettings: AgentSettings = AgentSettings()) {
+    /// `vault`: the key secrets are sealed with; without one, secrets are refused.
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12, agentSettings: AgentSettings = AgentSettings(),
+                vault: SecretVault = .disabled) {
         self.store = store
         releases = ReleaseService(store: store, now: now)
         environments = EnvironmentService(store: store, now: now)
@@ -52,7 +55,8 @@ public struct BasculeServices: Sendable {
         runbooks = RunbookService(store: store, now: now)
         feed = EventFeed(store: store)
         runs = RunService(store: store, now: now)
-        agents = AgentService(store: store, now: now, runs: runs, settings: agentSettings)
+        secrets = SecretService(store: store, now: now, vault: vault)
+        agents = AgentService(store: store, now: now, runs: runs, secrets: secrets, settings: agentSettings)
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
     }

@@ -27,5 +27,9 @@ let m010Agents = Migration(version: 10, name: "agents") { _ in
         CREATE TABLE attempt_logs (attempt_id TEXT NOT NULL REFERENCES step_attempts (id), at_byte BIGINT NOT NULL,
             length BIGINT NOT NULL, stream TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (attempt_id, at_byte))
         """,
+        """
+        CREATE TABLE secrets (name TEXT PRIMARY KEY, sealed TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)
+        """,
     ]
 }

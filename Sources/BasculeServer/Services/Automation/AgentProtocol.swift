@@ -53,8 +53,11 @@ extension AgentService {
     /// cancelled) or the log is not whole yet; the same result sent again is answered as
     /// stored, so that an agent that lost the answer can ask again.
     public func finish(_ agent: Agent, attempt id: UUID, result: AttemptResult, logSize: Int64) async throws -> StepAttempt {
-        guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(id) }), attempt.agent == agent.name else {
-            throw ServiceError.notFound("attempt \(id.uuidString.lowercased()) of agent \(agent.name)")
+        guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(id) }) else {
+            throw ServiceError.notFound("attempt \(id.uuidString.lowercased())")
+        }
+        guard attempt.agent == agent.name else {
+            throw ServiceError.conflict("attempt \(attempt.number) of \(attempt.step) is held by agent \(attempt.agent), not \(agent.name)")
         }
         let code: Int32? = if case .exited(let value) = result { value } else { nil }
         if attempt.state != .running {
@@ -70,10 +73,13 @@ extension AgentService {
         guard logSize == attempt.logSize else {
             throw ServiceError.conflict("the log holds \(attempt.logSize) bytes, not \(logSize): send the output from offset \(attempt.logSize) before the result")
         }
+        // What the agent says in its own words may hold a secret's value: hidden before it is stored.
+        let hidden = try await secretsOfStep(attempt)
         let outcome = try await asAgent(agent) {
             try await runs.act(on: attempt.runID) { run in
                 guard let step = run.steps.first(where: { $0.step.key == attempt.step })?.step else { return nil }
-                let passed = result.passed(step), summary = "attempt \(attempt.number) on \(agent.name): \(result.summary(step))"
+                let passed = result.passed(step)
+                let summary = SecretReference.redact("attempt \(attempt.number) on \(agent.name): \(result.summary(step))", hidden)
                 return passed ? .complete(attempt.step, note: summary) : .fail(attempt.step, comment: summary)
             } also: { db, _, action in
                 let passed = action.kind == .complete
@@ -114,6 +120,13 @@ extension AgentService {
     }
 
     // MARK: - Steps
+
+    /// The values of the secrets the attempt's step uses, to hide them.
+    private func secretsOfStep(_ attempt: StepAttempt) async throws -> [String: String] {
+        let run = try await runs.snapshot(attempt.runID)
+        guard let names = run.steps.first(where: { $0.step.key == attempt.step })?.step.automation?.secretNames, !names.isEmpty else { return [:] }
+        return (try? await secrets.values(names)) ?? [:]
+    }
 
     private func seen(_ agent: Agent) async throws {
         try await store.transaction { db in
@@ -207,9 +220,23 @@ extension AgentService {
             }
             guard let outcome else { return nil }
             guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(attemptID) }),
-                  let step = outcome.run.steps.first(where: { $0.step.key == candidate.step })?.step else { return nil }
+                  let step = outcome.run.steps.first(where: { $0.step.key == candidate.step })?.step, let automation = step.automation else { return nil }
+            let names = automation.secretNames
+            let values: [String: String]
+            do {
+                values = try await secrets.values(names)
+            } catch {
+                _ = try await finish(agent, attempt: attemptID, result: .couldNotStart("its secrets could not be opened: \(error)"), logSize: 0)
+                return nil
+            }
+            if let missing = names.subtracting(values.keys).sorted().first {
+                // Deleted since the runbook was saved: the attempt fails at once, saying which.
+                _ = try await finish(agent, attempt: attemptID, result: .couldNotStart("secret \(missing) is unknown"), logSize: 0)
+                return nil
+            }
+            let filled = automation.filled(with: values)
             return Assignment(attempt: attempt, release: outcome.run.releaseKey.description, runKind: outcome.run.kind, title: step.title,
-                              kind: step.kind, command: step.automation?.command, httpCheck: step.automation?.httpCheck)
+                              kind: step.kind, command: filled.command, httpCheck: filled.httpCheck, redactions: values)
         } catch ServiceError.conflict, ServiceError.stale {
             return nil
         } catch let error as ServiceError {

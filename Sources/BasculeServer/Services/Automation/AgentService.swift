@@ -13,6 +13,7 @@ public struct AgentService: Sendable {
     let now: @Sendable () -> Date
     let gate: Gatekeeper
     let runs: RunService
+    let secrets: SecretService
     public let settings: AgentSettings
 
     /// The topic of agents' events in the events table (registration, revocation), so that
@@ -21,11 +22,12 @@ public struct AgentService: Sendable {
     static let credentialPrefix = "bag_"
     static let registrationPrefix = "bar_"
 
-    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, runs: RunService, settings: AgentSettings = AgentSettings()) {
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, runs: RunService, secrets: SecretService, settings: AgentSettings = AgentSettings()) {
         self.store = store
         self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
         self.runs = runs
+        self.secrets = secrets
         self.settings = settings
     }
 

@@ -1,6 +1,7 @@
 import BasculeCore
 import BasculeStore
 import Foundation
+import SQLKit
 
 /// A release's runbook and the templates runbooks are made from.
 public struct RunbookService: Sendable {
@@ -40,6 +41,7 @@ public struct RunbookService: Sendable {
                 let current = try await repository.find(for: release)
                 if let precondition, !precondition.allows(current.revision) { throw ServiceError.stale(current: current.revision) }
                 let valid = try (keepingAutomation ? runbook.keepingAutomation(of: current.runbook) : runbook).validated()
+                try await Self.checkAutomation(of: valid, since: current.runbook, in: db)
                 guard try await repository.save(valid, for: release, previousRevision: current.revision, by: RequestOrigin.current.actor, at: now()) else {
                     throw ServiceError.stale(current: current.revision)
                 }
@@ -49,6 +51,33 @@ public struct RunbookService: Sendable {
                 return (valid, current.revision + 1)
             }
         }
+    }
+
+    /// The automation a save adds or changes must name secrets that exist and agents or labels
+    /// that a registered agent answers to (422 naming each, with its step); automation already
+    /// saved is not judged again, so that revoking an agent does not lock its runbooks.
+    static func checkAutomation(of runbook: Runbook, since previous: Runbook, in db: any SQLDatabase) async throws {
+        let before = Dictionary(previous.steps.map { ($0.key, $0.automation) }, uniquingKeysWith: { first, _ in first })
+        let changed = runbook.steps.filter { $0.automation != nil && before[$0.key] != .some($0.automation) }
+        guard !changed.isEmpty else { return }
+        let secrets = try await SecretRepository(db).names()
+        let agents = try await AgentRepository(db).all().filter { $0.revokedAt == nil }
+        var errors: [FieldError] = []
+        for step in changed {
+            guard let automation = step.automation else { continue }
+            for name in automation.secretNames.subtracting(secrets).sorted() {
+                errors.append(FieldError("steps[\(step.key)].\(automation.command != nil ? "command" : "httpCheck")",
+                                         "uses {{secret.\(name)}}, which is not a secret (bascule secret set \(name))"))
+            }
+            if let name = automation.target.agent, !agents.contains(where: { $0.name == name }) {
+                errors.append(FieldError("steps[\(step.key)].runsOn.agent", "no agent named \(name) is registered"))
+            }
+            for (label, value) in automation.target.labels.sorted(by: { $0.key < $1.key })
+            where !agents.contains(where: { $0.labels[label] == value }) {
+                errors.append(FieldError("steps[\(step.key)].runsOn", "no registered agent has the label \(label)=\(value)"))
+            }
+        }
+        guard errors.isEmpty else { throw ServiceError.invalid(errors) }
     }
 
     public func importYAML(_ key: String, _ text: String, precondition: RevisionPrecondition? = nil) async throws -> (runbook: Runbook, revision: Int) {
