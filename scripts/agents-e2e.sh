@@ -165,6 +165,25 @@ echo "$attempts" | python3 -c 'import json,sys; a=json.load(sys.stdin)["items"];
   || fail "the attempts after the server's crash: $attempts"
 check "the server killed with SIGKILL mid-step: on restart the step had one attempt, its 60 lines once each in order, exit code 0 kept"
 
+# The pages in Chromium: the agents page, and a step's output growing on the run page.
+python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright >&2
+key=$(new_release "Followed live" "steps:
+  - key: ticker
+    title: Prints a line a second
+    duration: 1m
+    kind: command
+    runsOn: role=db
+    command: {script: 'for i in \$(seq 1 12); do echo tick \$i; sleep 1; done'}
+")
+"$bascule" run start "$key" >/dev/null
+run=$(run_of "$key")
+wait_state "$run" ticker running 10
+sleep 1.5
+python3 "$(dirname "$0")/agents_browser_check.py" "$server" admin "$admin_password" "$run" ticker ${AGENTS_SCREENSHOT:+--screenshot "$AGENTS_SCREENSHOT"} \
+  || fail "the agents' pages in Chromium"
+wait_state "$run" ticker done 20
+check "Chromium: the agents page (a token shown once, in French too) and a step's output followed live on the run page"
+
 # A cancel ends the whole process group; SIGTERM lets the running step finish.
 key=$(new_release "Cancel and stop" "steps:
   - key: stuck

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Agents: (1) a step becoming ready to its process starting on an idle connected agent (200
+# steps in a chain, one agent: from the server's time of one step's end to the next one's
+# start, then the agent's own spawn); (2) 1,000 no-op command steps in one run with AGENTS
+# (default 10) agents, against the same 1,000 processes run directly, one after the other;
+# (3) a step printing 50 MB: the server's peak memory and the log read back.
+# Usage: Benchmarks/agents/run.sh [path/to/release/bascule]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/scripts/lib.sh"
+BIN=${1:-}
+if [ -z "$BIN" ]; then (cd "$root" && swift build -c release --product bascule >&2); BIN=$root/.build/release/bascule; fi
+bin=$(realpath "$BIN")
+agents=${AGENTS:-10}
+work=$(mktemp -d /tmp/bascule-bench-agents.XXXXXX)
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 $p 2>/dev/null; done; rm -rf "$work"' EXIT
+BASCULE_LOG_LEVEL=error start_demo_server "$bin" "$work"
+pids+=("$SERVER_PID")
+export BASCULE_SERVER=$SERVER_URL
+token=$("$bin" token create --user demo-admin --name bench --expires 1d --data-dir "$work/bascule-data" 2>/dev/null)
+export BASCULE_TOKEN=$token
+echo "machine: $(nproc) cores; binary: $bin; SQLite"
+
+start_agents() {  # start_agents COUNT PREFIX
+  for i in $(seq 1 "$1"); do
+    local t; t=$("$bin" agent-token create 2>/dev/null)
+    "$bin" agent --name "$2-$i" --token "$t" --state-dir "$work/state" >"$work/$2-$i.log" 2>&1 &
+    pids+=("$!")
+  done
+  for i in $(seq 1 "$1"); do for _ in $(seq 1 100); do grep -q connected "$work/$2-$i.log" && break; sleep 0.1; done; done
+}
+stop_agents() { for p in $(pgrep -f "bascule agent --name $1-"); do kill "$p"; done; sleep 1; }
+release() {  # release TITLE YAMLFILE -> run id once started
+  local key
+  key=$("$bin" release create --title "$1" --release-version 1.0 --type patch | grep -o 'REL-[0-9]*')
+  "$bin" runbook import "$key" "$2" >/dev/null
+  "$bin" run start "$key" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+wait_over() {  # wait_over RUN
+  while [ "$("$bin" run show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = running ]; do sleep 0.5; done
+}
+
+# (1) Latency: a chain of 200 no-op steps, one idle agent.
+python3 - "$work/chain.yaml" <<'PY'
+import sys
+steps = ["steps:"] + [f"  - {{key: s{i}, title: Step {i}, duration: 1m, kind: command, command: {{run: [\"true\"]}}{', after: [s' + str(i-1) + ']' if i > 1 else ''}}}" for i in range(1, 201)]
+open(sys.argv[1], "w").write("\n".join(steps) + "\n")
+PY
+start_agents 1 lat
+run=$(release "Chain of 200" "$work/chain.yaml")
+wait_over "$run"
+"$bin" run show "$run" --json | python3 -c '
+import json, sys
+from datetime import datetime
+run = json.load(sys.stdin)
+def t(s): return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+ends = {a["step"]: t(a["at"]) for a in run["log"] if a["kind"] == "complete"}
+starts = {a["step"]: t(a["at"]) for a in run["log"] if a["kind"] == "start"}
+gaps = sorted((starts[f"s{i}"] - ends[f"s{i-1}"]) * 1000 for i in range(2, 201))
+p = lambda q: gaps[min(len(gaps) - 1, int(q * len(gaps)))]
+print(f"ready to started (server clock), 199 steps: p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, max {gaps[-1]:.1f} ms")'
+stop_agents lat
+
+# (2) Throughput: 1,000 independent no-op steps, AGENTS agents, against the bare processes.
+python3 - "$work/wide.yaml" <<'PY'
+import sys
+steps = ["steps:"] + [f"  - {{key: w{i}, title: Step {i}, duration: 1m, kind: command, command: {{run: [\"true\"]}}}}" for i in range(1, 1001)]
+open(sys.argv[1], "w").write("\n".join(steps) + "\n")
+PY
+begin=$(date +%s.%N)
+for _ in $(seq 1 1000); do /bin/true; done
+direct=$(python3 -c "import time; print(time.time() - $begin)")
+start_agents "$agents" thr
+begin=$(date +%s.%N)
+run=$(release "Wide of 1000" "$work/wide.yaml")
+wait_over "$run"
+wall=$(python3 -c "import time; print(time.time() - $begin)")
+python3 -c "
+direct, wall, agents = $direct, $wall, $agents
+per_bare = direct / 1000 * 1000
+per_step = wall * agents / 1000 * 1000
+print(f'1,000 no-op steps: {wall:.1f} s with {agents} agents; the same processes directly: {direct:.2f} s')
+print(f'agent time per step {per_step:.1f} ms against {per_bare:.2f} ms bare: overhead {per_step - per_bare:.1f} ms per step; ratio {wall / direct:.1f}x wall')"
+stop_agents thr
+
+# (3) A chatty step: 50 MB of output.
+printf 'steps:\n  - {key: chatty, title: 50 MB, duration: 1m, kind: command, command: {script: "head -c 37500000 /dev/zero | base64 -w 100"}}\n' >"$work/chatty.yaml"
+start_agents 1 chat
+before=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+run=$(release "Chatty" "$work/chatty.yaml")
+peak=0
+while [ "$("$bin" run show "$run" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = running ]; do
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"); [ "$rss" -gt "$peak" ] && peak=$rss
+  sleep 0.2
+done
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+read_back=$("$bin" run logs "$run" chatty 2>/dev/null | wc -c)
+"$bin" run logs "$run" chatty 2>&1 >/dev/null | grep -o "bytes cut" >/dev/null && cut=yes || cut=no
+echo "50 MB step: server RSS $((before / 1024)) MiB before, $((peak / 1024)) MiB at most while it ran (high-water mark $((hwm / 1024)) MiB); read back $((read_back / 1024)) KiB (cut in the middle: $cut)"
