@@ -200,13 +200,16 @@ public struct RunService: Sendable {
     /// ends); nil, and nothing written, when `decide` finds nothing to do. A run that moved
     /// meanwhile is read again and decided again; a command Core refuses is a 409.
     /// Agents finishing steps of one run at once all move the same row: each round one wins
-    /// and the others decide again, so the tries allowed are many.
-    func act(on runID: UUID, tries: Int = 200, decide: (Run) -> RunCommand?,
+    /// and the others decide again after a short random pause (so that losers do not spin in
+    /// step), for up to a minute.
+    func act(on runID: UUID, patience: TimeInterval = 60, decide: (Run) -> RunCommand?,
              also: @escaping @Sendable (any SQLDatabase, Run, RunAction) async throws -> Void) async throws -> Outcome? {
         let origin = RequestOrigin.current
+        let giveUp = ContinuousClock.now + .seconds(patience)
         var attempt = 0
         while true {
             attempt += 1
+            if attempt > 2 { try await Task.sleep(for: .milliseconds(Int.random(in: 1...min(50, 2 * attempt)))) }
             let current = try await read(runID)
             guard let command = decide(current) else { return nil }
             let pending = PendingAction(run: current, command: command, origin: origin, now: now)
@@ -221,7 +224,7 @@ public struct RunService: Sendable {
                 snapshots.remember(outcome.run)
                 await publish(outcome.run, upTo: outcome.action.sequence)
                 return outcome
-            } catch ServiceError.stale where attempt < tries {
+            } catch ServiceError.stale where ContinuousClock.now < giveUp {
                 continue
             }
         }
