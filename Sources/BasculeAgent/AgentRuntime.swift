@@ -167,6 +167,10 @@ public final class AgentRuntime: Sendable {
                 let answer = try await client.result(attempt: work.attempt, result)
                 say("agent \(options.name): \(work.step) attempt \(work.number) \(answer.state): \(answer.outcome)")
                 return
+            } catch AgentError.refused(412, _, _) {
+                // The run kept moving under the result (agents racing on one run): send it again.
+                failures += 1
+                try? await Task.sleep(for: backoff.delay(after: failures))
             } catch AgentError.refused(_, let detail, _) {
                 say("agent \(options.name): \(work.step) attempt \(work.number): result refused: \(detail)")
                 return
