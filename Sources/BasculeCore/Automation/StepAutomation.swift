@@ -220,6 +220,13 @@ public enum AgentRules {
         !text.isEmpty && text.utf8.count <= 64 && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
     }
 
+    /// The labels an agent offers: names and values as `isName` says.
+    public static func checkLabels(_ labels: [String: String]) throws(CoreError) {
+        for (name, value) in labels where !isName(name) || !isName(value) {
+            throw .invalid([FieldError("labels", "'\(name)=\(value)' is not a label: names and values \(nameRule)")])
+        }
+    }
+
     static func isEnvironmentName(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, !CharacterSet.decimalDigits.contains(first) else { return false }
         return text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") }

@@ -15,7 +15,6 @@ struct AgentRoutes<Context: RequestContext> {
         let group = router.group("/api/v1/agent")
         group.post("register") { request, context in
             let body: AgentWire.Registration = try await Self.decode(request, context)
-            try Self.check(body.labels)
             let (agent, credential) = try await agents.register(token: body.token, name: body.name, labels: body.labels, version: body.version, host: body.host)
             return try Self.json(AgentWire.Registered(name: agent.name, credential: credential, heartbeatSeconds: agents.settings.heartbeat), status: .created)
         }
@@ -29,7 +28,6 @@ struct AgentRoutes<Context: RequestContext> {
         group.put("self") { request, context in
             let agent = try await authenticate(request)
             let body: AgentWire.Description = try await Self.decode(request, context)
-            try Self.check(body.labels)
             try await asAgent(agent, request) { try await agents.describe(agent, labels: body.labels, version: body.version, host: body.host) }
             return Response(status: .noContent)
         }
@@ -78,12 +76,6 @@ struct AgentRoutes<Context: RequestContext> {
         var origin = RequestOrigin.current
         origin.principal = .agent(agent.name)
         return try await RequestOrigin.$current.withValue(origin, operation: body)
-    }
-
-    private static func check(_ labels: [String: String]) throws {
-        for (name, value) in labels where !AgentRules.isName(name) || !AgentRules.isName(value) {
-            throw ServiceError.invalid([FieldError("labels", "'\(name)=\(value)' is not a label: names and values \(AgentRules.nameRule)")])
-        }
     }
 
     private static func attempt(_ context: Context) throws -> UUID {

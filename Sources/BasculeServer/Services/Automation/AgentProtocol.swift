@@ -81,12 +81,12 @@ extension AgentService {
                 let passed = result.passed(step)
                 let summary = SecretReference.redact("attempt \(attempt.number) on \(agent.name): \(result.summary(step))", hidden)
                 return passed ? .complete(attempt.step, note: summary) : .fail(attempt.step, comment: summary)
-            } also: { db, _, action in
+            } also: { db, run, action in
                 let passed = action.kind == .complete
                 guard try await AttemptRepository(db).end(id, state: passed ? .succeeded : .failed, exitCode: code, outcome: action.text, at: now()) else {
                     throw ServiceError.conflict("attempt \(attempt.number) of \(attempt.step) ended meanwhile")
                 }
-                try await AuditLog.record(.attemptEnd, target: attempt.runID.uuidString.lowercased(),
+                try await AuditLog.record(.attemptEnd, target: run.releaseKey.description,
                                           summary: "\(attempt.step) attempt \(attempt.number): \(action.text)", at: now(), in: db)
             }
         }
@@ -108,11 +108,11 @@ extension AgentService {
             _ = try? await RequestOrigin.$current.withValue(.system) {
                 try await runs.act(on: attempt.runID) { run in
                     run.steps.first(where: { $0.step.key == attempt.step })?.progress.state == .running ? .lose(attempt.step, reason: reason) : nil
-                } also: { db, _, _ in
+                } also: { db, run, _ in
                     guard try await AttemptRepository(db).end(attempt.id, state: .lost, exitCode: nil, outcome: reason, at: now()) else {
                         throw ServiceError.conflict("attempt ended meanwhile")
                     }
-                    try await AuditLog.record(.attemptEnd, target: attempt.runID.uuidString.lowercased(),
+                    try await AuditLog.record(.attemptEnd, target: run.releaseKey.description,
                                               summary: "\(attempt.step) attempt \(attempt.number): lost (\(reason))", at: now(), in: db)
                 }
             }

@@ -118,6 +118,7 @@ public struct AgentService: Sendable {
     /// Registers an agent with a one-time token; answers its own credential, shown once.
     public func register(token: String, name: String, labels: [String: String], version: String, host: String) async throws -> (agent: Agent, credential: String) {
         guard AgentRules.isName(name) else { throw ServiceError.invalid([FieldError("name", AgentRules.nameRule)]) }
+        do { try AgentRules.checkLabels(labels) } catch { throw ServiceError(error) }
         let credential = Self.credentialPrefix + Secrets.random()
         let agent = Agent(name: name, labels: labels, version: String(version.prefix(64)), host: String(host.prefix(255)), registeredAt: now(), lastSeenAt: now())
         try await refusing {
@@ -142,6 +143,7 @@ public struct AgentService: Sendable {
 
     /// What the agent says of itself at its start.
     public func describe(_ agent: Agent, labels: [String: String], version: String, host: String) async throws {
+        do { try AgentRules.checkLabels(labels) } catch { throw ServiceError(error) }
         try await store.transaction { db in
             try await AgentRepository(db).describe(agent.id, labels: labels, version: String(version.prefix(64)), host: String(host.prefix(255)))
             try await AgentRepository(db).seen(agent.id, at: now())
