@@ -110,12 +110,15 @@ public final class AgentRuntime: Sendable {
         defer { current.withLockedValue { $0 = nil } }
         say("agent \(options.name): \(work.release) \(work.runKind) \(work.step) attempt \(work.number) started")
         let shipper = LogShipper(client: client, attempt: work.attempt, redact: work.redact)
+        // The attempt's start counts as its first heartbeat: a step shorter than one interval
+        // costs the server no heartbeat at all.
         let beat = Task {
             while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int64(work.heartbeatSeconds * 1000)))
+                guard !Task.isCancelled else { return }
                 if let answer = try? await client.heartbeat(AgentWire.Heartbeat(attempt: work.attempt)), answer.stop {
                     stop.stop("the server stopped the attempt (\(answer.attemptState ?? "?"))")
                 }
-                try? await Task.sleep(for: .milliseconds(Int64(work.heartbeatSeconds * 1000)))
             }
         }
         let flusher = Task {

@@ -63,6 +63,19 @@ public struct AttemptRepository: Sendable {
             """).all().map(Self.attempt)
     }
 
+    /// When the latest attempt of each of these steps started (steps without one are absent).
+    public func latestStarts(run: UUID, steps: [String]) async throws -> [String: Date] {
+        guard !steps.isEmpty else { return [:] }
+        let keys = SQLList(steps.map { SQLBind($0) })
+        let rows = try await db.raw("""
+            SELECT step, MAX(started_at) AS started FROM step_attempts
+            WHERE run_id = \(bind: run.uuidString) AND step IN (\(keys)) GROUP BY step
+            """).all()
+        var starts: [String: Date] = [:]
+        for row in rows { starts[try row.decode(column: "step", as: String.self)] = Columns.date(try row.decode(column: "started", as: Int64.self)) }
+        return starts
+    }
+
     /// The running attempt of a step, if any.
     public func running(run: UUID, step: String) async throws -> StepAttempt? {
         try await db.raw("""

@@ -149,6 +149,23 @@ public struct RunRepository: Sendable {
             """).first() != nil
     }
 
+    /// The runs under way and their revisions, in `underWay`'s order, without reading them:
+    /// a caller holding a run at that revision in memory need not read it again.
+    public func revisionsUnderWay(limit: Int) async throws -> [(id: UUID, revision: Int)] {
+        try await db.raw("""
+            SELECT u.id, u.revision FROM runs u WHERE u.status = 'running'
+            ORDER BY CASE WHEN u.kind = 'live' THEN 0 ELSE 1 END, u.created_at, u.id LIMIT \(bind: limit)
+            """).all().compactMap { row in
+            guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else { return nil }
+            return (id, try row.decode(column: "revision", as: Int.self))
+        }
+    }
+
+    /// A run's revision as stored; nil when it is gone.
+    public func revision(of id: UUID) async throws -> Int? {
+        try await db.raw("SELECT revision FROM runs WHERE id = \(bind: id.uuidString)").first()?.decode(column: "revision", as: Int.self)
+    }
+
     /// The runs under way in every release, live ones first, then by start.
     public func underWay(limit: Int) async throws -> [Run] {
         var runs: [Run] = []

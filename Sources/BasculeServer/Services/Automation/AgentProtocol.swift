@@ -128,7 +128,10 @@ extension AgentService {
         return (try? await secrets.values(names)) ?? [:]
     }
 
+    /// Written at most every quarter heartbeat per agent: a long poll woken by every move of a
+    /// busy run would otherwise write twice per wake-up for nothing (lost means silent for two).
     private func seen(_ agent: Agent) async throws {
+        guard sightings.due(agent.id, at: now(), every: settings.heartbeat / 4) else { return }
         try await store.transaction { db in
             try await AgentRepository(db).seen(agent.id, at: now())
             try await AttemptRepository(db).heartbeatAll(agentID: agent.id, at: now())
@@ -166,7 +169,7 @@ extension AgentService {
     private func candidates(for agent: Agent) async throws -> [Candidate] {
         let now = now()
         // Read as the server, not as the agent: agents hold no role on the rest of the API.
-        let underWay = try await store.withConnection { db in try await RunRepository(db, cache: store.runDefinitions).underWay(limit: 100) }
+        let underWay = try await runs.underWayAsStored(limit: 100)
         var live: [Candidate] = [], rehearsals: [Candidate] = []
         for run in underWay where run.status == .running && run.steps.contains(where: { $0.step.automation != nil }) {
             let waiting = run.waitingLists
@@ -179,8 +182,7 @@ extension AgentService {
                     if run.kind == .live { live.append(candidate) } else { rehearsals.append(candidate) }
                 case .running:
                     if servedSince == nil {
-                        let attempts = try await store.withConnection { try await AttemptRepository($0).attempts(run: run.id) }
-                        servedSince = Dictionary(attempts.map { ($0.step, $0.startedAt) }, uniquingKeysWith: { max($0, $1) })
+                        servedSince = try await store.withConnection { try await AttemptRepository($0).latestStarts(run: run.id, steps: run.steps.filter { $0.progress.state == .running }.map(\.step.key)) }
                     }
                     if let started = step.progress.startedAt, (servedSince?[step.step.key]).map({ $0 < started }) ?? true {
                         let candidate = Candidate(run: run.id, step: step.step.key, running: true)

@@ -15,6 +15,7 @@ public struct AgentService: Sendable {
     let runs: RunService
     let secrets: SecretService
     public let settings: AgentSettings
+    let sightings = AgentSightings()
 
     /// The topic of agents' events in the events table (registration, revocation), so that
     /// every replica forgets a revoked credential.

@@ -6,15 +6,26 @@ import SQLKit
 /// An operator's command on its way to be written: the run as its caller found it, who asked
 /// and from where, and the clock of the service that took it.
 struct PendingAction: Sendable {
-    let run: Run
-    let command: RunCommand
+    var run: Run
+    let command: RunCommand?
     let origin: RequestOrigin
     let now: @Sendable () -> Date
+    /// Chooses the command on the run as the actions before it in the batch left it (an
+    /// agent's start or end: several agents on one run then share a transaction instead of
+    /// refusing each other as stale); nil, nothing to do.
+    var decide: (@Sendable (Run) -> RunCommand?)? = nil
+    /// Writes beside the action in its transaction (the agent's attempt); a throw fails the batch.
+    var also: (@Sendable (any SQLDatabase, Run, RunAction) async throws -> Void)? = nil
 }
+
+/// `decide` found nothing to do on the run as it stands.
+struct NothingToDecide: Error {}
 
 /// What became of a command in a batch.
 enum BatchAnswer: Sendable {
     case written(RunService.Outcome)
+    /// `decide` found nothing to do on the run as stored.
+    case nothing
     /// Not written: Core refused it, or its batch could not be written (a run moved under
     /// it). The caller tries it alone on the run read afresh, which also says the refusal
     /// against the run as it truly is.
@@ -23,13 +34,24 @@ enum BatchAnswer: Sendable {
 
 extension RunService {
     /// Writes a batch in one transaction; a batch that fails leaves nothing and answers `alone`.
+    /// Each command goes on its run as this process last wrote it when that is newer than the
+    /// run its caller found: the batch before may have moved it meanwhile (agents on one run).
     static func write(_ batch: [PendingAction], store: Store, snapshots: RunSnapshots) async -> [BatchAnswer] {
+        let batch = batch.map { pending in
+            var pending = pending
+            if let known = snapshots.run(pending.run.id), known.revision > pending.run.revision { pending.run = known }
+            return pending
+        }
         do {
             let results = try await store.transaction { db in try await apply(batch, in: db, definitions: store.runDefinitions) }
             return results.map { result in
-                guard case .success(let outcome) = result else { return .alone }
-                snapshots.remember(outcome.run)
-                return .written(outcome)
+                switch result {
+                case .success(let outcome):
+                    snapshots.remember(outcome.run)
+                    return .written(outcome)
+                case .failure(let error):
+                    return error is NothingToDecide ? .nothing : .alone
+                }
             }
         } catch {
             for pending in batch { snapshots.forget(pending.run.id) }
@@ -53,23 +75,36 @@ extension RunService {
         var audit: [AuditRecord] = []
         var events: [NewEvent] = []
         var results: [Result<Outcome, any Error>] = []
+        var baseRevision: [UUID: Int] = [:]
+        var undecided: Set<UUID> = []
+        var alsoWrites: [(write: @Sendable (any SQLDatabase, Run, RunAction) async throws -> Void, run: Run, action: RunAction)] = []
         for pending in batch {
             let id = pending.run.id
+            if latest[id] == nil {
+                latest[id] = pending.run
+                baseRevision[id] = pending.run.revision
+            }
             var run = latest[id] ?? pending.run
             let logged = run.log.count, stepCount = run.steps.count, wasStarted = run.hasStarted
             let progressBefore = run.steps.map(\.progress)
             let now = pending.now()
+            guard let command = pending.decide.map({ $0(run) }) ?? pending.command else {
+                undecided.insert(id)
+                results.append(.failure(NothingToDecide()))
+                continue
+            }
             let action: RunAction
             do {
-                action = try run.apply(pending.command, by: pending.origin.actor, at: now)
+                action = try run.apply(command, by: pending.origin.actor, at: now)
             } catch {
                 results.append(.failure(error))
                 continue
             }
             if revisionBefore[id] == nil {
-                revisionBefore[id] = pending.run.revision
+                revisionBefore[id] = baseRevision[id]
                 written.append(id)
             }
+            if let also = pending.also { alsoWrites.append((also, run, action)) }
             if run.steps.count != stepCount { stepsChanged.insert(id) }
             latest[id] = run
             updatedAt[id] = now
@@ -96,9 +131,15 @@ extension RunService {
             }
         }
         guard try await runs.update(moved) else { throw ServiceError.stale(current: moved.first?.previousRevision ?? 0) }
+        // "Nothing to do" said of a run that this batch does not write holds only if the run in
+        // memory is the stored one (another replica may have moved it).
+        for id in undecided where revisionBefore[id] == nil {
+            guard try await runs.revision(of: id) == baseRevision[id] else { throw ServiceError.stale(current: baseRevision[id] ?? 0) }
+        }
         try await runs.append(actions)
         try await AuditRepository(db).append(audit)
         try await EventRepository(db).append(events)
+        for also in alsoWrites { try await also.write(db, also.run, also.action) }
         return results
     }
 

@@ -202,9 +202,21 @@ public struct RunService: Sendable {
     /// Agents finishing steps of one run at once all move the same row: each round one wins
     /// and the others decide again after a short random pause (so that losers do not spin in
     /// step), for up to a minute.
-    func act(on runID: UUID, patience: TimeInterval = 60, decide: (Run) -> RunCommand?,
+    /// First tried in the next batch of the group commit, decided on the run as the batch's
+    /// earlier actions left it: agents on one run then share transactions instead of racing.
+    func act(on runID: UUID, patience: TimeInterval = 60, decide: @escaping @Sendable (Run) -> RunCommand?,
              also: @escaping @Sendable (any SQLDatabase, Run, RunAction) async throws -> Void) async throws -> Outcome? {
         let origin = RequestOrigin.current
+        let known = try await snapshot(runID)
+        switch await writer.submit(PendingAction(run: known, command: nil, origin: origin, now: now, decide: decide, also: also)) {
+        case .written(let outcome):
+            await publish(outcome.run, upTo: outcome.action.sequence)
+            return outcome
+        case .nothing:
+            return nil
+        case .alone:
+            break  // the batch could not take it: on the run read afresh, below
+        }
         let giveUp = ContinuousClock.now + .seconds(patience)
         var attempt = 0
         while true {
@@ -228,6 +240,23 @@ public struct RunService: Sendable {
                 continue
             }
         }
+    }
+
+    /// The runs under way, for the server's own use (agents looking for work): those held in
+    /// memory at their stored revision are not read again, so that ten agents woken by every
+    /// move of a run of a thousand steps do not each decode it.
+    func underWayAsStored(limit: Int) async throws -> [Run] {
+        let stored = try await store.withConnection { db in try await RunRepository(db).revisionsUnderWay(limit: limit) }
+        var runs: [Run] = []
+        for (id, revision) in stored {
+            if let known = snapshots.run(id), known.revision == revision {
+                runs.append(known)
+            } else if let run = try await store.withConnection({ db in try await RunRepository(db, cache: store.runDefinitions).find(id) }) {
+                snapshots.remember(run)
+                if run.status == .running { runs.append(run) }
+            }
+        }
+        return runs
     }
 
     /// The run as this process last wrote it, or read.
