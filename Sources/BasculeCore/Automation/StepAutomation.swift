@@ -200,13 +200,17 @@ public struct StepAutomation: Sendable, Equatable, Codable {
 
 /// `{{secret.NAME}}` in a command, a header or the environment.
 public enum SecretReference {
+    // A Swift regex is built anew each time it is used: texts without a reference (nearly
+    // all) are answered without one, as this runs on every step an agent takes.
     public static func names(in text: String) -> [String] {
-        text.matches(of: /\{\{\s*secret\.([A-Za-z0-9_.-]+)\s*\}\}/).map { String($0.output.1) }
+        guard text.contains("{{") else { return [] }
+        return text.matches(of: /\{\{\s*secret\.([A-Za-z0-9_.-]+)\s*\}\}/).map { String($0.output.1) }
     }
 
     /// The text with each reference replaced by `value(name)`; a name with no value stays as written.
     public static func fill(_ text: String, _ value: (String) -> String?) -> String {
-        text.replacing(/\{\{\s*secret\.([A-Za-z0-9_.-]+)\s*\}\}/) { match in value(String(match.output.1)) ?? String(match.output.0) }
+        guard text.contains("{{") else { return text }
+        return text.replacing(/\{\{\s*secret\.([A-Za-z0-9_.-]+)\s*\}\}/) { match in value(String(match.output.1)) ?? String(match.output.0) }
     }
 }
 

@@ -314,8 +314,14 @@ public struct Run: Sendable, Equatable {
     private mutating func finishIfDone(_ actor: String, _ now: Date) {
         guard status == .running else { return }
         let rollingBack = steps.contains { $0.segment == .rollback }
-        let relevant = steps.filter { $0.segment == (rollingBack ? .rollback : .main) }
-        guard !relevant.isEmpty, relevant.allSatisfy({ $0.progress.state.isSettled }) else { return }
+        // Looked at in place, not copied: this runs on every action of runs of a thousand steps.
+        let segment: RunSegment = rollingBack ? .rollback : .main
+        var relevant = false
+        for index in steps.indices where steps[index].segment == segment {
+            guard steps[index].progress.state.isSettled else { return }
+            relevant = true
+        }
+        guard relevant else { return }
         status = rollingBack ? .rolledBack : .finished
         log.append(RunAction(sequence: log.count + 1, kind: .finish, step: nil, actor: actor, at: now,
                              text: rollingBack ? "rolled back" : "every step done or skipped", decision: nil))

@@ -174,8 +174,9 @@ extension AgentService {
         for run in underWay where run.status == .running && run.steps.contains(where: { $0.step.automation != nil }) {
             let waiting = run.waitingLists
             var servedSince: [String: Date]?
-            for (index, step) in run.steps.enumerated() {
-                guard let automation = step.step.automation, automation.target.accepts(name: agent.name, labels: agent.labels) else { continue }
+            for index in run.steps.indices {
+                guard let automation = run.steps[index].step.automation, automation.target.accepts(name: agent.name, labels: agent.labels) else { continue }
+                let step = run.steps[index]
                 switch step.progress.state {
                 case .pending where !automation.manualStart && waiting[index].isEmpty && (step.step.fixedStart ?? now) <= now:
                     let candidate = Candidate(run: run.id, step: step.step.key, running: false)
@@ -192,9 +193,20 @@ extension AgentService {
                 }
             }
         }
-        // In random order within each kind: agents polling together then mostly try
-        // different steps instead of all racing for the first.
-        return live.shuffled() + rehearsals.shuffled()
+        // A few, drawn at random within each kind: agents polling together then mostly try
+        // different steps instead of all racing for the first, and a run of a thousand ready
+        // steps is not shuffled whole on every poll.
+        return Self.draw(Self.candidatesTried, from: live) + Self.draw(Self.candidatesTried, from: rehearsals)
+    }
+
+    /// How many ready steps one poll tries before waiting again.
+    static let candidatesTried = 16
+
+    private static func draw<T>(_ count: Int, from items: [T]) -> [T] {
+        var items = items
+        let drawn = min(count, items.count)
+        for index in 0..<drawn { items.swapAt(index, Int.random(in: index..<items.count)) }
+        return Array(items.prefix(drawn))
     }
 
     /// Starts the step (unless it runs already) and its attempt in one transaction; nil when
