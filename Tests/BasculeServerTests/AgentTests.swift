@@ -265,6 +265,17 @@ struct AgentTests {
             let attempts = try await services.agents.attempts(run: run.id.uuidString)
             #expect(attempts.count == 200)
             #expect(try await services.runs.view(run.id.uuidString).run.status == .finished)
+            // Starts and ends written together in one batch are each audited as their own agent's.
+            let audited = try await store.withConnection { db in
+                try await db.raw("SELECT actor, summary FROM audit_events WHERE action IN ('attempt.start', 'attempt.end')").all()
+                    .map { (actor: try $0.decode(column: "actor", as: String.self), summary: try $0.decode(column: "summary", as: String.self)) }
+            }
+            let held = Dictionary(attempts.map { ("\($0.step) attempt \($0.number)", $0.agent) }, uniquingKeysWith: { first, _ in first })
+            #expect(audited.count == 400)
+            for event in audited {
+                let attempt = held.first { event.summary.contains("\($0.key) ") || event.summary.contains("\($0.key):") }
+                #expect(attempt.map { AgentActor.name($0.value) } == event.actor, "\(event.summary)")
+            }
         } }
     }
 

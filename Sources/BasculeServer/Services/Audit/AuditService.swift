@@ -39,6 +39,13 @@ public struct AuditService: Sendable {
 /// Appends the event of a write, inside that write's transaction, stamped with the origin of
 /// the request.
 enum AuditLog {
+    /// An event as the asking principal's, to be appended with others.
+    static func entry(_ action: AuditAction, target: String, summary: String, at: Date) -> AuditRecord {
+        let origin = RequestOrigin.current
+        return AuditRecord(entry: AuditEntry(actor: origin.actor, action: action, target: target, summary: summary), at: at,
+                           requestID: origin.requestID, clientAddress: origin.clientAddress)
+    }
+
     static func record(_ action: AuditAction, target: String, summary: String, at: Date, in db: any SQLDatabase) async throws {
         let origin = RequestOrigin.current
         try await AuditRepository(db).append(

@@ -1,6 +1,7 @@
 import BasculeCore
 import BasculeStore
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// The agent's side: pull work, stay alive, send output, report the end.
@@ -75,6 +76,8 @@ extension AgentService {
         }
         // What the agent says in its own words may hold a secret's value: hidden before it is stored.
         let hidden = try await secretsOfStep(attempt)
+        // The attempt as its end was written, so that the answer needs no read.
+        let written = NIOLockedValueBox<StepAttempt?>(nil)
         let outcome = try await asAgent(agent) {
             try await runs.act(on: attempt.runID) { run in
                 guard let step = run.steps.first(where: { $0.step.key == attempt.step })?.step else { return nil }
@@ -83,16 +86,22 @@ extension AgentService {
                 return passed ? .complete(attempt.step, note: summary) : .fail(attempt.step, comment: summary)
             } also: { db, run, action in
                 let passed = action.kind == .complete
-                guard try await AttemptRepository(db).end(id, state: passed ? .succeeded : .failed, exitCode: code, outcome: action.text, at: now()) else {
+                let at = now()
+                guard try await AttemptRepository(db).end(id, state: passed ? .succeeded : .failed, exitCode: code, outcome: action.text, at: at) else {
                     throw ServiceError.conflict("attempt \(attempt.number) of \(attempt.step) ended meanwhile")
                 }
-                try await AuditLog.record(.attemptEnd, target: run.releaseKey.description,
-                                          summary: "\(attempt.step) attempt \(attempt.number): \(action.text)", at: now(), in: db)
+                var ended = attempt
+                (ended.state, ended.exitCode, ended.outcome, ended.endedAt) = (passed ? .succeeded : .failed, code, action.text, at)
+                written.withLockedValue { $0 = ended }
+                return [AuditLog.entry(.attemptEnd, target: run.releaseKey.description,
+                                          summary: "\(attempt.step) attempt \(attempt.number): \(action.text)", at: now())]
             }
         }
         if outcome == nil {
             // The step is no longer running (settled by hand): the attempt ends without moving it.
             _ = try await store.transaction { try await AttemptRepository($0).end(id, state: .cancelled, exitCode: code, outcome: "step settled meanwhile", at: now()) }
+        } else if let ended = written.withLockedValue({ $0 }) {
+            return ended
         }
         return try await store.withConnection { try await AttemptRepository($0).find(id) } ?? attempt
     }
@@ -112,8 +121,8 @@ extension AgentService {
                     guard try await AttemptRepository(db).end(attempt.id, state: .lost, exitCode: nil, outcome: reason, at: now()) else {
                         throw ServiceError.conflict("attempt ended meanwhile")
                     }
-                    try await AuditLog.record(.attemptEnd, target: run.releaseKey.description,
-                                              summary: "\(attempt.step) attempt \(attempt.number): lost (\(reason))", at: now(), in: db)
+                    return [AuditLog.entry(.attemptEnd, target: run.releaseKey.description,
+                                              summary: "\(attempt.step) attempt \(attempt.number): lost (\(reason))", at: now())]
                 }
             }
         }
@@ -213,6 +222,8 @@ extension AgentService {
     /// another agent or an operator got there first.
     private func start(_ candidate: Candidate, by agent: Agent) async throws -> Assignment? {
         let attemptID = UUID()
+        // The attempt as it was written, so that the answer needs no read.
+        let written = NIOLockedValueBox<StepAttempt?>(nil)
         do {
             let outcome = try await asAgent(agent) {
                 try await runs.act(on: candidate.run) { run in
@@ -227,13 +238,14 @@ extension AgentService {
                     }
                     let attempt = StepAttempt(id: attemptID, runID: run.id, step: candidate.step, number: number, agent: agent.name, startedAt: now(), heartbeatAt: now())
                     try await repository.insert(attempt, agentID: agent.id)
-                    try await AuditLog.record(.attemptStart, target: run.releaseKey.description,
-                                              summary: "\(run.kind.rawValue) run \(run.id.uuidString.lowercased()): \(candidate.step) attempt \(number) on agent \(agent.name)",
-                                              at: now(), in: db)
+                    written.withLockedValue { $0 = attempt }
+                    return [AuditLog.entry(.attemptStart, target: run.releaseKey.description,
+                                           summary: "\(run.kind.rawValue) run \(run.id.uuidString.lowercased()): \(candidate.step) attempt \(number) on agent \(agent.name)",
+                                           at: now())]
                 }
             }
             guard let outcome else { return nil }
-            guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(attemptID) }),
+            guard let attempt = written.withLockedValue({ $0 }),
                   let step = outcome.run.steps.first(where: { $0.step.key == candidate.step })?.step, let automation = step.automation else { return nil }
             let names = automation.secretNames
             let values: [String: String]

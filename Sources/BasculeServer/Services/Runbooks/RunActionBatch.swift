@@ -14,8 +14,9 @@ struct PendingAction: Sendable {
     /// agent's start or end: several agents on one run then share a transaction instead of
     /// refusing each other as stale); nil, nothing to do.
     var decide: (@Sendable (Run) -> RunCommand?)? = nil
-    /// Writes beside the action in its transaction (the agent's attempt); a throw fails the batch.
-    var also: (@Sendable (any SQLDatabase, Run, RunAction) async throws -> Void)? = nil
+    /// Writes beside the action in its transaction (the agent's attempt), run as its caller;
+    /// the audit events it answers are chained after the action's. A throw fails the batch.
+    var also: (@Sendable (any SQLDatabase, Run, RunAction) async throws -> [AuditRecord])? = nil
 }
 
 /// `decide` found nothing to do on the run as it stands.
@@ -77,7 +78,6 @@ extension RunService {
         var results: [Result<Outcome, any Error>] = []
         var baseRevision: [UUID: Int] = [:]
         var undecided: Set<UUID> = []
-        var alsoWrites: [(write: @Sendable (any SQLDatabase, Run, RunAction) async throws -> Void, run: Run, action: RunAction)] = []
         for pending in batch {
             let id = pending.run.id
             if latest[id] == nil {
@@ -104,7 +104,7 @@ extension RunService {
                 revisionBefore[id] = baseRevision[id]
                 written.append(id)
             }
-            if let also = pending.also { alsoWrites.append((also, run, action)) }
+
             if run.steps.count != stepCount { stepsChanged.insert(id) }
             latest[id] = run
             updatedAt[id] = now
@@ -114,6 +114,10 @@ extension RunService {
                                      at: action.at, requestID: pending.origin.requestID, clientAddress: pending.origin.clientAddress))
             events.append(NewEvent(topic: topic, subject: id.uuidString.lowercased(), kind: action.kind.rawValue,
                                    payload: #"{"sequence":\#(action.sequence)}"#, at: action.at))
+            if let also = pending.also {
+                let done = run
+                audit += try await RequestOrigin.$current.withValue(pending.origin) { try await also(db, done, action) }
+            }
             if run.kind == .live {
                 audit += try await moveRelease(run, wasStarted: wasStarted, at: now, origin: pending.origin, in: db)
             }
@@ -139,7 +143,6 @@ extension RunService {
         try await runs.append(actions)
         try await AuditRepository(db).append(audit)
         try await EventRepository(db).append(events)
-        for also in alsoWrites { try await also.write(db, also.run, also.action) }
         return results
     }
 

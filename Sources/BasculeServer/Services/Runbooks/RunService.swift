@@ -205,7 +205,7 @@ public struct RunService: Sendable {
     /// First tried in the next batch of the group commit, decided on the run as the batch's
     /// earlier actions left it: agents on one run then share transactions instead of racing.
     func act(on runID: UUID, patience: TimeInterval = 60, decide: @escaping @Sendable (Run) -> RunCommand?,
-             also: @escaping @Sendable (any SQLDatabase, Run, RunAction) async throws -> Void) async throws -> Outcome? {
+             also: @escaping @Sendable (any SQLDatabase, Run, RunAction) async throws -> [AuditRecord]) async throws -> Outcome? {
         let origin = RequestOrigin.current
         let known = try await snapshot(runID)
         switch await writer.submit(PendingAction(run: known, command: nil, origin: origin, now: now, decide: decide, also: also)) {
@@ -229,7 +229,7 @@ public struct RunService: Sendable {
                 let outcome = try await refusing {
                     try await store.transaction { db in
                         let outcome = try await Self.apply([pending], in: db, definitions: store.runDefinitions)[0].get()
-                        try await also(db, outcome.run, outcome.action)
+                        try await AuditRepository(db).append(try await also(db, outcome.run, outcome.action))
                         return outcome
                     }
                 }
