@@ -71,8 +71,10 @@ public final class AgentRuntime: Sendable {
                 try? await Task.sleep(for: backoff.delay(after: failures))
                 continue
             }
-            guard let work else { continue }
-            await execute(work, client: client)
+            // Each result asks for the next step unless a stop was asked; a step given with the
+            // answer is run even if the stop came meanwhile (it is this agent's now).
+            var next = work
+            while let work = next { next = await execute(work, client: client) }
         }
         say("agent \(options.name) stopped")
     }
@@ -104,7 +106,8 @@ public final class AgentRuntime: Sendable {
         }
     }
 
-    private func execute(_ work: AgentWire.Work, client: AgentClient) async {
+    /// Runs the step and reports it; the next step when the server gave one with its answer.
+    private func execute(_ work: AgentWire.Work, client: AgentClient) async -> AgentWire.Work? {
         let stop = StopSignal()
         current.withLockedValue { $0 = stop }
         defer { current.withLockedValue { $0 = nil } }
@@ -146,8 +149,11 @@ public final class AgentRuntime: Sendable {
             flusher.cancel()
             result = AgentWire.Result(outcome: "couldNotStart", summary: "the step says neither a command nor an HTTP check", logSize: await flushed(shipper, stop: stop))
         }
-        await report(result, of: work, client: client)
+        var asking = result
+        asking.takeNext = shutdown.stopped == nil
+        let next = await report(asking, of: work, client: client)
         beat.cancel()
+        return next
     }
 
     /// Every byte sent before the result, whatever the connection does meanwhile.
@@ -163,20 +169,20 @@ public final class AgentRuntime: Sendable {
     }
 
     /// The result, sent until the server has it: the server answers the same result twice alike.
-    private func report(_ result: AgentWire.Result, of work: AgentWire.Work, client: AgentClient) async {
+    private func report(_ result: AgentWire.Result, of work: AgentWire.Work, client: AgentClient) async -> AgentWire.Work? {
         var failures = 0
         while true {
             do {
                 let answer = try await client.result(attempt: work.attempt, result)
                 say("agent \(options.name): \(work.step) attempt \(work.number) \(answer.state): \(answer.outcome)")
-                return
+                return answer.next
             } catch AgentError.refused(412, _, _) {
                 // The run kept moving under the result (agents racing on one run): send it again.
                 failures += 1
                 try? await Task.sleep(for: backoff.delay(after: failures))
             } catch AgentError.refused(_, let detail, _) {
                 say("agent \(options.name): \(work.step) attempt \(work.number): result refused: \(detail)")
-                return
+                return nil
             } catch {
                 failures += 1
                 try? await Task.sleep(for: backoff.delay(after: failures))

@@ -177,6 +177,48 @@ struct AgentTests {
         } }
     }
 
+    @Test("an agent asking for work while it holds an attempt (restarted, or its answer lost) loses that attempt: never given twice")
+    func pollWhileHolding() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = AgentFixture.services(store, TestClock())
+            let db = try await AgentFixture.agent(services, "db-1")
+            let run = try await AgentFixture.rehearsal(services)
+            let first = try #require(try await services.agents.poll(db))
+            // when the agent asks again, as a restarted agent does
+            let holding = try await services.agents.agent(named: "db-1")
+            let again = try await services.agents.poll(holding)
+            // then
+            #expect(holding.currentAttempt != nil)
+            #expect(again == nil)
+            #expect(try await services.runs.view(run.id.uuidString).run.steps[0].progress.state == .lost)
+            let attempts = try await services.agents.attempts(run: run.id.uuidString)
+            #expect(attempts.map(\.state) == [.lost])
+            #expect(attempts.first?.outcome.contains("asked for work while holding attempt 1") == true)
+            await #expect(throws: ServiceError.self) { try await services.agents.finish(db, attempt: first.attempt.id, result: .exited(0), logSize: 0) }
+        } }
+    }
+
+    @Test("the step a result makes ready goes at once to the agent that asks, as a result asking for its next step does")
+    func resultTakesNext() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = AgentFixture.services(store, TestClock())
+            let db = try await AgentFixture.agent(services, "db-1")
+            let yaml = "steps:\n  - {key: one, title: One, duration: 1m, kind: command, command: {run: [\"true\"]}}\n"
+                + "  - {key: two, title: Two, duration: 1m, kind: command, command: {run: [\"true\"]}, after: [one]}\n"
+            let run = try await AgentFixture.rehearsal(services, yaml)
+            let first = try #require(try await services.agents.poll(db))
+            // when
+            _ = try await services.agents.finish(db, attempt: first.attempt.id, result: .exited(0), logSize: 0)
+            let next = try await services.agents.poll(db, wait: 0)
+            // then
+            #expect(first.attempt.step == "one")
+            #expect(next?.attempt.step == "two")
+            #expect(try await services.runs.view(run.id.uuidString).run.steps.map(\.progress.state) == [.done, .running])
+        } }
+    }
+
     @Test("a step an operator fails while an agent runs it tells the agent to stop at its next heartbeat")
     func cancelled() async throws {
         try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {

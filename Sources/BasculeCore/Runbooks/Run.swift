@@ -266,7 +266,15 @@ public struct Run: Sendable, Equatable {
 
     /// Steps `index` waits for: its predecessors not yet done or skipped.
     public func waitingFor(_ index: Int) -> [String] {
-        waiting(for: steps[index], in: settledStates())
+        let predecessors = steps[index].step.predecessors
+        // A few predecessors are looked up in place: a table of every step's state would be
+        // built on each start of a run of a thousand steps.
+        guard predecessors.count > 4 else {
+            return predecessors.filter { key in
+                steps.firstIndex { $0.step.key == key }.map { !steps[$0].progress.state.isSettled } ?? false
+            }
+        }
+        return waiting(for: steps[index], in: settledStates())
     }
 
     /// What every step waits for, in the order of `steps`: one pass, where asking step by step

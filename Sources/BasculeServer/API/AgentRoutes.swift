@@ -60,7 +60,13 @@ struct AgentRoutes<Context: RequestContext> {
             let body: AgentWire.Result = try await Self.decode(request, context)
             let result = try body.attemptResult()
             let attempt = try await asAgent(agent, request) { try await agents.finish(agent, attempt: id, result: result, logSize: body.logSize) }
-            return try Self.json(AgentWire.ResultAnswer(state: attempt.state.rawValue, outcome: attempt.outcome))
+            var next: AgentWire.Work?
+            var idle = agent
+            idle.currentAttempt = nil  // the attempt it held has just ended
+            if body.takeNext == true, let assignment = try await asAgent(idle, request, { try await agents.poll(idle, wait: 0) }) {
+                next = AgentWire.Work(assignment, settings: agents.settings)
+            }
+            return try Self.json(AgentWire.ResultAnswer(state: attempt.state.rawValue, outcome: attempt.outcome, next: next))
         }
     }
 

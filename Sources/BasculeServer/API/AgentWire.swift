@@ -102,19 +102,24 @@ public enum AgentWire {
         public var passed: Bool?
         public var summary: String?
         public var logSize: Int64
+        /// The agent takes its next step in the answer, saving a poll; an agent stopping says false.
+        public var takeNext: Bool?
 
-        public init(outcome: String, exitCode: Int32? = nil, passed: Bool? = nil, summary: String? = nil, logSize: Int64) {
+        public init(outcome: String, exitCode: Int32? = nil, passed: Bool? = nil, summary: String? = nil, logSize: Int64, takeNext: Bool? = nil) {
             self.outcome = outcome
             self.exitCode = exitCode
             self.passed = passed
             self.summary = summary
             self.logSize = logSize
+            self.takeNext = takeNext
         }
     }
 
     public struct ResultAnswer: Codable, Sendable {
         public var state: String
         public var outcome: String
+        /// The agent's next step when it asked for one (`takeNext`) and one was ready.
+        public var next: Work?
     }
 }
 

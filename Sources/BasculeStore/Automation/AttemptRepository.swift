@@ -84,6 +84,14 @@ public struct AttemptRepository: Sendable {
             """).first().map(Self.attempt)
     }
 
+    /// The running attempts an agent holds.
+    public func held(by agentID: UUID) async throws -> [StepAttempt] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM step_attempts s JOIN agents a ON a.id = s.agent_id
+            WHERE s.agent_id = \(bind: agentID.uuidString) AND s.state = 'running'
+            """).all().map(Self.attempt)
+    }
+
     /// Running attempts whose agent has not been heard of since `before`.
     public func silent(before: Date) async throws -> [StepAttempt] {
         try await db.raw("""

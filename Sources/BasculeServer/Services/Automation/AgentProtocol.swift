@@ -8,8 +8,17 @@ import SQLKit
 extension AgentService {
     /// Waits up to `settings.pollWait` for a step this agent may run and starts it; nil when
     /// none came. Woken at once when any run moves.
+    /// An agent asks for work only when it runs nothing: an attempt it still holds was never
+    /// received (the answer lost on the way) or its process went with the agent (killed and
+    /// restarted). Either way it is lost, its step `lost` for an operator to settle or retry,
+    /// never given again on its own: an attempt runs at most once.
     public func poll(_ agent: Agent, wait: TimeInterval? = nil) async throws -> Assignment? {
         let deadline = now().addingTimeInterval(min(wait ?? settings.pollWait, settings.pollWait))
+        if agent.currentAttempt != nil {
+            for attempt in try await store.withConnection({ try await AttemptRepository($0).held(by: agent.id) }) {
+                try? await lose(attempt, reason: "agent \(agent.name) asked for work while holding attempt \(attempt.number): it was restarted or never received the step")
+            }
+        }
         while true {
             let rung = runs.dispatch.rings
             try await seen(agent)
@@ -113,18 +122,27 @@ extension AgentService {
         let silence = AgentRules.silence(settings.heartbeat)
         let silent = try await store.withConnection { try await AttemptRepository($0).silent(before: now().addingTimeInterval(-silence)) }
         for attempt in silent {
-            let reason = "agent \(attempt.agent) silent for more than \(Int(silence)) s during attempt \(attempt.number)"
-            _ = try? await RequestOrigin.$current.withValue(.system) {
-                try await runs.act(on: attempt.runID) { run in
-                    run.steps.first(where: { $0.step.key == attempt.step })?.progress.state == .running ? .lose(attempt.step, reason: reason) : nil
-                } also: { db, run, _ in
-                    guard try await AttemptRepository(db).end(attempt.id, state: .lost, exitCode: nil, outcome: reason, at: now()) else {
-                        throw ServiceError.conflict("attempt ended meanwhile")
-                    }
-                    return [AuditLog.entry(.attemptEnd, target: run.releaseKey.description,
-                                              summary: "\(attempt.step) attempt \(attempt.number): lost (\(reason))", at: now())]
+            try? await lose(attempt, reason: "agent \(attempt.agent) silent for more than \(Int(silence)) s during attempt \(attempt.number)")
+        }
+    }
+
+    /// Ends the attempt as lost and its step `lost` in its run, by the system; nothing when it
+    /// ended meanwhile.
+    private func lose(_ attempt: StepAttempt, reason: String) async throws {
+        let moved = try await RequestOrigin.$current.withValue(.system) {
+            try await runs.act(on: attempt.runID) { run in
+                run.steps.first(where: { $0.step.key == attempt.step })?.progress.state == .running ? .lose(attempt.step, reason: reason) : nil
+            } also: { db, run, _ in
+                guard try await AttemptRepository(db).end(attempt.id, state: .lost, exitCode: nil, outcome: reason, at: now()) else {
+                    throw ServiceError.conflict("attempt ended meanwhile")
                 }
+                return [AuditLog.entry(.attemptEnd, target: run.releaseKey.description,
+                                       summary: "\(attempt.step) attempt \(attempt.number): lost (\(reason))", at: now())]
             }
+        }
+        if moved == nil {
+            // Its step was settled by hand meanwhile: the attempt ends without moving it.
+            _ = try await store.transaction { try await AttemptRepository($0).end(attempt.id, state: .lost, exitCode: nil, outcome: reason, at: now()) }
         }
     }
 
@@ -141,10 +159,7 @@ extension AgentService {
     /// busy run would otherwise write twice per wake-up for nothing (lost means silent for two).
     private func seen(_ agent: Agent) async throws {
         guard sightings.due(agent.id, at: now(), every: settings.heartbeat / 4) else { return }
-        try await store.transaction { db in
-            try await AgentRepository(db).seen(agent.id, at: now())
-            try await AttemptRepository(db).heartbeatAll(agentID: agent.id, at: now())
-        }
+        try await store.transaction { db in try await AgentRepository(db).seen(agent.id, at: now()) }
     }
 
     private func asAgent<R>(_ agent: Agent, _ body: () async throws -> R) async throws -> R {
@@ -181,21 +196,24 @@ extension AgentService {
         let underWay = try await runs.underWayAsStored(limit: 100)
         var live: [Candidate] = [], rehearsals: [Candidate] = []
         for run in underWay where run.status == .running && run.steps.contains(where: { $0.step.automation != nil }) {
-            let waiting = run.waitingLists
+            var waiting: [[String]]?  // built once, and only if a step that could be taken waits on others
             var servedSince: [String: Date]?
             for index in run.steps.indices {
                 guard let automation = run.steps[index].step.automation, automation.target.accepts(name: agent.name, labels: agent.labels) else { continue }
-                let step = run.steps[index]
-                switch step.progress.state {
-                case .pending where !automation.manualStart && waiting[index].isEmpty && (step.step.fixedStart ?? now) <= now:
-                    let candidate = Candidate(run: run.id, step: step.step.key, running: false)
+                switch run.steps[index].progress.state {
+                case .pending where !automation.manualStart && (run.steps[index].step.fixedStart ?? now) <= now:
+                    if !run.steps[index].step.predecessors.isEmpty {
+                        if waiting == nil { waiting = run.waitingLists }
+                        guard waiting?[index].isEmpty == true else { continue }
+                    }
+                    let candidate = Candidate(run: run.id, step: run.steps[index].step.key, running: false)
                     if run.kind == .live { live.append(candidate) } else { rehearsals.append(candidate) }
                 case .running:
                     if servedSince == nil {
                         servedSince = try await store.withConnection { try await AttemptRepository($0).latestStarts(run: run.id, steps: run.steps.filter { $0.progress.state == .running }.map(\.step.key)) }
                     }
-                    if let started = step.progress.startedAt, (servedSince?[step.step.key]).map({ $0 < started }) ?? true {
-                        let candidate = Candidate(run: run.id, step: step.step.key, running: true)
+                    if let started = run.steps[index].progress.startedAt, (servedSince?[run.steps[index].step.key]).map({ $0 < started }) ?? true {
+                        let candidate = Candidate(run: run.id, step: run.steps[index].step.key, running: true)
                         if run.kind == .live { live.append(candidate) } else { rehearsals.append(candidate) }
                     }
                 default: continue
