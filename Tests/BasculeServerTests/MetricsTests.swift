@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Metrics and logs")
 struct MetricsTests {
-    @Test("/metrics counts requests by route pattern and status, and tells runs and steps by state")
+    @Test("/metrics counts requests by route pattern and status, and tells runs, steps and agents by state")
     func exposition() async throws {
         try await TestApp.with(.sqlite) { client, services in
             // given a run under way and a few requests
@@ -16,6 +16,7 @@ struct MetricsTests {
             try await services.runs.act(run.id.uuidString, .start("backup"))
             try await client.send(.get, "/api/v1/releases/REL-1")
             try await client.send(.get, "/api/v1/releases/REL-404")
+            _ = try await RequestOrigin.asSystem { try await AgentFixture.agent(services, "db-1") }
             // when
             let metrics = try await client.send(.get, "/metrics")
             // then
@@ -26,6 +27,8 @@ struct MetricsTests {
             #expect(metrics.text.contains(#"bascule_runs_in_progress{kind="rehearsal"} 1.0"#))
             #expect(metrics.text.contains(#"bascule_run_steps{state="running"} 1.0"#))
             #expect(metrics.text.contains("# HELP bascule_db_connections_in_use "))
+            #expect(metrics.text.contains(#"bascule_agents{state="idle"} 1.0"#))
+            #expect(metrics.text.contains(#"bascule_agents{state="lost"} 0.0"#))
             #expect(!metrics.text.contains("REL-1"))
         }
     }

@@ -108,7 +108,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     }
     // For Prometheus: a token of a user who may read the audit trail (an auditor), like any API client.
     router.get("/metrics") { _, _ in
-        let text = try await services.metrics.exposition(store: services.store, runs: services.runs)
+        let text = try await services.metrics.exposition(store: services.store, runs: services.runs, agentHeartbeat: services.agents.settings.heartbeat)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
     ReleaseReadRoute<BasculeRequestContext>(releases: services.releases).register(on: router)

@@ -6,7 +6,8 @@ import Prometheus
 
 /// What `/metrics` tells Prometheus about this replica: requests by route, method and status
 /// with their latency, and, read when scraped, the connection pool, the watchers of live runs
-/// on this replica, the runs in progress and their steps by state, and the background work.
+/// on this replica, the runs in progress and their steps by state, agents by state, and the
+/// background work.
 /// Every metric carries its help text (promtool's lint asks for it), which is why they are made
 /// on swift-prometheus' registry rather than through swift-metrics' label-only API.
 public final class ServerMetrics: Sendable {
@@ -29,6 +30,7 @@ public final class ServerMetrics: Sendable {
     private static var watchersName: MetricNameDescriptor { name("run_watchers", "", "Server-Sent Event streams of runs open on this replica.") }
     private static var runsName: MetricNameDescriptor { name("runs_in_progress", "", "Runs under way, by kind (all replicas: read from the database).") }
     private static var stepsName: MetricNameDescriptor { name("run_steps", "", "Steps of the runs under way, by state (all replicas).") }
+    private static var agentsName: MetricNameDescriptor { name("agents", "", "Registered agents, by state: idle, busy, lost, disabled, revoked (all replicas).") }
     private static var workRunsName: MetricNameDescriptor { name("background_work_started", "", "Times each piece of background work has been started, all replicas together.") }
     private static var workFailingName: MetricNameDescriptor { name("background_work_failing", "", "1 when a piece of background work's last run failed.") }
     private static var workOverdueName: MetricNameDescriptor { name("background_work_overdue_seconds", "", "How late each piece of background work is (0 when on time).") }
@@ -62,7 +64,7 @@ public final class ServerMetrics: Sendable {
 
     /// The exposition text, with the gauges read now: for those who may read the audit trail
     /// (Prometheus scrapes with an auditor's token); a refusal is audited like any other.
-    public func exposition(store: Store, runs: RunService, now: Date = Date()) async throws -> String {
+    public func exposition(store: Store, runs: RunService, agentHeartbeat: TimeInterval = AgentSettings().heartbeat, now: Date = Date()) async throws -> String {
         try await Gatekeeper(store: store, now: Date.init).require(.auditRead, on: "metrics")
         let pool = store.poolUse
         registry.makeGauge(descriptor: Self.poolInUseName).set(Double(pool.inUse))
@@ -77,6 +79,12 @@ public final class ServerMetrics: Sendable {
             for run in underWay { for step in run.steps { states[step.progress.state, default: 0] += 1 } }
             for state in StepState.allCases {
                 registry.makeGauge(descriptor: Self.stepsName, labels: [("state", state.rawValue)]).set(Double(states[state] ?? 0))
+            }
+        }
+        if let agents = try? await store.withConnection({ try await AgentRepository($0).all() }) {
+            let states = Dictionary(grouping: agents) { $0.state(at: now, heartbeat: agentHeartbeat) }
+            for state in AgentState.allCases {
+                registry.makeGauge(descriptor: Self.agentsName, labels: [("state", state.rawValue)]).set(Double(states[state]?.count ?? 0))
             }
         }
         if let work = try? await store.withConnection({ try await WorkRepository($0).all() }) {
