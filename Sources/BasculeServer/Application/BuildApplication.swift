@@ -59,6 +59,7 @@ public struct BasculeServices: Sendable {
         agents = AgentService(store: store, now: now, runs: runs, secrets: secrets, settings: agentSettings)
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
+        feed.subscribe(AgentService.topic) { [agents] _ in agents.forgetCredentials() }
     }
 }
 

@@ -16,6 +16,7 @@ public struct AgentService: Sendable {
     let secrets: SecretService
     public let settings: AgentSettings
     let sightings = AgentSightings()
+    let credentials = AgentCredentials()
 
     /// The topic of agents' events in the events table (registration, revocation), so that
     /// every replica forgets a revoked credential.
@@ -70,6 +71,7 @@ public struct AgentService: Sendable {
     @discardableResult
     public func control(_ name: String, _ control: Control) async throws -> Agent {
         try await gate.require(.agentManage)
+        defer { forgetCredentials() }
         return try await refusing {
             try await store.transaction { db in
                 let repository = AgentRepository(db)
@@ -93,6 +95,10 @@ public struct AgentService: Sendable {
             }
         }
     }
+
+    /// Forgets the agents' credentials remembered here: one was revoked (here or, heard through
+    /// the events table, on another replica).
+    func forgetCredentials() { credentials.revocations.bump() }
 
     /// The attempts at a run's steps, latest first, with the run's release read-checked.
     public func attempts(run id: String, step: String? = nil) async throws -> [StepAttempt] {
@@ -153,11 +159,14 @@ public struct AgentService: Sendable {
 
     /// The agent holding `credential`; 401 when none does or it was revoked.
     public func authenticate(_ credential: String) async throws -> Agent {
-        guard credential.hasPrefix(Self.credentialPrefix),
-              let agent = try await store.withConnection({ try await AgentRepository($0).find(credential: credential) }),
-              agent.revokedAt == nil else {
-            throw ServiceError.unauthorized("the agent credential is unknown or revoked: register the agent again")
+        let refused = ServiceError.unauthorized("the agent credential is unknown or revoked: register the agent again")
+        guard credential.hasPrefix(Self.credentialPrefix) else { throw refused }
+        let key = Digest.sha256(credential), at = now(), epoch = credentials.revocations.epoch
+        if let known = credentials.find(key, at: at) { return known }
+        guard let agent = try await store.withConnection({ try await AgentRepository($0).find(credential: credential) }), agent.revokedAt == nil else {
+            throw refused
         }
+        credentials.remember(agent, key: key, at: at, epoch: epoch)
         return agent
     }
 }
