@@ -216,4 +216,23 @@ wait "$AGENT_PID" 2>/dev/null || true
 grep -q "agent e2e-1 stopped" "$work/agent-2.log" || fail "the agent did not say it stopped"
 check "SIGTERM: the agent finished its running step, then stopped"
 
+# The interruption probe against a service that holds its requests for 300 ms.
+probe_port=$(free_port)
+python3 "$(dirname "$0")/../Benchmarks/probe/pausing_service.py" "$probe_port" "1:0.3" >"$work/pausing.log" 2>&1 &
+probe_pid=$!
+for _ in $(seq 1 50); do grep -q ready "$work/pausing.log" 2>/dev/null && break; sleep 0.1; done
+curl -fsS "http://127.0.0.1:$probe_port/arm" >/dev/null
+"$bascule" probe "http://127.0.0.1:$probe_port/" --rate 100 --for 3s --json >"$work/probe.json" || fail "bascule probe failed"
+"$bascule" probe "http://127.0.0.1:$probe_port/" --rate 20 --for 1s --max-interruption 10s >/dev/null || fail "a steady service exceeded --max-interruption"
+kill "$probe_pid" 2>/dev/null
+if "$bascule" probe "http://127.0.0.1:$probe_port/" --rate 20 --for 1s --max-interruption 0.5s >/dev/null 2>&1; then fail "a service gone did not exceed --max-interruption"; fi
+python3 - "$work/probe.json" <<'PY' || fail "the probe did not measure the pause: $(cat "$work/probe.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+gaps = [w["end"] - w["start"] for w in r["windows"]]
+assert r["requests"] == 300 and r["failed"] == 0, r
+assert len(gaps) == 1 and 0.25 <= gaps[0] <= 0.40, gaps
+PY
+check "bascule probe: a 300 ms pause of a real service measured as one window of 250 to 400 ms; --max-interruption exits 1 when a service is gone"
+
 echo "agents e2e: all passed"
