@@ -197,13 +197,13 @@ public struct RunService: Sendable {
 
     /// A command chosen by `decide` on the run as it is now, applied and written in one
     /// transaction with `also`'s writes (an agent's attempt beside the step it starts or
-    /// ends); nil, and nothing written, when `decide` finds nothing to do. A run that moved
-    /// meanwhile is read again and decided again; a command Core refuses is a 409.
-    /// Agents finishing steps of one run at once all move the same row: each round one wins
-    /// and the others decide again after a short random pause (so that losers do not spin in
-    /// step), for up to a minute.
-    /// First tried in the next batch of the group commit, decided on the run as the batch's
-    /// earlier actions left it: agents on one run then share transactions instead of racing.
+    /// ends) and its audit events; nil, and nothing written, when `decide` finds nothing to do.
+    /// It goes first in the next batch of the group commit, decided on the run as the batch's
+    /// earlier actions left it, so that agents on one run share transactions instead of
+    /// racing. A batch that cannot take it (the run moved on another replica, Core refused the
+    /// command, `also` threw) leaves it to a transaction of its own on the run read afresh,
+    /// decided again after a short random pause while the run keeps moving, for up to
+    /// `patience` seconds; a command Core refuses is then a 409.
     func act(on runID: UUID, patience: TimeInterval = 60, decide: @escaping @Sendable (Run) -> RunCommand?,
              also: @escaping @Sendable (any SQLDatabase, Run, RunAction) async throws -> [AuditRecord]) async throws -> Outcome? {
         let origin = RequestOrigin.current
