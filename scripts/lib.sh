@@ -42,6 +42,14 @@ start_release_demo() {
   TOKEN=$("$BIN" token create --user manager --name bench --expires 1d --data-dir "$WORK/bascule-data" 2>/dev/null)
 }
 
+# release_binary ROOT [BIN]: the bascule binary a benchmark measures: BIN when given, else a
+# release build made now. Sets bin.
+release_binary() {
+  local root=$1 given=${2:-}
+  if [ -z "$given" ]; then (cd "$root" && swift build -c release --product bascule >&2); given=$root/.build/release/bascule; fi
+  bin=$(realpath "$given")
+}
+
 # bench_binary [BIN]: the bascule binary to measure (a release build, made when none is given),
 # with wrk installed. Sets BIN.
 bench_binary() {

@@ -8,9 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/lib.sh"
-BIN=${1:-}
-if [ -z "$BIN" ]; then (cd "$root" && swift build -c release --product bascule >&2); BIN=$root/.build/release/bascule; fi
-bin=$(realpath "$BIN")
+release_binary "$root" "${1:-}"
 agents=${AGENTS:-10}
 work=$(mktemp -d /tmp/bascule-bench-agents.XXXXXX)
 pids=()

@@ -6,9 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/lib.sh"
-BIN=${1:-}
-if [ -z "$BIN" ]; then (cd "$root" && swift build -c release --product bascule >&2); BIN=$root/.build/release/bascule; fi
-bin=$(realpath "$BIN")
+release_binary "$root" "${1:-}"
 work=$(mktemp -d /tmp/bascule-bench-probe.XXXXXX)
 pids=()
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null; done; rm -rf "$work"' EXIT
