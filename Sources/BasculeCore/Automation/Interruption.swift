@@ -31,6 +31,11 @@ public struct ProbeRule: Sendable, Equatable {
         guard let status = sample.status, let latency = sample.latency else { return false }
         return expectedStatus.contains(status) && latency <= slowAfter
     }
+
+    /// A request not good: slow (an expected status, late) rather than failed.
+    func isSlow(_ sample: ProbeSample) -> Bool {
+        !isGood(sample) && sample.status.map(expectedStatus.contains) == true
+    }
 }
 
 /// The interruption users saw, measured from outside by a probe sending requests at a steady
@@ -67,7 +72,7 @@ public struct Interruption: Sendable, Equatable, Codable {
         for sample in samples {
             if rule.isGood(sample), let answered = sample.answeredAt {
                 arrivals.append(answered)
-            } else if sample.status.map(rule.expectedStatus.contains) == true {
+            } else if rule.isSlow(sample) {
                 slow += 1
             } else {
                 failed += 1
@@ -94,8 +99,8 @@ public struct Interruption: Sendable, Equatable, Codable {
             return to > from ? Window(start: from, end: to) : nil
         }
         return Interruption(requests: sent.count,
-                            failed: sent.filter { !rule.isGood($0) && $0.status.map(rule.expectedStatus.contains) != true }.count,
-                            slow: sent.filter { !rule.isGood($0) && $0.status.map(rule.expectedStatus.contains) == true }.count,
+                            failed: sent.filter { !rule.isGood($0) && !rule.isSlow($0) }.count,
+                            slow: sent.filter(rule.isSlow).count,
                             windows: cut)
     }
 }

@@ -111,11 +111,6 @@ public struct AttemptRepository: Sendable {
     }
 
     /// Every running attempt of `agentID` marked alive at once (the agent's poll and heartbeats).
-    public func heartbeatAll(agentID: UUID, at: Date) async throws {
-        try await db.raw("""
-            UPDATE step_attempts SET heartbeat_at = \(bind: Columns.millis(at)) WHERE agent_id = \(bind: agentID.uuidString) AND state = 'running'
-            """).run()
-    }
 
     /// Ends a running attempt; false when it was no longer running (lost, cancelled, ended).
     public func end(_ id: UUID, state: AttemptState, exitCode: Int32?, outcome: String, at: Date) async throws -> Bool {
