@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BasculeCore
 import BasculeServer
 import Foundation
 import NIOCore
@@ -62,6 +63,11 @@ public struct AgentClient: Sendable {
 
     func result(attempt: UUID, _ result: AgentWire.Result) async throws -> AgentWire.ResultAnswer {
         try decode(try await send(.POST, "attempts/\(attempt.uuidString.lowercased())/result", json: result, timeout: 30))
+    }
+
+    /// A rolling update's report so far (`PUT attempts/{id}/report`).
+    func report(attempt: UUID, _ report: RollingReport) async throws {
+        _ = try await send(.PUT, "attempts/\(attempt.uuidString.lowercased())/report", json: report, timeout: 10)
     }
 
     struct Answer {

@@ -109,6 +109,7 @@ public final class AgentRuntime: Sendable {
     /// Runs the step and reports it; the next step when the server gave one with its answer.
     private func execute(_ work: AgentWire.Work, client: AgentClient) async -> AgentWire.Work? {
         let stop = StopSignal()
+        let rollBack = StopSignal()
         current.withLockedValue { $0 = stop }
         defer { current.withLockedValue { $0 = nil } }
         say("agent \(options.name): \(work.release) \(work.runKind) \(work.step) attempt \(work.number) started")
@@ -119,9 +120,11 @@ public final class AgentRuntime: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int64(work.heartbeatSeconds * 1000)))
                 guard !Task.isCancelled else { return }
-                if let answer = try? await client.heartbeat(AgentWire.Heartbeat(attempt: work.attempt)), answer.stop {
+                let answer = try? await client.heartbeat(AgentWire.Heartbeat(attempt: work.attempt))
+                if let answer, answer.stop {
                     stop.stop("the server stopped the attempt (\(answer.attemptState ?? "?"))")
                 }
+                if answer?.rollBack == true { rollBack.stop(answer?.rollBackReason ?? "rolled back by hand") }
             }
         }
         let flusher = Task {
@@ -145,9 +148,17 @@ public final class AgentRuntime: Sendable {
             let (passed, summary) = await HTTPChecker.run(check, http: http, shipper: shipper, stop: stop)
             flusher.cancel()
             result = AgentWire.Result(outcome: "checked", passed: passed, summary: summary, logSize: await flushed(shipper, stop: stop))
+        } else if let update = work.rollingUpdate {
+            let updater = RollingUpdater(spec: update, http: http, shipper: shipper, stop: stop, rollBackAsked: rollBack) { report in
+                try? await client.report(attempt: work.attempt, report)
+            }
+            let outcome = await updater.run()
+            flusher.cancel()
+            result = AgentWire.Result(outcome: "checked", passed: outcome.passed, summary: String(outcome.summary.prefix(500)), logSize: await flushed(shipper, stop: stop),
+                                      interruption: outcome.interruption)
         } else {
             flusher.cancel()
-            result = AgentWire.Result(outcome: "couldNotStart", summary: "the step says neither a command nor an HTTP check", logSize: await flushed(shipper, stop: stop))
+            result = AgentWire.Result(outcome: "couldNotStart", summary: "the step says neither a command, an HTTP check nor a rolling update", logSize: await flushed(shipper, stop: stop))
         }
         var asking = result
         asking.takeNext = shutdown.stopped == nil

@@ -32,7 +32,8 @@ enum CommandRunner {
     /// Seconds between SIGTERM and SIGKILL.
     static let grace: Double = 5
 
-    static func run(_ command: AgentWire.Command, shipper: LogShipper, stop: StopSignal) async -> CommandEnd {
+    /// `capture`, when given, also keeps the first 64 KiB of the standard output (a version command's answer).
+    static func run(_ command: AgentWire.Command, shipper: LogShipper, stop: StopSignal, capture: NIOLockedValueBox<Data>? = nil) async -> CommandEnd {
         guard let program = command.argv.first, !program.isEmpty else { return .couldNotStart("the command is empty") }
         var options = PlatformOptions()
         options.createSession = true
@@ -71,8 +72,8 @@ enum CommandRunner {
                         try? await Task.sleep(for: .milliseconds(100))
                     }
                 }
-                async let out: Void = pump(execution.standardOutput, "stdout", shipper)
-                async let err: Void = pump(execution.standardError, "stderr", shipper)
+                async let out: Void = pump(execution.standardOutput, "stdout", shipper, capture: capture)
+                async let err: Void = pump(execution.standardError, "stderr", shipper, capture: nil)
                 _ = await (try? out, try? err)
                 watcher.cancel()
             }
@@ -86,9 +87,10 @@ enum CommandRunner {
         }
     }
 
-    private static func pump(_ sequence: SubprocessOutputSequence, _ stream: String, _ shipper: LogShipper) async throws {
+    private static func pump(_ sequence: SubprocessOutputSequence, _ stream: String, _ shipper: LogShipper, capture: NIOLockedValueBox<Data>?) async throws {
         for try await buffer in sequence {
             let data = buffer.withUnsafeBytes { Data($0) }
+            capture?.withLockedValue { kept in if kept.count < 65536 { kept.append(data.prefix(65536 - kept.count)) } }
             await shipper.append(stream, data)
         }
     }

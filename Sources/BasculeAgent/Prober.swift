@@ -21,7 +21,7 @@ public enum Prober {
     public static let connections = 256
 
     public static func run(url: String, rate: Double, duration: TimeInterval, timeout: TimeInterval, http: HTTPClient,
-                           stop: StopSignal? = nil) async -> Outcome {
+                           stop: StopSignal? = nil, record: (@Sendable (ProbeSample) -> Void)? = nil) async -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
         let interval = 1 / rate
@@ -39,13 +39,16 @@ public enum Prober {
                     let sentAt = seconds(sent - start), lateness = seconds(sent - due)
                     var request = HTTPClientRequest(url: url)
                     request.method = .GET
+                    let sample: ProbeSample
                     do {
                         let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
                         _ = try await response.body.collect(upTo: 1024 * 1024)
-                        return (ProbeSample(sentAt: sentAt, status: Int(response.status.code), latency: seconds(clock.now - sent)), lateness)
+                        sample = ProbeSample(sentAt: sentAt, status: Int(response.status.code), latency: seconds(clock.now - sent))
                     } catch {
-                        return (ProbeSample(sentAt: sentAt, status: nil, latency: nil), lateness)
+                        sample = ProbeSample(sentAt: sentAt, status: nil, latency: nil)
                     }
+                    record?(sample)
+                    return (sample, lateness)
                 }
             }
             var samples: [ProbeSample] = [], lateness = 0.0

@@ -133,6 +133,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case attemptEnd = "attempt.end"
     /// A result or output from an agent whose lease on the attempt was taken back.
     case attemptRefused = "attempt.refused"
+    /// An operator asked for a running rolling update to be rolled back.
+    case rollingRollback = "rolling.rollback"
     case secretSet = "secret.set"
     case secretDelete = "secret.delete"
 }

@@ -23,7 +23,7 @@ import Foundation
 ///       deadline: 2m
 /// ```
 enum AutomationDocument {
-    static let stepKeys: Set<String> = ["runsOn", "manualStart", "command", "httpCheck"]
+    static let stepKeys: Set<String> = ["runsOn", "manualStart", "command", "httpCheck", "rollingUpdate"]
 
     /// The step's automation, nil when it names none of the keys.
     static func parse(_ entries: [String: PolicyNode]) throws(FieldError) -> StepAutomation? {
@@ -33,6 +33,7 @@ enum AutomationDocument {
         if let node = entries["manualStart"] { automation.manualStart = try node.flag() }
         if let node = entries["command"] { automation.command = try command(node) }
         if let node = entries["httpCheck"] { automation.httpCheck = try httpCheck(node) }
+        if let node = entries["rollingUpdate"] { automation.rollingUpdate = try RollingUpdateDocument.parse(node) }
         return automation
     }
 
@@ -57,7 +58,7 @@ enum AutomationDocument {
         return spec
     }
 
-    private static func httpCheck(_ node: PolicyNode) throws(FieldError) -> HTTPCheckSpec {
+    static func httpCheck(_ node: PolicyNode) throws(FieldError) -> HTTPCheckSpec {
         let entries = try node.mapping(allowed: ["url", "method", "headers", "expectStatus", "bodyContains", "bodyMatches", "retries", "interval", "deadline"])
         guard let url = entries["url"] else { throw node.error("needs a url") }
         var spec = HTTPCheckSpec(url: try url.string())
@@ -104,15 +105,16 @@ enum AutomationDocument {
             if let pattern = check.bodyMatches { out += "      bodyMatches: \(q(pattern))\n" }
             out += "      retries: \(check.retries)\n      interval: \(seconds(check.interval))\n      deadline: \(seconds(check.deadline))\n"
         }
+        if let update = automation.rollingUpdate { out += RollingUpdateDocument.yaml(update) }
         return out
     }
 
-    private static func map(_ values: [String: String]) -> String {
+    static func map(_ values: [String: String]) -> String {
         "{" + values.sorted { $0.key < $1.key }.map { "\(RunbookDocument.quoted($0.key)): \(RunbookDocument.quoted($0.value))" }.joined(separator: ", ") + "}"
     }
 
     /// Whole seconds, `90s`: written back exactly, where minutes would round.
-    private static func seconds(_ value: TimeInterval) -> String { "\(Int(value.rounded()))s" }
+    static func seconds(_ value: TimeInterval) -> String { "\(Int(value.rounded()))s" }
 }
 
 extension PolicyNode {

@@ -44,7 +44,10 @@ public struct ProbeRule: Sendable, Equatable {
 /// stops answering for a while (a pause, connections held while draining) counts as
 /// interrupted even if every request is answered well in the end. Gaps no longer than twice the
 /// probe's interval, or than `noiseFloor`, are the probe's rhythm and the network's jitter, not
-/// an interruption a user would notice.
+/// an interruption a user would notice. A request that fails stands for the users of its
+/// interval: behind a balancer still sending a third of the requests to a stopped instance,
+/// good answers keep coming yet users see errors, so the total counts each failed or slow
+/// request's interval as well as the windows.
 public struct Interruption: Sendable, Equatable, Codable {
     public struct Window: Sendable, Equatable, Codable {
         /// Seconds from the probe's start: the last good answer before, and the first after.
@@ -59,24 +62,34 @@ public struct Interruption: Sendable, Equatable, Codable {
     /// Answered with an expected status, but after the rule's `slowAfter`.
     public let slow: Int
     public let windows: [Window]
+    /// Seconds of the windows and of the failed and slow requests' intervals, each counted once.
+    public let totalSeconds: Double
+    /// Seconds between the probe's requests.
+    public let interval: Double
 
     public static let noiseFloor = 0.05
 
     public var longestGap: Double { windows.map(\.seconds).max() ?? 0 }
-    public var totalSeconds: Double { windows.map(\.seconds).reduce(0, +) }
+
+    static func total(windows: [Window], bad: [ProbeSample], interval: Double, within period: (Double, Double) = (-.infinity, .infinity)) -> Double {
+        let spans = windows.map { ($0.start, $0.end) } + bad.map { ($0.sentAt, $0.sentAt + interval) }
+        return CriticalPath.unionLength(spans.compactMap { span in
+            let from = max(span.0, period.0), to = min(span.1, period.1)
+            return to > from ? (from, to) : nil
+        })
+    }
 
     /// Measures a probe that sent `samples` every `interval` seconds from 0 to `end`.
     public static func measure(_ samples: [ProbeSample], interval: Double, until end: Double, rule: ProbeRule = ProbeRule()) -> Interruption {
         var failed = 0, slow = 0
-        var arrivals: [Double] = []
+        var arrivals: [Double] = [], bad: [ProbeSample] = []
         for sample in samples {
             if rule.isGood(sample), let answered = sample.answeredAt {
                 arrivals.append(answered)
-            } else if rule.isSlow(sample) {
-                slow += 1
-            } else {
-                failed += 1
+                continue
             }
+            bad.append(sample)
+            if rule.isSlow(sample) { slow += 1 } else { failed += 1 }
         }
         arrivals.sort()
         // The probe's start and end bound the first and last windows: a service down when the
@@ -87,7 +100,8 @@ public struct Interruption: Sendable, Equatable, Codable {
         for (before, after) in zip(edges, edges.dropFirst()) where after - before > noise {
             windows.append(Window(start: before, end: after))
         }
-        return Interruption(requests: samples.count, failed: failed, slow: slow, windows: windows)
+        return Interruption(requests: samples.count, failed: failed, slow: slow, windows: windows,
+                            totalSeconds: total(windows: windows, bad: bad, interval: interval), interval: interval)
     }
 
     /// The part of this interruption between `start` and `end` (a batch of a rolling update):
@@ -98,9 +112,11 @@ public struct Interruption: Sendable, Equatable, Codable {
             let from = max(window.start, start), to = min(window.end, end)
             return to > from ? Window(start: from, end: to) : nil
         }
+        let bad = samples.filter { !rule.isGood($0) }
         return Interruption(requests: sent.count,
                             failed: sent.filter { !rule.isGood($0) && !rule.isSlow($0) }.count,
                             slow: sent.filter(rule.isSlow).count,
-                            windows: cut)
+                            windows: cut,
+                            totalSeconds: Self.total(windows: windows, bad: bad, interval: interval, within: (start, end)), interval: interval)
     }
 }

@@ -108,12 +108,15 @@ public struct StepAutomation: Sendable, Equatable, Codable {
     public var manualStart: Bool
     public var command: CommandSpec?
     public var httpCheck: HTTPCheckSpec?
+    public var rollingUpdate: RollingUpdateSpec?
 
-    public init(target: AgentTarget = AgentTarget(), manualStart: Bool = false, command: CommandSpec? = nil, httpCheck: HTTPCheckSpec? = nil) {
+    public init(target: AgentTarget = AgentTarget(), manualStart: Bool = false, command: CommandSpec? = nil, httpCheck: HTTPCheckSpec? = nil,
+                rollingUpdate: RollingUpdateSpec? = nil) {
         self.target = target
         self.manualStart = manualStart
         self.command = command
         self.httpCheck = httpCheck
+        self.rollingUpdate = rollingUpdate
     }
 
     /// The names of the secrets its texts refer to as `{{secret.NAME}}`.
@@ -123,6 +126,7 @@ public struct StepAutomation: Sendable, Equatable, Codable {
             texts += command.arguments + [command.script ?? "", command.workingDirectory ?? ""] + Array(command.environment.values)
         }
         if let httpCheck { texts += [httpCheck.url] + Array(httpCheck.headers.values) }
+        if let rollingUpdate { texts += rollingUpdate.texts }
         return Set(texts.flatMap(SecretReference.names(in:)))
     }
 
@@ -142,6 +146,7 @@ public struct StepAutomation: Sendable, Equatable, Codable {
             check.headers = check.headers.mapValues(fill)
             copy.httpCheck = check
         }
+        copy.rollingUpdate = rollingUpdate?.filled(fill)
         return copy
     }
 
@@ -152,6 +157,9 @@ public struct StepAutomation: Sendable, Equatable, Codable {
         if httpCheck != nil, kind != .httpCheck { errors.append(FieldError("\(field).httpCheck", "a \(kind.rawValue) step takes no HTTP check")) }
         if kind == .command, command == nil { errors.append(FieldError("\(field).command", "an automated command step needs its command")) }
         if kind == .httpCheck, httpCheck == nil { errors.append(FieldError("\(field).httpCheck", "an automated HTTP check needs its request")) }
+        if rollingUpdate != nil, kind != .rollingUpdate { errors.append(FieldError("\(field).rollingUpdate", "a \(kind.rawValue) step takes no rolling update")) }
+        if kind == .rollingUpdate, rollingUpdate == nil { errors.append(FieldError("\(field).rollingUpdate", "an automated rolling update needs its service, instances and commands")) }
+        if let rollingUpdate { errors += rollingUpdate.problems(field: "\(field).rollingUpdate") }
         if !kind.isAutomated { errors.append(FieldError("\(field).runsOn", "a \(kind.rawValue) step is not run by an agent")) }
         if let agent = target.agent, !AgentRules.isName(agent) { errors.append(FieldError("\(field).runsOn.agent", AgentRules.nameRule)) }
         if let command {

@@ -15,11 +15,27 @@ public struct StepProgress: Sendable, Equatable, Codable {
     public var state: StepState
     public var startedAt: Date?
     public var endedAt: Date?
+    /// Seconds of interruption the step measured from outside (a rolling update's probe): its
+    /// downtime, in place of its whole length.
+    public var measuredDowntime: TimeInterval?
 
-    public init(state: StepState = .pending, startedAt: Date? = nil, endedAt: Date? = nil) {
+    public init(state: StepState = .pending, startedAt: Date? = nil, endedAt: Date? = nil, measuredDowntime: TimeInterval? = nil) {
         self.state = state
         self.startedAt = startedAt
         self.endedAt = endedAt
+        self.measuredDowntime = measuredDowntime
+    }
+
+    /// The part of the run during which `step` had the service down, until `now` for a step
+    /// still running: its measured interruption from its start when it has one, its whole
+    /// length when it is a downtime step; nil otherwise.
+    public func downtime(of step: RunbookStep, now: Date) -> (Double, Double)? {
+        guard let begun = startedAt else { return nil }
+        let from = begun.timeIntervalSinceReferenceDate
+        if let measured = measuredDowntime { return measured > 0 ? (from, from + measured) : nil }
+        guard step.downtime else { return nil }
+        let end = min(endedAt ?? now, now).timeIntervalSinceReferenceDate
+        return end > from ? (from, end) : nil
     }
 }
 
@@ -193,18 +209,16 @@ public struct Forecaster: Sendable {
         // The expected run: medians at the run's pace where nothing is known.
         let expectedDurations = (0..<count).map { known[$0] ?? max(elapsed[$0], spent[$0] + medians[$0] * factor) }
         let expected = CriticalPath.timeline(graph, durations: expectedDurations, earliest: earliest, origin: start)
-        let downtimeSteps = (0..<count).filter { steps[$0].downtime }
+        // A step that measured its interruption counts that, not its length.
+        let measured = progress.map(\.measuredDowntime)
+        let downtimeSteps = (0..<count).filter { steps[$0].downtime || measured[$0] != nil }
         func downtime(_ starts: [Double], _ finishes: [Double], until limit: Double = .infinity) -> Double {
             CriticalPath.unionLength(downtimeSteps.compactMap { step in
-                let end = min(finishes[step], limit)
+                let end = min(measured[step].map { starts[step] + $0 } ?? finishes[step], limit)
                 return end > starts[step] ? (starts[step], end) : nil
             })
         }
-        let soFar = CriticalPath.unionLength(downtimeSteps.compactMap { step in
-            guard let begun = progress[step].startedAt else { return nil }
-            let end = min(progress[step].endedAt ?? now, now)
-            return end > begun ? (begun.timeIntervalSinceReferenceDate, end.timeIntervalSinceReferenceDate) : nil
-        })
+        let soFar = CriticalPath.unionLength((0..<count).compactMap { progress[$0].downtime(of: steps[$0], now: now) })
 
         // Monte Carlo.
         var random = SplitMix(seed: seed)

@@ -10,6 +10,8 @@ public struct RehearsalReport: Sendable, Equatable {
         /// From the first step's start to the last step's end.
         public let duration: TimeInterval?
         public let downtime: TimeInterval
+        /// Seconds of interruption its rolling updates measured from outside; nil when it had none.
+        public let measuredInterruption: TimeInterval?
     }
 
     public struct Row: Sendable, Equatable {
@@ -40,12 +42,13 @@ public struct RehearsalReport: Sendable, Equatable {
         rehearsals = runs.map { run in
             let mainSteps = run.steps.filter { $0.segment == .main }
             let starts = mainSteps.compactMap(\.progress.startedAt), ends = mainSteps.compactMap(\.progress.endedAt)
-            let downtime = CriticalPath.unionLength(mainSteps.filter(\.step.downtime).compactMap { step in
-                guard let start = step.progress.startedAt, let end = step.progress.endedAt else { return nil }
-                return (start.timeIntervalSinceReferenceDate, end.timeIntervalSinceReferenceDate)
+            let downtime = CriticalPath.unionLength(mainSteps.compactMap { step in
+                step.progress.endedAt == nil ? nil : step.progress.downtime(of: step.step, now: .distantFuture)
             })
+            let measured = mainSteps.compactMap(\.progress.measuredDowntime)
             let duration: TimeInterval? = starts.min().flatMap { first in ends.max().map { $0.timeIntervalSince(first) } }
-            return Rehearsal(id: run.id, status: run.status, startedAt: starts.min(), duration: duration, downtime: downtime)
+            return Rehearsal(id: run.id, status: run.status, startedAt: starts.min(), duration: duration, downtime: downtime,
+                             measuredInterruption: measured.isEmpty ? nil : measured.reduce(0, +))
         }
         rows = main.map { step in
             let actuals = durations.map { $0[step.key] }

@@ -15,8 +15,9 @@ public enum RunSegment: String, Sendable, Codable { case main, rollback }
 /// What an operator asks of a run.
 public enum RunCommand: Sendable, Equatable {
     case start(String)
-    case complete(String, note: String = "")
-    case fail(String, comment: String)
+    /// `downtime`: the interruption an automated step measured (a rolling update's probe).
+    case complete(String, note: String = "", downtime: TimeInterval? = nil)
+    case fail(String, comment: String, downtime: TimeInterval? = nil)
     case skip(String, comment: String)
     case note(String?, text: String)
     case decide(String, GoNoGo, reason: String)
@@ -196,22 +197,24 @@ public struct Run: Sendable, Equatable {
             guard waiting.isEmpty else { throw .notAllowed("\(key) waits for \(waiting.joined(separator: ", ")) to be done or skipped") }
             steps[index].progress = StepProgress(state: .running, startedAt: now)
             action = record(.start, key, actor, now, "")
-        case .complete(let key, let note):
+        case .complete(let key, let note, let downtime):
             let index = try position(of: key)
             if steps[index].step.kind == .goNoGo { throw .notAllowed("\(key) is a go/no-go step: record the decision, who took it and why") }
             try requireRunning(index, orLost: true)
             steps[index].progress.state = .done
             steps[index].progress.endedAt = now
+            steps[index].progress.measuredDowntime = downtime
             let step = steps[index].step
             let byHand = step.kind.isAutomated && !AgentActor.isAgent(actor)
                 ? (step.automation == nil ? "completed by hand (the step names no automation)" : "completed by hand") : ""
             action = record(.complete, key, actor, now, [byHand, note].filter { !$0.isEmpty }.joined(separator: "; "))
-        case .fail(let key, let comment):
+        case .fail(let key, let comment, let downtime):
             let index = try position(of: key)
             try requireText(comment, "a failure needs a comment saying what went wrong")
             try requireRunning(index, orLost: true)
             steps[index].progress.state = .failed
             steps[index].progress.endedAt = now
+            steps[index].progress.measuredDowntime = downtime
             action = record(.fail, key, actor, now, comment)
         case .skip(let key, let comment):
             let index = try position(of: key)

@@ -5,11 +5,11 @@ public enum StepPhase: String, Sendable, CaseIterable, Codable {
 }
 
 public enum StepKind: String, Sendable, CaseIterable, Codable {
-    case manual, command, httpCheck, checkpoint, goNoGo, backup, communication, wait
+    case manual, command, httpCheck, checkpoint, goNoGo, backup, communication, wait, rollingUpdate
 
     /// Kinds an agent executes when the step says how (`RunbookStep.automation`); without it
     /// an operator completes them by hand.
-    public var isAutomated: Bool { self == .command || self == .httpCheck }
+    public var isAutomated: Bool { self == .command || self == .httpCheck || self == .rollingUpdate }
 }
 
 /// One step of a cutover runbook. `predecessors` make the runbook a DAG; `undoneBy` names the

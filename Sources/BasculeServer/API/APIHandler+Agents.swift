@@ -85,3 +85,44 @@ extension Components.Schemas.SecretView {
         self.init(name: entry.name, createdBy: entry.createdBy, createdAt: entry.createdAt, updatedAt: entry.updatedAt)
     }
 }
+
+extension APIHandler {
+    func listRollingUpdates(_ input: Operations.ListRollingUpdates.Input) async throws -> Operations.ListRollingUpdates.Output {
+        let reports = try await agents.rollingReports(run: input.path.id)
+        return .ok(.init(body: .json(.init(items: reports.values.sorted { $0.step < $1.step }.map(Components.Schemas.RollingUpdateView.init)))))
+    }
+
+    func rollBackRollingUpdate(_ input: Operations.RollBackRollingUpdate.Input) async throws -> Operations.RollBackRollingUpdate.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([FieldError("body", "must be JSON")]) }
+        let stored = try await agents.askRollback(run: input.path.id, step: input.path.step, reason: body.reason)
+        return .accepted(.init(body: .json(.init(stored))))
+    }
+}
+
+extension Components.Schemas.ProbeFiguresView {
+    init(_ figures: RollingReport.ProbeFigures) {
+        self.init(requests: figures.requests, failed: figures.failed, slow: figures.slow, longestGapSeconds: figures.longestGap,
+                  interruptionSeconds: figures.totalSeconds)
+    }
+}
+
+extension Components.Schemas.RollingUpdateView {
+    init(_ stored: StoredRollingReport) {
+        let report = stored.report
+        self.init(
+            step: stored.step, attempt: stored.attempt.uuidString.lowercased(), updatedAt: stored.updatedAt, rollbackAskedBy: stored.rollbackAskedBy,
+            service: report.service, version: report.version, phase: .init(rawValue: report.phase.rawValue) ?? .failed, reason: report.reason,
+            elapsedSeconds: report.elapsed,
+            instances: report.instances.map {
+                .init(name: $0.name, from: $0.from, version: $0.version, state: .init(rawValue: $0.state.rawValue) ?? .waiting, detail: $0.detail, batch: $0.batch)
+            },
+            batches: report.batches.map {
+                .init(number: $0.number, instances: $0.instances, startSeconds: $0.start, endSeconds: $0.end, probe: $0.interruption.map(Components.Schemas.ProbeFiguresView.init))
+            },
+            probe: report.probe.map { probe in
+                .init(url: probe.url, rate: probe.rate, figures: .init(probe.figures),
+                      windows: probe.windows.map { .init(startSeconds: $0.start, endSeconds: $0.end) },
+                      bucketSeconds: probe.bucketSeconds, good: probe.good, bad: probe.bad)
+            })
+    }
+}

@@ -35,7 +35,17 @@ struct AgentRoutes<Context: RequestContext> {
             let agent = try await authenticate(request)
             let body: AgentWire.Heartbeat = try await Self.decode(request, context)
             let state = try await asAgent(agent, request) { try await agents.heartbeat(agent, attempt: body.attempt) }
-            return try Self.json(AgentWire.HeartbeatAnswer(attemptState: state?.rawValue, stop: state.map { $0 != .running } ?? false))
+            var asked: String?
+            if state == .running, let attempt = body.attempt { asked = try await agents.rollbackAsked(attempt: attempt) }
+            return try Self.json(AgentWire.HeartbeatAnswer(attemptState: state?.rawValue, stop: state.map { $0 != .running } ?? false,
+                                                           rollBack: asked.map { _ in true }, rollBackReason: asked))
+        }
+        group.put("attempts/{id}/report") { request, context in
+            let agent = try await authenticate(request)
+            let id = try Self.attempt(context)
+            let body: RollingReport = try await Self.decode(request, context, limit: 1024 * 1024)
+            try await asAgent(agent, request) { try await agents.saveReport(agent, attempt: id, report: body) }
+            return Response(status: .noContent)
         }
         group.put("attempts/{id}/log") { request, context in
             let agent = try await authenticate(request)
@@ -59,7 +69,7 @@ struct AgentRoutes<Context: RequestContext> {
             let id = try Self.attempt(context)
             let body: AgentWire.Result = try await Self.decode(request, context)
             let result = try body.attemptResult()
-            let attempt = try await asAgent(agent, request) { try await agents.finish(agent, attempt: id, result: result, logSize: body.logSize) }
+            let attempt = try await asAgent(agent, request) { try await agents.finish(agent, attempt: id, result: result, logSize: body.logSize, interruption: body.interruption) }
             var next: AgentWire.Work?
             var idle = agent
             idle.currentAttempt = nil  // the attempt it held has just ended
@@ -90,8 +100,8 @@ struct AgentRoutes<Context: RequestContext> {
         return id
     }
 
-    private static func decode<T: Decodable>(_ request: Request, _ context: Context) async throws -> T {
-        let body = try await request.body.collect(upTo: 64 * 1024)
+    private static func decode<T: Decodable>(_ request: Request, _ context: Context, limit: Int = 64 * 1024) async throws -> T {
+        let body = try await request.body.collect(upTo: limit)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch {

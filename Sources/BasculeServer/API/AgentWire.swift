@@ -33,6 +33,14 @@ public enum AgentWire {
         public var environment: [String: String]
         public var timeoutSeconds: Double
         public var exitCodes: [Int32]
+
+        public init(argv: [String], workingDirectory: String?, environment: [String: String], timeoutSeconds: Double, exitCodes: [Int32]) {
+            self.argv = argv
+            self.workingDirectory = workingDirectory
+            self.environment = environment
+            self.timeoutSeconds = timeoutSeconds
+            self.exitCodes = exitCodes
+        }
     }
 
     public struct HTTPCheck: Codable, Sendable, Equatable {
@@ -57,6 +65,7 @@ public enum AgentWire {
         public var title: String
         public var command: Command?
         public var httpCheck: HTTPCheck?
+        public var rollingUpdate: RollingUpdateSpec?
         public var heartbeatSeconds: Double
         public var logCapBytes: Int64
         /// Secrets' values the step uses, by name: the agent writes `[secret NAME]` in their place
@@ -89,6 +98,9 @@ public enum AgentWire {
         /// The attempt's state; `cancelled` or `lost`: stop it.
         public var attemptState: String?
         public var stop: Bool
+        /// An operator asked for the rolling update the attempt runs to be rolled back.
+        public var rollBack: Bool?
+        public var rollBackReason: String?
     }
 
     public struct LogAnswer: Codable, Sendable {
@@ -104,8 +116,12 @@ public enum AgentWire {
         public var logSize: Int64
         /// The agent takes its next step in the answer, saving a poll; an agent stopping says false.
         public var takeNext: Bool?
+        /// Seconds of interruption a rolling update's probe measured: the step's measured downtime.
+        public var interruption: Double?
 
-        public init(outcome: String, exitCode: Int32? = nil, passed: Bool? = nil, summary: String? = nil, logSize: Int64, takeNext: Bool? = nil) {
+        public init(outcome: String, exitCode: Int32? = nil, passed: Bool? = nil, summary: String? = nil, logSize: Int64, takeNext: Bool? = nil,
+                    interruption: Double? = nil) {
+            self.interruption = interruption
             self.outcome = outcome
             self.exitCode = exitCode
             self.passed = passed
@@ -139,6 +155,7 @@ extension AgentWire.Work {
             AgentWire.HTTPCheck(method: $0.method, url: $0.url, headers: $0.headers, expectedStatus: $0.expectedStatus, bodyContains: $0.bodyContains,
                                 bodyMatches: $0.bodyMatches, retries: $0.retries, intervalSeconds: $0.interval, deadlineSeconds: $0.deadline)
         }
+        rollingUpdate = assignment.rollingUpdate
         heartbeatSeconds = settings.heartbeat
         logCapBytes = settings.logCap
         redact = assignment.redactions

@@ -99,7 +99,8 @@ extension Components.Schemas.RunStepView {
         self.init(key: step.step.key, title: step.step.title, phase: step.step.phase.rawValue, kind: step.step.kind.rawValue,
                   owner: step.step.owner, state: mapped(step.progress.state, or: .pending), segment: mapped(step.segment, or: .main),
                   plannedMinutes: step.step.plannedDuration / 60, downtime: step.step.downtime, startedAt: step.progress.startedAt,
-                  endedAt: step.progress.endedAt, waitingFor: step.progress.state == .pending ? waiting : [])
+                  endedAt: step.progress.endedAt, measuredDowntimeSeconds: step.progress.measuredDowntime,
+                  waitingFor: step.progress.state == .pending ? waiting : [])
     }
 }
 

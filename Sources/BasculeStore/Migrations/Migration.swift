@@ -19,6 +19,7 @@ enum Migrations {
         m008Operations,
         m009RunDefinitions,
         m010Agents,
+        m011RollingUpdates,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

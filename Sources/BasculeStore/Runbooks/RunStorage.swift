@@ -12,7 +12,8 @@ struct RunStepDefinition: Codable, Sendable, Equatable {
     let segment: RunSegment
 }
 
-/// `state,startMillis,endMillis` per step, `;` between steps: `d,1800000000000,1800000060000;p,,`.
+/// `state,startMillis,endMillis` per step, `;` between steps: `d,1800000000000,1800000060000;p,,`;
+/// a step that measured its downtime adds `,millis` (`d,1800000000000,1800000060000,420`).
 enum ProgressText {
     private static let codes: [StepState: Character] = [.pending: "p", .running: "r", .done: "d", .failed: "f", .skipped: "s", .lost: "l"]
     private static let states = Dictionary(uniqueKeysWithValues: codes.map { ($1, $0) })
@@ -27,6 +28,7 @@ enum ProgressText {
             if let started = step.startedAt { text += String(Columns.millis(started)) }
             text += ","
             if let ended = step.endedAt { text += String(Columns.millis(ended)) }
+            if let measured = step.measuredDowntime { text += "," + String(Int64((measured * 1000).rounded())) }
         }
         return text
     }
@@ -37,7 +39,7 @@ enum ProgressText {
         result.reserveCapacity(count)
         for entry in text.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
             let parts = entry.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-            guard parts.count == 3, let code = parts[0].first, let state = states[Character(UnicodeScalar(code))] else {
+            guard parts.count == 3 || parts.count == 4, let code = parts[0].first, let state = states[Character(UnicodeScalar(code))] else {
                 throw StoreError.corruptRow("run progress")
             }
             func date(_ bytes: Substring.UTF8View.SubSequence) throws -> Date? {
@@ -45,7 +47,12 @@ enum ProgressText {
                 guard let millis = Int64(String(decoding: bytes, as: UTF8.self)) else { throw StoreError.corruptRow("run progress") }
                 return Columns.date(millis)
             }
-            result.append(StepProgress(state: state, startedAt: try date(parts[1]), endedAt: try date(parts[2])))
+            var measured: TimeInterval?
+            if parts.count == 4 {
+                guard let millis = Int64(String(decoding: parts[3], as: UTF8.self)) else { throw StoreError.corruptRow("run progress") }
+                measured = Double(millis) / 1000
+            }
+            result.append(StepProgress(state: state, startedAt: try date(parts[1]), endedAt: try date(parts[2]), measuredDowntime: measured))
         }
         guard result.count == count else { throw StoreError.corruptRow("run progress: \(result.count) entries for \(count) steps") }
         return result

@@ -62,7 +62,11 @@ extension AgentService {
     /// otherwise. Refused (409) when the agent no longer holds the attempt (it was lost or
     /// cancelled) or the log is not whole yet; the same result sent again is answered as
     /// stored, so that an agent that lost the answer can ask again.
-    public func finish(_ agent: Agent, attempt id: UUID, result: AttemptResult, logSize: Int64) async throws -> StepAttempt {
+    /// `interruption`: what a rolling update's probe measured, kept as the step's downtime.
+    public func finish(_ agent: Agent, attempt id: UUID, result: AttemptResult, logSize: Int64, interruption: Double? = nil) async throws -> StepAttempt {
+        if let interruption, !(interruption.isFinite && interruption >= 0 && interruption < 7 * 86_400) {
+            throw ServiceError.badRequest([FieldError("interruption", "must be a number of seconds from 0 to 7 days")])
+        }
         guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(id) }) else {
             throw ServiceError.notFound("attempt \(id.uuidString.lowercased())")
         }
@@ -92,7 +96,7 @@ extension AgentService {
                 guard let step = run.steps.first(where: { $0.step.key == attempt.step })?.step else { return nil }
                 let passed = result.passed(step)
                 let summary = SecretReference.redact("attempt \(attempt.number) on \(agent.name): \(result.summary(step))", hidden)
-                return passed ? .complete(attempt.step, note: summary) : .fail(attempt.step, comment: summary)
+                return passed ? .complete(attempt.step, note: summary, downtime: interruption) : .fail(attempt.step, comment: summary, downtime: interruption)
             } also: { db, run, action in
                 let passed = action.kind == .complete
                 let at = now()
@@ -280,7 +284,8 @@ extension AgentService {
             }
             let filled = automation.filled(with: values)
             return Assignment(attempt: attempt, release: outcome.run.releaseKey.description, runKind: outcome.run.kind, title: step.title,
-                              kind: step.kind, command: filled.command, httpCheck: filled.httpCheck, redactions: values)
+                              kind: step.kind, command: filled.command, httpCheck: filled.httpCheck, rollingUpdate: filled.rollingUpdate,
+                              redactions: values)
         } catch ServiceError.conflict, ServiceError.stale {
             return nil
         } catch let error as ServiceError {
@@ -290,5 +295,29 @@ extension AgentService {
             if (try? await store.withConnection({ try await AttemptRepository($0).find(attemptID) })) == nil { return nil }
             throw error
         }
+    }
+}
+
+/// Rolling updates: the report their agent sends as it goes, and an operator's request to roll back.
+extension AgentService {
+    /// Keeps the report of a rolling update the agent runs; refused when the agent does not
+    /// hold the attempt or it is over.
+    public func saveReport(_ agent: Agent, attempt id: UUID, report: RollingReport) async throws {
+        guard let attempt = try await store.withConnection({ try await AttemptRepository($0).find(id) }) else {
+            throw ServiceError.notFound("attempt \(id.uuidString.lowercased())")
+        }
+        guard attempt.agent == agent.name else { throw ServiceError.conflict("attempt \(attempt.number) of \(attempt.step) is held by agent \(attempt.agent), not \(agent.name)") }
+        guard attempt.state == .running else { throw ServiceError.conflict("attempt \(attempt.number) of \(attempt.step) is \(attempt.state.rawValue): its report is closed") }
+        guard report.instances.count <= 10_000, report.batches.count <= 10_000 else {
+            throw ServiceError.badRequest([FieldError("body", "a report holds at most 10,000 instances and batches")])
+        }
+        try await store.transaction { db in
+            try await RollingReportRepository(db).save(report, attempt: id, run: attempt.runID, step: attempt.step, at: now())
+        }
+    }
+
+    /// Who asked for the rolling update this attempt runs to be rolled back, and why; nil when nobody did.
+    public func rollbackAsked(attempt id: UUID) async throws -> String? {
+        try await store.withConnection { try await RollingReportRepository($0).rollbackAsked(attempt: id) }
     }
 }

@@ -29,6 +29,7 @@ public struct Assignment: Sendable, Equatable {
     public let kind: StepKind
     public let command: CommandSpec?
     public let httpCheck: HTTPCheckSpec?
+    public let rollingUpdate: RollingUpdateSpec?
     /// The secrets' values used by the step: the agent hides them in the output it sends.
     public let redactions: [String: String]
 }
