@@ -97,6 +97,8 @@ struct PermissionMatrixTests {
         Route(method: .post, path: "/api/v1/agents/nobody/disable", body: nil, permission: .agentManage),
         Route(method: .delete, path: "/api/v1/agents/nobody", body: nil, permission: .agentManage),
         Route(method: .get, path: "/api/v1/runs/\(UUID().uuidString)/attempts", body: nil, permission: .releaseRead),
+        Route(method: .get, path: "/api/v1/runs/\(UUID().uuidString)/rolling-updates", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/runs/\(UUID().uuidString)/rolling-updates/roll/roll-back", body: #"{"reason":"errors"}"#, permission: .runExecute),
         Route(method: .get, path: "/api/v1/runs/\(UUID().uuidString)/attempts/s1/1/log", body: nil, permission: .releaseRead),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]

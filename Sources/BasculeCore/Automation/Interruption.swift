@@ -97,7 +97,8 @@ public struct Interruption: Sendable, Equatable, Codable {
         let edges = [0] + arrivals + [max(end, arrivals.last ?? 0)]
         let noise = max(2 * interval, noiseFloor)
         var windows: [Window] = []
-        for (before, after) in zip(edges, edges.dropFirst()) where after - before > noise {
+        // A micro-second of slack: a gap of exactly two intervals is rhythm, whatever the float rounding.
+        for (before, after) in zip(edges, edges.dropFirst()) where after - before > noise + 1e-6 {
             windows.append(Window(start: before, end: after))
         }
         return Interruption(requests: samples.count, failed: failed, slow: slow, windows: windows,

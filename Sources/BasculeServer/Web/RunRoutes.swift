@@ -18,6 +18,7 @@ struct RunRoutes<Context: RequestContext>: Sendable {
         router.get("/runs/{id}", use: live)
         router.get("/runs/{id}/print", use: printRun)
         router.post("/runs/{id}/act", use: act)
+        router.post("/runs/{id}/steps/{key}/roll-back", use: rollBack)
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -102,6 +103,19 @@ struct RunRoutes<Context: RequestContext>: Sendable {
                 throw ServiceError(error)
             }
             _ = try await services.runs.act(id, command)
+            return WebRoutes<Context>.redirect("/runs/\(id)")
+        } catch let error as ServiceError {
+            if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }
+            return try await page(id, request: request, refusal: error)
+        }
+    }
+
+    /// An operator's rollback of a running rolling update.
+    @Sendable func rollBack(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let fields = try await WebRoutes<Context>.form(request)
+        do {
+            _ = try await services.agents.askRollback(run: id, step: try context.parameters.require("key"), reason: fields["reason"] ?? "")
             return WebRoutes<Context>.redirect("/runs/\(id)")
         } catch let error as ServiceError {
             if case .notFound = error { return renderer.errorPage(error.description, request: request, status: .notFound) }

@@ -37,6 +37,8 @@
     });
   };
   setInterval(follow, 1000);
+  // A rolling update reports every second without moving the run: its panel is redrawn as it goes.
+  setInterval(function () { if (live.querySelector("[data-rolling-running]")) refresh(); }, 2000);
   var source = new EventSource(live.dataset.events);
   source.addEventListener("action", refresh);
   stamp();

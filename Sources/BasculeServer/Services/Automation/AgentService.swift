@@ -179,6 +179,8 @@ public struct RunAutomationFacts: Sendable {
     public var tails: [String: (offset: Int64, text: String)] = [:]
     public var agents: [Agent] = []
     public var heartbeat: TimeInterval = 2
+    /// The latest report of each rolling update step, by step.
+    public var rolling: [String: StoredRollingReport] = [:]
 
     public init() {}
 
@@ -220,6 +222,9 @@ extension AgentService {
                 facts.tails[step] = (from, String(decoding: data, as: UTF8.self))
             }
             facts.agents = try await AgentRepository(db).all()
+            if run.steps.contains(where: { $0.step.kind == .rollingUpdate }) {
+                facts.rolling = try await RollingReportRepository(db).latest(run: run.id)
+            }
             return facts
         }
     }

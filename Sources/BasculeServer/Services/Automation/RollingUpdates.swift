@@ -15,8 +15,8 @@ extension AgentService {
     /// it rolls back by itself; it hears of it at its next heartbeat. In a live run it is a
     /// cutover call, made by those who may decide.
     public func askRollback(run id: String, step: String, reason: String) async throws -> StoredRollingReport {
+        try await gate.require(.runExecute, on: "run:\(id)")
         let (runID, key) = try await runs.locate(id)
-        try await gate.require(.runExecute, on: key.description)
         let run = try await runs.snapshot(runID)
         if run.kind == .live { try await gate.require(.runDecide, on: key.description) }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -37,6 +37,8 @@ enum RunPage {
         /// "Attempt 2 on db-1: running".
         let attempt: String?
         let output: Output?
+        let rolling: RollingPanel?
+        let rollBackURL: String?
     }
 
     /// The tail of the latest attempt's output, followed live while the attempt runs.
@@ -123,7 +125,11 @@ enum RunPage {
                 runsOn: step.step.automation.map { runsOn($0.target, words) },
                 noAgent: noAgent(step, waiting: waiting, run: run, facts: facts, now: now, words),
                 attempt: facts.latest[step.step.key].map { attemptLine($0, words) },
-                output: facts.latest[step.step.key].map { output($0, run: run, tail: facts.tails[$0.step], words) })
+                output: facts.latest[step.step.key].map { output($0, run: run, tail: facts.tails[$0.step], words) },
+                rolling: facts.rolling[step.step.key].map {
+                    RollingPanel.model($0, running: state == .running && facts.latest[step.step.key]?.state == .running, canRollBack: canCall, words)
+                },
+                rollBackURL: "/runs/\(run.id.uuidString.lowercased())/steps/\(step.step.key)/roll-back")
         }
         let delay = forecast.delay
         let minutes = { (seconds: TimeInterval) in words.number(Int((seconds / 60).rounded())) }
