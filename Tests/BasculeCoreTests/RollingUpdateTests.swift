@@ -173,3 +173,34 @@ struct RollingUpdateTests {
         #expect(span.map { $0.1 - $0.0 } == 1.5)
     }
 }
+
+@Suite("The rehearsed interruption rule")
+struct RehearsedInterruptionRuleTests {
+    static func runbook() throws -> Runbook {
+        try RunbookDocument.parse(RollingUpdateTests.runbook(RollingUpdateTests.valid)).runbook
+    }
+
+    static func record(_ measured: TimeInterval?, ended: String = "2027-02-20 23:00") -> RehearsalRecord {
+        RehearsalRecord(status: .finished, startedAt: Paris.at("2027-02-20 20:00"), endedAt: Paris.at(ended), measuredInterruption: measured)
+    }
+
+    static func verdict(_ rehearsals: [RehearsalRecord], runbook: Runbook?) throws -> RuleEvaluation {
+        let rule = try #require(try Paris.policy("rules:\n  - {id: imperceptible, kind: rehearsedInterruption, maxInterruption: 2s}\n").rules.first)
+        return Paris.evaluate(rule, RunbookRuleTests.dossier(runbook: runbook, rehearsals: rehearsals), to: .ready)
+    }
+
+    @Test("the latest finished rehearsal's measured interruption must be within the limit")
+    func latestWithinLimit() throws {
+        #expect(try Self.verdict([Self.record(0.4)], runbook: try Self.runbook()).verdict == .pass)
+        let over = try Self.verdict([Self.record(0.4, ended: "2027-02-19 23:00"), Self.record(3.5)], runbook: try Self.runbook())
+        #expect(over.verdict == .fail)
+        #expect(over.explanation.en == "the latest rehearsal measured 3.50 s of interruption: more than 2.00 s (rule `imperceptible`)")
+    }
+
+    @Test("a rehearsal that measured nothing, or none finished, fails the rule; a runbook without a probed rolling update is not concerned")
+    func nothingMeasured() throws {
+        #expect(try Self.verdict([Self.record(nil)], runbook: try Self.runbook()).explanation.en.contains("measured no interruption"))
+        #expect(try Self.verdict([], runbook: try Self.runbook()).verdict == .fail)
+        #expect(try Self.verdict([], runbook: Runbook(steps: [])).verdict == .notApplicable)
+    }
+}

@@ -73,3 +73,47 @@ public struct BackupBeforeDowntimeRule: PolicyRule {
                      "une étape de sauvegarde précède la première interruption de service (règle `\(id)`)")
     }
 }
+
+/// The latest finished rehearsal measured, from outside, an interruption under the limit: a
+/// rolling update that users would notice does not go live on the strength of a plan.
+public struct RehearsedInterruptionRule: PolicyRule {
+    public let id: String
+    public let kind = "rehearsedInterruption"
+    public let maxInterruption: TimeInterval
+    public let gates: Set<ReleaseStatus>
+
+    public init(id: String, maxInterruption: TimeInterval, gates: Set<ReleaseStatus> = [.ready]) {
+        self.id = id
+        self.maxInterruption = maxInterruption
+        self.gates = gates
+    }
+
+    public func evaluate(_ dossier: ReleaseDossier, context: PolicyContext) -> RuleEvaluation {
+        let probed = dossier.runbook?.mainSteps.contains { $0.automation?.rollingUpdate?.probe != nil } ?? false
+        guard probed else {
+            return .notApplicable("the runbook has no rolling update with a probe", "le runbook n'a pas de mise à jour progressive sondée")
+        }
+        let limit = Self.seconds(maxInterruption)
+        guard let latest = dossier.rehearsals.filter({ $0.status == .finished && $0.endedAt != nil }).max(by: { $0.endedAt! < $1.endedAt! }) else {
+            return .fail("no rehearsal has finished: the interruption must be measured under \(limit.en) first (rule `\(id)`)",
+                         "aucune répétition n'est terminée\u{00A0}: l'interruption doit d'abord être mesurée sous \(limit.fr) (règle `\(id)`)")
+        }
+        guard let measured = latest.measuredInterruption else {
+            return .fail("the latest rehearsal measured no interruption: its rolling updates did not run with their probe (rule `\(id)`)",
+                         "la dernière répétition n'a mesuré aucune interruption\u{00A0}: ses mises à jour progressives n'ont pas tourné avec leur sonde (règle `\(id)`)")
+        }
+        let seen = Self.seconds(measured)
+        guard measured <= maxInterruption else {
+            return .fail("the latest rehearsal measured \(seen.en) of interruption: more than \(limit.en) (rule `\(id)`)",
+                         "la dernière répétition a mesuré \(seen.fr) d'interruption\u{00A0}: plus de \(limit.fr) (règle `\(id)`)")
+        }
+        return .pass("the latest rehearsal measured \(seen.en) of interruption, within \(limit.en) (rule `\(id)`)",
+                     "la dernière répétition a mesuré \(seen.fr) d'interruption, dans la limite de \(limit.fr) (règle `\(id)`)")
+    }
+
+    /// `1.25 s` and `1,25 s`.
+    static func seconds(_ value: TimeInterval) -> (en: String, fr: String) {
+        let text = String(format: "%.2f", value)
+        return ("\(text) s", "\(text.replacingOccurrences(of: ".", with: ","))\u{00A0}s")
+    }
+}

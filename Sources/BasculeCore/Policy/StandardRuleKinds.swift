@@ -2,7 +2,7 @@ import Foundation
 
 extension PolicyDocument {
     /// The rule kinds of the release policy itself.
-    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts, rehearsal, backupBeforeDowntime]
+    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts, rehearsal, backupBeforeDowntime, rehearsedInterruption]
 
     static let freeze = PolicyRuleKind(name: "freeze", keys: ["reason", "from", "to", "recurring", "scope"]) { id, entries, gates, clock throws(FieldError) in
         let reason = try required(entries, "reason", in: id).string()
@@ -83,6 +83,11 @@ extension PolicyDocument {
 
     static let backupBeforeDowntime = PolicyRuleKind(name: "backupBeforeDowntime", keys: []) { id, _, gates, _ throws(FieldError) in
         BackupBeforeDowntimeRule(id: id, gates: gates ?? [.ready, .inProgress])
+    }
+
+    static let rehearsedInterruption = PolicyRuleKind(name: "rehearsedInterruption", keys: ["maxInterruption"]) { id, entries, gates, _ throws(FieldError) in
+        let limit = try required(entries, "maxInterruption", in: id).seconds()
+        return RehearsedInterruptionRule(id: id, maxInterruption: limit, gates: gates ?? [.ready])
     }
 
     // MARK: - Pieces shared by the kinds

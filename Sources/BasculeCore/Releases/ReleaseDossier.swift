@@ -49,10 +49,13 @@ public struct RehearsalRecord: Sendable, Equatable {
     public let status: RunStatus
     public let startedAt: Date?
     public let endedAt: Date?
+    /// Seconds of interruption its rolling updates measured from outside; nil when none measured any.
+    public let measuredInterruption: TimeInterval?
 
-    public init(status: RunStatus, startedAt: Date?, endedAt: Date?) {
+    public init(status: RunStatus, startedAt: Date?, endedAt: Date?, measuredInterruption: TimeInterval? = nil) {
         self.status = status
         self.startedAt = startedAt
         self.endedAt = endedAt
+        self.measuredInterruption = measuredInterruption
     }
 }

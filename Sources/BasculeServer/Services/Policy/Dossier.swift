@@ -10,8 +10,8 @@ enum Dossier {
                      graphs: DependencyGraphCache) async throws -> ReleaseDossier {
         let rules = policy.rules + (earlier?.rules ?? [])
         let needsCalendar = rules.contains { $0 is ConflictsRule }
-        let needsRunbook = rules.contains { $0 is BackupBeforeDowntimeRule }
-        let needsRehearsals = rules.contains { $0 is RehearsalRule }
+        let needsRunbook = rules.contains { $0 is BackupBeforeDowntimeRule || $0 is RehearsedInterruptionRule }
+        let needsRehearsals = rules.contains { $0 is RehearsalRule || $0 is RehearsedInterruptionRule }
         return ReleaseDossier(
             release: release, plan: try await PlanRepository(db).find(for: release).plan,
             changes: try await ChangeRepository(db).all(of: release), documents: try await DocumentRepository(db).present(for: release),
@@ -19,7 +19,11 @@ enum Dossier {
             now: now, conflicts: needsCalendar ? try await CalendarSnapshot.conflicts(of: release, in: db, policy: policy, graphs: graphs) : nil,
             runbook: needsRunbook ? try await RunbookRepository(db).find(for: release).runbook : nil,
             rehearsals: needsRehearsals ? try await RunRepository(db).all(of: release).filter { $0.kind == .rehearsal }
-                .map { RehearsalRecord(status: $0.status, startedAt: $0.startedAt, endedAt: $0.endedAt) } : [])
+                .map { run in
+                    let measured = run.steps.compactMap(\.progress.measuredDowntime)
+                    return RehearsalRecord(status: run.status, startedAt: run.startedAt, endedAt: run.endedAt,
+                                           measuredInterruption: measured.isEmpty ? nil : measured.reduce(0, +))
+                } : [])
     }
 }
 
