@@ -1,5 +1,6 @@
 @testable import BasculeCore
 @testable import BasculeServer
+import BasculeStore
 import Foundation
 import SnapshotTesting
 import Testing
@@ -79,6 +80,55 @@ struct MorePageSnapshotTests {
             return RunPage.model(view, now: PageFixtures.now, words, automation: facts)
         }
         check(html, page: "run-agents", language)
+    }
+
+    @Test("a rolling update on the live page: its phase, the probe's figures and timeline, its instances and batches, the rollback by hand", arguments: Language.allCases)
+    func runWithRollingUpdate(language: Language) async throws {
+        let html = try await render("run", language) { words in
+            let release = PageFixtures.release(31, "Shop 2.4", status: .inProgress, type: .minor, startInHours: -1)
+            let yaml = """
+                steps:
+                  - key: roll
+                    title: Roll the shop to 2.4.0
+                    duration: 10m
+                    kind: rollingUpdate
+                    runsOn: {agent: lb-1}
+                    rollingUpdate:
+                      service: shop
+                      version: "2.4.0"
+                      instances: [web-1, web-2, web-3]
+                      stop: "systemctl stop shop"
+                      start: "systemctl start shop"
+                      versionCommand: "cat /opt/shop/VERSION"
+                      healthCheck: {url: "http://{{address}}/health"}
+                      probe: {url: "https://shop.example/"}
+                """
+            var run = Run(id: UUID(uuidString: "8D3E0C2A-0000-4000-8000-000000000004")!, releaseKey: release.key, kind: .live,
+                          runbook: try RunbookDocument.parse(yaml).runbook, at: PageFixtures.now.addingTimeInterval(-900))
+            _ = try run.apply(.start("roll"), by: "agent:lb-1", at: PageFixtures.now.addingTimeInterval(-20))
+            let forecast = run.forecast(plannedStart: release.window!.start, rehearsals: RehearsalHistory(durations: [:]), now: PageFixtures.now, draws: 200)
+            let view = RunService.View(run: run, release: release, forecast: forecast, rehearsals: 1, plannedStart: release.window!.start)
+            var facts = RunAutomationFacts()
+            let attempt = StepAttempt(id: UUID(uuidString: "8D3E0C2A-0000-4000-8000-000000000005")!, runID: run.id, step: "roll", number: 1, agent: "lb-1",
+                                      startedAt: PageFixtures.now.addingTimeInterval(-20), heartbeatAt: PageFixtures.now, logSize: 0)
+            facts.latest["roll"] = attempt
+            var report = RollingReport(service: "shop", version: "2.4.0", instances: [
+                RollingReport.Instance(name: "web-1", from: "2.3.1", version: "2.4.0", state: .healthy, batch: 1),
+                RollingReport.Instance(name: "web-2", from: "2.3.1", version: "2.3.1", state: .draining, batch: 2),
+                RollingReport.Instance(name: "web-3", from: "2.3.1", version: "2.3.1", state: .waiting),
+            ], phase: .rolling)
+            let samples = (0..<400).map { index in
+                ProbeSample(sentAt: Double(index) * 0.05, status: (100..<104).contains(index) ? 503 : 200, latency: 0.004)
+            }
+            report.probe = RollingReport.probe(url: "https://shop.example/", rate: 20, samples: samples, until: 20, rule: ProbeRule())
+            report.batches = [RollingReport.Batch(number: 1, instances: ["web-1"], start: 0.4, end: 12.5, interruption: report.probe.map(\.figures)),
+                              RollingReport.Batch(number: 2, instances: ["web-2"], start: 12.5)]
+            report.elapsed = 20
+            facts.rolling["roll"] = StoredRollingReport(attempt: attempt.id, step: "roll", report: report, updatedAt: PageFixtures.now, rollbackAskedBy: nil)
+            facts.agents = [Agent(name: "lb-1", labels: ["role": "lb"], version: "0.2.0", host: "lb-01", registeredAt: PageFixtures.now, lastSeenAt: PageFixtures.now)]
+            return RunPage.model(view, now: PageFixtures.now, words, automation: facts)
+        }
+        check(html, page: "run-rolling", language)
     }
 
     @Test("an inventory item with what depends on it", arguments: Language.allCases)

@@ -191,7 +191,7 @@ struct DemoPortfolioTests {
             // when
             let outcome = try await DemoPortfolio.seed(services, timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt)
             // then
-            #expect(outcome == .seeded(releases: 25, environments: 4))
+            #expect(outcome == .seeded(releases: 26, environments: 4))
             let releases = try await services.releases.list(.init(), limit: 200).items
             #expect(releases.count == 25)
             #expect(Set(releases.map(\.status)).count >= 7)

@@ -104,7 +104,8 @@ public enum DemoPortfolio {
         let cutover = try await DemoRunbook.seed(services, now: now, server: server)
         // Last, so that the releases above keep their keys (REL-19 is the cutover under way).
         let cutovers = try await DemoCutoverHistory.seed(services, now: now)
-        return .seeded(releases: samples.count + cutovers + gated + clashing + cutover, environments: 4)
+        let rolling = try await DemoRollingUpdate.seed(services, now: now)
+        return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling, environments: 4)
     }
 
     private static func input(

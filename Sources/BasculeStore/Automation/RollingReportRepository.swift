@@ -10,6 +10,14 @@ public struct StoredRollingReport: Sendable, Equatable {
     public let updatedAt: Date
     /// Who asked for the update to be rolled back by hand, if anyone did.
     public let rollbackAskedBy: String?
+
+    public init(attempt: UUID, step: String, report: RollingReport, updatedAt: Date, rollbackAskedBy: String?) {
+        self.attempt = attempt
+        self.step = step
+        self.report = report
+        self.updatedAt = updatedAt
+        self.rollbackAskedBy = rollbackAskedBy
+    }
 }
 
 /// Rolling updates' reports, one per attempt, replaced whole at each send.

@@ -18,7 +18,8 @@ struct RollingPanel: Sendable {
         let label: String
         let instances: String
         let span: String
-        let figures: String?
+        /// Named apart from the panel's `figures`: a batch without its own must not show the whole update's.
+        let batchFigures: String?
     }
 
     let running: Bool
@@ -53,7 +54,7 @@ struct RollingPanel: Sendable {
                             : words.text("rolling_batch", ["number": words.number(batch.number)]),
                           instances: batch.instances.joined(separator: ", "),
                           span: "\(seconds(batch.start, words)) – \(batch.end.map { seconds($0, words) } ?? "…")",
-                          figures: batch.interruption.map { figures($0, words) })
+                          batchFigures: batch.interruption.map { figures($0, words) })
             },
             hasBatches: !report.batches.isEmpty,
             timeline: report.probe.map { timeline($0, words) },
