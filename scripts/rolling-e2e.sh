@@ -46,7 +46,7 @@ grep -q "connected to" "$work/agent.log" || fail "the agent did not connect"
 
 # Three instances of version 1 and HAProxy in front, checking them every 300 ms.
 mkdir -p "$work/run"
-ports=("$(free_port)" "$(free_port)" "$(free_port)")
+ports=("$(free_port)" "$(free_port)" "$(free_port)" "$(free_port)")  # the fourth: a spare slot for the surge
 lb_port=$(free_port)
 start_instance() {  # start_instance NAME PORT VERSION
   setsid python3 "$here/rolling/shop_service.py" --port "$2" --version "$3" --unhealthy 3 --pidfile "$work/run/$1.pid" >"$work/run/$1.log" 2>&1 < /dev/null &
@@ -70,11 +70,18 @@ backend shop
   server web-1 127.0.0.1:${ports[0]} check
   server web-2 127.0.0.1:${ports[1]} check
   server w3 127.0.0.1:${ports[2]} check
+  server web-4 127.0.0.1:${ports[3]} check
 CFG
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
 pids+=("$!")
-for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$lb_port/" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS "http://127.0.0.1:$lb_port/" | grep -q "shop 1" || fail "HAProxy does not answer with version 1"
+# Ready once HAProxy's checks have the spare slot down and the three instances up: ten good answers in a row.
+good=0
+for _ in $(seq 1 200); do
+  if curl -fsS "http://127.0.0.1:$lb_port/" 2>/dev/null | grep -q "shop 1"; then good=$((good + 1)); else good=0; fi
+  [ $good -ge 10 ] && break
+  sleep 0.1
+done
+[ $good -ge 10 ] || fail "HAProxy does not answer with version 1"
 
 # The runbook of one rolling update step to VERSION; DRAIN true or false; SOCKET the admin socket.
 runbook() {  # runbook VERSION DRAIN SOCKET [MAX_INTERRUPTION]
@@ -92,10 +99,12 @@ steps:
         - {name: web-1, address: "127.0.0.1:${ports[0]}"}
         - {name: web-2, address: "127.0.0.1:${ports[1]}"}
         - {name: web-3, address: "127.0.0.1:${ports[2]}", server: w3}
+        - {name: web-4, address: "127.0.0.1:${ports[3]}", spare: true}
       stop: 'pid=\$(cat $work/run/\$BASCULE_INSTANCE.pid); kill \$pid; while kill -0 \$pid 2>/dev/null; do sleep 0.05; done'
       start: 'setsid python3 $here/rolling/shop_service.py --port \${BASCULE_ADDRESS##*:} --version {{version}} --unhealthy 3 --pidfile $work/run/{{instance}}.pid >>$work/run/{{instance}}.log 2>&1 </dev/null &'
       versionCommand: 'curl -fsS http://{{address}}/version'
       batchSize: 1
+      surge: ${SURGE:-0}
       healthCheck: {url: "http://{{address}}/health", interval: 0.2}
       minHealthy: 1s
       instanceDeadline: 8s
@@ -124,9 +133,9 @@ roll() {
 figure() {  # figure VERSION EXPRESSION: a figure of the report, in Python over `r`
   python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['items'][0]; print($2)" "$work/report-$1.json"
 }
-versions() { for p in "${ports[@]}"; do curl -fsS "http://127.0.0.1:$p/version"; done | tr '\n' ' '; }
+versions() { for p in "${ports[@]:0:3}"; do curl -fsS "http://127.0.0.1:$p/version"; done | tr '\n' ' '; }
 
-roll 2 true "$work/haproxy.sock"
+SURGE=1 roll 2 true "$work/haproxy.sock"
 [ "$STATE" = done ] || fail "the update to 2 ended $STATE: $(cat "$work/report-2.json")"
 [ "$(versions)" = "2 2 2 " ] || fail "instances on $(versions) after the update to 2"
 [ "$(figure 2 "r['phase']")" = done ] || fail "the report's phase: $(figure 2 "r['phase']")"
@@ -135,8 +144,11 @@ requests=$(figure 2 "r['probe']['figures']['requests']")
 [ "$failed" = 0 ] || fail "$failed of $requests probe requests failed with draining"
 [ "$requests" -ge 40 ] || fail "the probe sent only $requests requests"
 [ "$(figure 2 "len([b for b in r['batches'] if b['number'] > 0])")" = 3 ] || fail "not three batches: $(figure 2 "r['batches']")"
+[ "$(figure 2 "[i['state'] for i in r['instances'] if i['name'] == 'web-4'][0]")" = skipped ] || fail "the surge slot: $(figure 2 "r['instances']")"
+[ "$(figure 2 "len([b for b in r['batches'] if b['number'] == 0])")" = 1 ] || fail "no surge batch: $(figure 2 "r['batches']")"
+curl -fsS "http://127.0.0.1:${ports[3]}/version" >/dev/null 2>&1 && fail "the surge slot still runs after the update"
 "$bascule" run logs "$RUN" roll | grep -q "web-1: on 2, back in rotation" || fail "the step's log lacks the instance's move"
-check "1 → 2 with draining: every instance on 2, $failed of $requests probe requests failed, three batches"
+check "1 → 2 with draining and a surge slot: every instance on 2, $failed of $requests probe requests failed, three batches, the spare started first and stopped again"
 
 roll 2b false "$work/haproxy.sock"
 [ "$STATE" = done ] || fail "the update to 2b ended $STATE"
@@ -164,9 +176,10 @@ figure 4 "r['reason']" | grep -q "nothing was stopped" || fail "the unreachable 
 [ "$(versions)" = "2b 2b 2b " ] || fail "an instance moved although HAProxy could not be reached: $(versions)"
 check "an unreachable HAProxy socket: the step failed before stopping anything ($(figure 4 "r['reason']"))"
 
-# By hand: a slow update (minHealthy 4 s) rolled back by an operator during its first batch.
+# By hand, in Chromium: a slow update (each batch healthy 8 s) followed live on its run page and
+# rolled back there by the operator during its first batch.
 key=$("$bascule" release create --title "Shop to 5" --release-version 5 --type patch | grep -o 'REL-[0-9]*')
-runbook 5 true "$work/haproxy.sock" | sed 's/minHealthy: 1s/minHealthy: 4s/' >"$work/$key.yaml"
+runbook 5 true "$work/haproxy.sock" | sed 's/minHealthy: 1s/minHealthy: 8s/' >"$work/$key.yaml"
 "$bascule" runbook import "$key" "$work/$key.yaml" >/dev/null
 "$bascule" run start "$key" >/dev/null
 run=$("$bascule" run list "$key" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
@@ -174,12 +187,12 @@ for _ in $(seq 1 100); do
   api "$server/api/v1/runs/$run/rolling-updates" 2>/dev/null | grep -q '"state":"healthy"' && break
   sleep 0.1
 done
-api -X POST -d '{"reason":"the release manager saw errors in the shop logs"}' "$server/api/v1/runs/$run/rolling-updates/roll/roll-back" >/dev/null \
-  || fail "the rollback by hand was refused"
+python3 "$here/rolling_browser_check.py" "$server" admin "$admin_password" "$run" ${ROLLING_SCREENSHOT:+--screenshot "$ROLLING_SCREENSHOT"} \
+  || fail "the rolling update's page in Chromium"
 for _ in $(seq 1 300); do "$bascule" run show "$run" --json | grep -q '"state" *: *"failed"' && break; sleep 0.1; done
 api "$server/api/v1/runs/$run/rolling-updates" >"$work/report-5.json"
 [ "$(figure 5 "r['phase']")" = rolledBack ] || fail "the update rolled back by hand is $(figure 5 "r['phase']")"
 figure 5 "r['reason']" | grep -q "by hand by admin" || fail "the reason does not say who: $(figure 5 "r['reason']")"
 [ "$(versions)" = "2b 2b 2b " ] || fail "instances on $(versions) after the rollback by hand"
-check "rolled back by hand: $(figure 5 "r['reason']")"
+check "followed live in Chromium and rolled back by hand from the run page: $(figure 5 "r['reason']")"
 echo "rolling e2e: all passed"

@@ -193,7 +193,7 @@ struct DemoPortfolioTests {
             // then
             #expect(outcome == .seeded(releases: 26, environments: 4))
             let releases = try await services.releases.list(.init(), limit: 200).items
-            #expect(releases.count == 25)
+            #expect(releases.count == 26)
             #expect(Set(releases.map(\.status)).count >= 7)
         } }
     }

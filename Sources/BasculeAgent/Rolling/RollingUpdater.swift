@@ -141,7 +141,7 @@ struct RollingUpdater {
                     continue
                 }
                 update(instance.name) { $0.batch = number }
-                group.addTask { await move(instance, to: spec.version) }
+                group.addTask { await move(instance, to: spec.version, fresh: number == 0) }
             }
         }
         // Healthy for a while, not only once: an instance that starts and then exits is caught here.
@@ -163,11 +163,12 @@ struct RollingUpdater {
     }
 
     /// The instance drained, stopped, started on `version`, checked and back in rotation; on a
-    /// failure it is left out of rotation and marked failed.
-    private func move(_ instance: RollingInstance, to version: String, rollingBack: Bool = false) async {
+    /// failure it is left out of rotation and marked failed. A `fresh` slot (the surge's) runs
+    /// nothing yet: it is only started.
+    private func move(_ instance: RollingInstance, to version: String, rollingBack: Bool = false, fresh: Bool = false) async {
         let deadline = deadline()
         do throws(InstanceFailure) {
-            try await takeOut(instance, deadline: deadline)
+            if !fresh { try await takeOut(instance, deadline: deadline) }
             update(instance.name) { $0.state = .starting }
             try await command("start", spec.start, instance, version, deadline: deadline)
             update(instance.name) { $0.state = .checking }

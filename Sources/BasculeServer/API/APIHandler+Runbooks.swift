@@ -143,7 +143,8 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(
             release: input.path.key.uppercased(), plannedMinutes: report.plannedDuration / 60, plannedDowntimeMinutes: report.plannedDowntime / 60,
             rehearsals: report.rehearsals.map { .init(id: $0.id.uuidString.lowercased(), status: mapped($0.status, or: .running), startedAt: $0.startedAt,
-                                                      minutes: $0.duration.map { $0 / 60 }, downtimeMinutes: $0.downtime / 60) },
+                                                      minutes: $0.duration.map { $0 / 60 }, downtimeMinutes: $0.downtime / 60,
+                                                      measuredInterruptionSeconds: $0.measuredInterruption) },
             steps: report.rows.map { .init(key: $0.key, title: $0.title, plannedMinutes: $0.planned / 60, actualMinutes: $0.actuals.map { $0.map { $0 / 60 } },
                                            deviation: $0.deviation, flagged: $0.flagged) }))))
     }

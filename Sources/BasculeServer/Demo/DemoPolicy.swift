@@ -57,6 +57,10 @@ enum DemoPolicy {
             require: [readinessComplete, releaseNotes]
             tests:
               - {kinds: [regression], minPassRate: 95}
+          - id: imperceptible
+            kind: rehearsedInterruption
+            description: A rolling update goes live only if its latest rehearsal measured at most 2 s of interruption
+            maxInterruption: 2s
         """
     }
 

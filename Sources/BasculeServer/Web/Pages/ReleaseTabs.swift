@@ -203,10 +203,14 @@ extension ReleaseTabs {
         func minutes(_ seconds: TimeInterval?) -> String { seconds.map { String(Int(($0 / 60).rounded())) } ?? "—" }
         return .init(
             hasRehearsals: !report.rehearsals.isEmpty,
-            columns: report.rehearsals.enumerated().map { .init(label: "R\($0.offset + 1)", minutes: minutes($0.element.duration), downtime: minutes($0.element.downtime)) },
+            columns: report.rehearsals.enumerated().map {
+                .init(label: "R\($0.offset + 1)", minutes: minutes($0.element.duration), downtime: minutes($0.element.downtime),
+                      interruption: $0.element.measuredInterruption.map { RollingPanel.seconds($0, words) } ?? "—")
+            },
             plannedMinutes: minutes(report.plannedDuration), plannedDowntime: minutes(report.plannedDowntime),
             rows: report.rows.map { .init(key: $0.key, title: $0.title, planned: minutes($0.planned), actuals: $0.actuals.map { minutes($0) },
                                           deviation: $0.deviation.map { String(format: "%+.0f %%", $0 * 100) }, flagged: $0.flagged) },
-            flaggedCount: report.rows.filter(\.flagged).count)
+            flaggedCount: report.rows.filter(\.flagged).count,
+            measured: report.rehearsals.contains { $0.measuredInterruption != nil })
     }
 }

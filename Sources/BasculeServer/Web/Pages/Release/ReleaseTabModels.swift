@@ -129,10 +129,13 @@ struct RunbookTab: Sendable {
         let downtime: Bool; let undoneBy: String?; let critical: Bool
     }
     struct RunLine: Sendable { let href: String; let kind: String; let status: String; let statusValue: String; let created: String }
-    struct Column: Sendable { let label: String; let minutes: String; let downtime: String }
+    /// `interruption`: seconds its rolling updates measured from outside, "—" when none did.
+    struct Column: Sendable { let label: String; let minutes: String; let downtime: String; let interruption: String }
     struct ReportRow: Sendable { let key: String; let title: String; let planned: String; let actuals: [String]; let deviation: String?; let flagged: Bool }
     struct Report: Sendable {
         let hasRehearsals: Bool; let columns: [Column]; let plannedMinutes: String; let plannedDowntime: String; let rows: [ReportRow]; let flaggedCount: Int
+        /// Some rehearsal measured an interruption: the report shows the row.
+        let measured: Bool
     }
     let hasSteps: Bool
     let revision: Int
