@@ -204,3 +204,23 @@ struct RehearsedInterruptionRuleTests {
         #expect(try Self.verdict([], runbook: Runbook(steps: [])).verdict == .notApplicable)
     }
 }
+
+@Suite("Rolling updates in the forecast")
+struct RollingForecastTests {
+    @Test("a rolling update yet to run counts the interruption its rehearsals measured as the run's expected downtime")
+    func rehearsedInterruption() throws {
+        // given: a rehearsal whose rolling update measured 1.5 s
+        let runbook = try RunbookDocument.parse(RollingUpdateTests.runbook(RollingUpdateTests.valid)).runbook
+        let t0 = Date(timeIntervalSinceReferenceDate: 800_000_000)
+        var rehearsal = Run(releaseKey: ReleaseKey(number: 1), kind: .rehearsal, runbook: runbook, at: t0)
+        _ = try rehearsal.apply(.start("roll"), by: "agent:lb-1", at: t0)
+        _ = try rehearsal.apply(.complete("roll", downtime: 1.5), by: "agent:lb-1", at: t0.addingTimeInterval(300))
+        let live = Run(releaseKey: ReleaseKey(number: 1), kind: .live, runbook: runbook, at: t0.addingTimeInterval(86_400))
+        // when
+        let forecast = live.forecast(plannedStart: t0.addingTimeInterval(86_400), rehearsals: RehearsalHistory([rehearsal]),
+                                     now: t0.addingTimeInterval(86_400), draws: 200)
+        // then
+        #expect(abs(forecast.expectedDowntime - 1.5) < 1e-6)
+        #expect(forecast.downtimeSoFar == 0)
+    }
+}

@@ -89,6 +89,9 @@ public struct Forecaster: Sendable {
     public let reruns: [Double]
     /// What is believed of the run's pace before any of its steps finished.
     public let prior: PacePrior
+    /// Per step, the median interruption its rehearsals measured from outside; nil when none did.
+    /// A step yet to run counts that as its downtime.
+    public let rehearsedInterruption: [TimeInterval?]
     let fitted: StepDistributions
 
     /// Step-draws one forecast may cost when a person is waiting for it: two million take
@@ -120,6 +123,10 @@ public struct Forecaster: Sendable {
         self.graph = RunbookGraph(steps)
         let history = steps.map { rehearsals.durations[$0.key] ?? [] }
         self.history = history
+        self.rehearsedInterruption = steps.map { step in
+            let measured = (rehearsals.interruptions[step.key] ?? []).sorted()
+            return measured.isEmpty ? nil : measured[measured.count / 2]
+        }
         let fitted = StepDistributions(steps: steps, history: history, learning: learning)
         self.fitted = fitted
         guard learning else {
@@ -209,8 +216,9 @@ public struct Forecaster: Sendable {
         // The expected run: medians at the run's pace where nothing is known.
         let expectedDurations = (0..<count).map { known[$0] ?? max(elapsed[$0], spent[$0] + medians[$0] * factor) }
         let expected = CriticalPath.timeline(graph, durations: expectedDurations, earliest: earliest, origin: start)
-        // A step that measured its interruption counts that, not its length.
-        let measured = progress.map(\.measuredDowntime)
+        // A step that measured its interruption counts that, not its length; one yet to end,
+        // what its rehearsals measured.
+        let measured = (0..<count).map { progress[$0].measuredDowntime ?? (progress[$0].endedAt == nil ? rehearsedInterruption[$0] : nil) }
         let downtimeSteps = (0..<count).filter { steps[$0].downtime || measured[$0] != nil }
         func downtime(_ starts: [Double], _ finishes: [Double], until limit: Double = .infinity) -> Double {
             CriticalPath.unionLength(downtimeSteps.compactMap { step in

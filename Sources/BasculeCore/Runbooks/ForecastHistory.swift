@@ -9,11 +9,17 @@ public struct RehearsalHistory: Sendable, Equatable {
     public let runs: [String: Int]
     /// Per step, how many times it was tried again after failing.
     public let retries: [String: Int]
+    /// Per step, the interruptions it measured from outside (a rolling update's probe), in seconds.
+    public let interruptions: [String: [TimeInterval]]
 
     public init(_ rehearsals: [Run]) {
         var durations: [String: [TimeInterval]] = [:], runs: [String: Int] = [:], retries: [String: Int] = [:]
+        var interruptions: [String: [TimeInterval]] = [:]
         for run in rehearsals {
             for (key, duration) in run.actualDurations { durations[key, default: []].append(duration) }
+            for step in run.steps where step.segment == .main {
+                if let measured = step.progress.measuredDowntime { interruptions[step.step.key, default: []].append(measured) }
+            }
             var begun = Set<String>()
             for action in run.log {
                 guard let key = action.step else { continue }
@@ -25,12 +31,14 @@ public struct RehearsalHistory: Sendable, Equatable {
         self.durations = durations
         self.runs = runs
         self.retries = retries
+        self.interruptions = interruptions
     }
 
-    public init(durations: [String: [TimeInterval]]) {
+    public init(durations: [String: [TimeInterval]], interruptions: [String: [TimeInterval]] = [:]) {
         self.durations = durations
         runs = durations.mapValues(\.count)
         retries = [:]
+        self.interruptions = interruptions
     }
 }
 
