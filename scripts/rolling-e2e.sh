@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Rolling updates end to end: a real `bascule serve --demo`, a real `bascule agent`, HAProxy in
-# front of three instances of the project's own small service (scripts/rolling/shop_service.py),
-# and the agent's real prober. Checks: version 1 → 2 with draining (every instance on 2, zero
-# failed probe requests); 2 → 2b with draining switched off (failed requests measured, so an
-# interruption above zero); 2b → 3 whose health check fails (rolled back to 2b by itself, the
-# interruption recorded); an HAProxy socket that cannot be reached (the step fails before
-# stopping anything); an operator's rollback by hand. Usage: scripts/rolling-e2e.sh [bascule]
+# front of three instances of the project's own small service (scripts/rolling/shop_service.py)
+# and a spare slot, and the agent's real prober. Checks: 1 → 1b with draining switched off
+# (failed requests measured, an interruption above zero, kept as the step's downtime); 1b → 2
+# with draining and a surge (every instance on 2, zero failed probe requests); 2 → 3 whose
+# health check fails (rolled back to 2 by itself, the interruption recorded); an HAProxy socket
+# that cannot be reached (the step fails before stopping anything); the run page followed live
+# in Chromium and an operator's rollback by hand from it. Usage: scripts/rolling-e2e.sh [bascule]
 set -euo pipefail
 
 bascule=$(realpath "${1:-.build/debug/bascule}")
@@ -135,6 +136,17 @@ figure() {  # figure VERSION EXPRESSION: a figure of the report, in Python over 
 }
 versions() { for p in "${ports[@]:0:3}"; do curl -fsS "http://127.0.0.1:$p/version"; done | tr '\n' ' '; }
 
+roll 1b false "$work/haproxy.sock"
+[ "$STATE" = done ] || fail "the update to 1b ended $STATE"
+[ "$(versions)" = "1b 1b 1b " ] || fail "instances on $(versions) after the update to 1b"
+failed=$(figure 1b "r['probe']['figures']['failed']")
+interruption=$(figure 1b "r['probe']['figures']['interruptionSeconds']")
+python3 -c "import sys; sys.exit(0 if $failed > 0 and $interruption > 0 else 1)" \
+  || fail "without draining the probe measured $failed failed requests and $interruption s of interruption"
+measured=$("$bascule" run show "$RUN" --json | python3 -c "import json,sys; print([s.get('measuredDowntimeSeconds') for s in json.load(sys.stdin)['steps']][0])")
+[ "$measured" != None ] || fail "the step's measured downtime is not kept"
+check "1 → 1b without draining: $failed failed probe requests, ${interruption} s of interruption measured and kept as the step's downtime ($measured s)"
+
 SURGE=1 roll 2 true "$work/haproxy.sock"
 [ "$STATE" = done ] || fail "the update to 2 ended $STATE: $(cat "$work/report-2.json")"
 [ "$(versions)" = "2 2 2 " ] || fail "instances on $(versions) after the update to 2"
@@ -148,32 +160,21 @@ requests=$(figure 2 "r['probe']['figures']['requests']")
 [ "$(figure 2 "len([b for b in r['batches'] if b['number'] == 0])")" = 1 ] || fail "no surge batch: $(figure 2 "r['batches']")"
 curl -fsS "http://127.0.0.1:${ports[3]}/version" >/dev/null 2>&1 && fail "the surge slot still runs after the update"
 "$bascule" run logs "$RUN" roll | grep -q "web-1: on 2, back in rotation" || fail "the step's log lacks the instance's move"
-check "1 → 2 with draining and a surge slot: every instance on 2, $failed of $requests probe requests failed, three batches, the spare started first and stopped again"
-
-roll 2b false "$work/haproxy.sock"
-[ "$STATE" = done ] || fail "the update to 2b ended $STATE"
-[ "$(versions)" = "2b 2b 2b " ] || fail "instances on $(versions) after the update to 2b"
-failed=$(figure 2b "r['probe']['figures']['failed']")
-interruption=$(figure 2b "r['probe']['figures']['interruptionSeconds']")
-python3 -c "import sys; sys.exit(0 if $failed > 0 and $interruption > 0 else 1)" \
-  || fail "without draining the probe measured $failed failed requests and $interruption s of interruption"
-measured=$("$bascule" run show "$RUN" --json | python3 -c "import json,sys; print([s.get('measuredDowntimeSeconds') for s in json.load(sys.stdin)['steps']][0])")
-[ "$measured" != None ] || fail "the step's measured downtime is not kept"
-check "2 → 2b without draining: $failed failed probe requests, ${interruption} s of interruption measured and kept as the step's downtime ($measured s)"
+check "1b → 2 with draining and a surge slot: every instance on 2, $failed of $requests probe requests failed, three batches, the spare started first and stopped again"
 
 roll 3 true "$work/haproxy.sock"
 [ "$STATE" = failed ] || fail "the update to 3 ended $STATE"
-[ "$(versions)" = "2b 2b 2b " ] || fail "instances on $(versions) after the failed update to 3"
+[ "$(versions)" = "2 2 2 " ] || fail "instances on $(versions) after the failed update to 3"
 [ "$(figure 3 "r['phase']")" = rolledBack ] || fail "the failed update's phase: $(figure 3 "r['phase']")"
 figure 3 "r['reason']" | grep -q "web-1" || fail "the rollback's reason does not name web-1: $(figure 3 "r['reason']")"
 interruption=$(figure 3 "r['probe']['figures']['interruptionSeconds']")
 "$bascule" run show "$RUN" | grep -q "rolled back" || fail "the run log does not say the update was rolled back"
-check "2b → 3 failing its health check: rolled back to 2b by itself ($(figure 3 "r['reason']")); interruption $interruption s recorded"
+check "2 → 3 failing its health check: rolled back to 2 by itself ($(figure 3 "r['reason']")); interruption $interruption s recorded"
 
 roll 4 true "$work/no-such.sock"
 [ "$STATE" = failed ] || fail "the update with an unreachable socket ended $STATE"
 figure 4 "r['reason']" | grep -q "nothing was stopped" || fail "the unreachable socket's reason: $(figure 4 "r['reason']")"
-[ "$(versions)" = "2b 2b 2b " ] || fail "an instance moved although HAProxy could not be reached: $(versions)"
+[ "$(versions)" = "2 2 2 " ] || fail "an instance moved although HAProxy could not be reached: $(versions)"
 check "an unreachable HAProxy socket: the step failed before stopping anything ($(figure 4 "r['reason']"))"
 
 # By hand, in Chromium: a slow update (each batch healthy 8 s) followed live on its run page and
@@ -193,6 +194,6 @@ for _ in $(seq 1 300); do "$bascule" run show "$run" --json | grep -q '"state" *
 api "$server/api/v1/runs/$run/rolling-updates" >"$work/report-5.json"
 [ "$(figure 5 "r['phase']")" = rolledBack ] || fail "the update rolled back by hand is $(figure 5 "r['phase']")"
 figure 5 "r['reason']" | grep -q "by hand by admin" || fail "the reason does not say who: $(figure 5 "r['reason']")"
-[ "$(versions)" = "2b 2b 2b " ] || fail "instances on $(versions) after the rollback by hand"
+[ "$(versions)" = "2 2 2 " ] || fail "instances on $(versions) after the rollback by hand"
 check "followed live in Chromium and rolled back by hand from the run page: $(figure 5 "r['reason']")"
 echo "rolling e2e: all passed"
