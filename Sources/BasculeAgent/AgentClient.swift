@@ -70,6 +70,22 @@ public struct AgentClient: Sendable {
         _ = try await send(.PUT, "attempts/\(attempt.uuidString.lowercased())/report", json: report, timeout: 10)
     }
 
+    func handTask(attempt: UUID, _ request: AgentWire.TaskRequest) async throws -> AgentWire.TaskView {
+        try decode(try await send(.POST, "attempts/\(attempt.uuidString.lowercased())/tasks", json: request, timeout: 10))
+    }
+
+    func task(_ id: UUID) async throws -> AgentWire.TaskView {
+        try decode(try await send(.GET, "tasks/\(id.uuidString.lowercased())", body: ByteBuffer(), timeout: 10))
+    }
+
+    func cancelTask(_ id: UUID) async throws -> AgentWire.TaskView {
+        try decode(try await send(.DELETE, "tasks/\(id.uuidString.lowercased())", body: ByteBuffer(), timeout: 10))
+    }
+
+    func taskResult(_ id: UUID, _ result: AgentWire.TaskResult) async throws {
+        _ = try await send(.POST, "tasks/\(id.uuidString.lowercased())/result", json: result, timeout: 30)
+    }
+
     struct Answer {
         let status: HTTPResponseStatus
         let body: ByteBuffer

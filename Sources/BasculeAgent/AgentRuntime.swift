@@ -106,8 +106,62 @@ public final class AgentRuntime: Sendable {
         }
     }
 
+    /// Runs an instance's command for a rolling update another agent runs, and returns its exit
+    /// status and output to the server (the update's agent reads them there).
+    private func runTask(_ work: AgentWire.Work, _ task: AgentWire.TaskWork, client: AgentClient) async {
+        let stop = StopSignal()
+        current.withLockedValue { $0 = stop }
+        defer { current.withLockedValue { $0 = nil } }
+        say("agent \(options.name): \(work.release) \(work.step): \(task.instance) \(task.action) for a rolling update")
+        let beat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int64(work.heartbeatSeconds * 1000)))
+                guard !Task.isCancelled else { return }
+                if let answer = try? await client.heartbeat(AgentWire.Heartbeat(attempt: nil, task: task.id)), answer.stop {
+                    stop.stop("the server stopped the task (\(answer.attemptState ?? "?"))")
+                }
+            }
+        }
+        defer { beat.cancel() }
+        let capture = LogShipper(capturing: InstanceTask.outputCap, client: client, redact: work.redact)
+        let result: AgentWire.TaskResult
+        if let command = work.command {
+            let end = await CommandRunner.run(command, shipper: capture, stop: stop)
+            await capture.close()
+            var output = String(decoding: await capture.captured, as: UTF8.self)
+            let cut = await capture.capturedCut
+            if cut > 0 { output += "\n[\(cut) more bytes not kept]" }
+            switch end {
+            case .exited(let code): result = AgentWire.TaskResult(outcome: "exited", exitCode: code, summary: nil, output: output)
+            case .timedOut: result = AgentWire.TaskResult(outcome: "timedOut", exitCode: nil, summary: nil, output: output)
+            case .stopped(let why): result = AgentWire.TaskResult(outcome: "couldNotStart", exitCode: nil, summary: "stopped: \(why)", output: output)
+            case .couldNotStart(let why): result = AgentWire.TaskResult(outcome: "couldNotStart", exitCode: nil, summary: why, output: output)
+            }
+        } else {
+            result = AgentWire.TaskResult(outcome: "couldNotStart", exitCode: nil, summary: "the task carries no command", output: "")
+        }
+        var failures = 0
+        while true {
+            do {
+                try await client.taskResult(task.id, result)
+                return
+            } catch AgentError.refused(_, let detail, _) {
+                say("agent \(options.name): \(task.instance) \(task.action): result refused: \(detail)")
+                return
+            } catch {
+                failures += 1
+                if failures > 20 { return }
+                try? await Task.sleep(for: backoff.delay(after: failures))
+            }
+        }
+    }
+
     /// Runs the step and reports it; the next step when the server gave one with its answer.
     private func execute(_ work: AgentWire.Work, client: AgentClient) async -> AgentWire.Work? {
+        if let task = work.task {
+            await runTask(work, task, client: client)
+            return nil
+        }
         let stop = StopSignal()
         let rollBack = StopSignal()
         current.withLockedValue { $0 = stop }
@@ -149,7 +203,8 @@ public final class AgentRuntime: Sendable {
             flusher.cancel()
             result = AgentWire.Result(outcome: "checked", passed: passed, summary: summary, logSize: await flushed(shipper, stop: stop))
         } else if let update = work.rollingUpdate {
-            let updater = RollingUpdater(spec: update, http: http, shipper: shipper, stop: stop, rollBackAsked: rollBack) { report in
+            let updater = RollingUpdater(spec: update, http: http, shipper: shipper, stop: stop, rollBackAsked: rollBack,
+                                         elsewhere: RemoteInstances(client: client, attempt: work.attempt, agent: options.name, labels: options.labels)) { report in
                 try? await client.report(attempt: work.attempt, report)
             }
             let outcome = await updater.run()

@@ -16,6 +16,10 @@ actor LogShipper {
     private let limit: Int
     private let backoff: Backoff
     private var redactor: Redactor
+    /// Set for an instance task's output, kept here and returned with its result instead of sent.
+    private let captureLimit: Int?
+    private(set) var captured = Data()
+    private(set) var capturedCut = 0
 
     init(client: AgentClient, attempt: UUID, redact: [String: String] = [:], limit: Int = 8 * 1024 * 1024, backoff: Backoff = Backoff()) {
         self.client = client
@@ -23,6 +27,17 @@ actor LogShipper {
         self.redactor = Redactor(redact)
         self.limit = limit
         self.backoff = backoff
+        self.captureLimit = nil
+    }
+
+    /// Keeps the first `limit` bytes of the output (secrets hidden) and counts the rest.
+    init(capturing limit: Int, client: AgentClient, redact: [String: String]) {
+        self.client = client
+        self.attempt = UUID()
+        self.redactor = Redactor(redact)
+        self.limit = limit
+        self.backoff = Backoff()
+        self.captureLimit = limit
     }
 
     /// The end of the output: what the redactor held back is queued.
@@ -44,6 +59,12 @@ actor LogShipper {
 
     private func queue(_ stream: String, _ data: Data) {
         guard !data.isEmpty else { return }
+        if let captureLimit {
+            let room = max(0, captureLimit - captured.count)
+            captured.append(data.prefix(room))
+            capturedCut += max(0, data.count - room)
+            return
+        }
         if let last = pending.last, last.stream == stream, last.data.count + data.count <= 64 * 1024 {
             pending[pending.count - 1].data.append(data)
         } else {

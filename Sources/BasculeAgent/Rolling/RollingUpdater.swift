@@ -19,6 +19,8 @@ struct RollingUpdater {
     let stop: StopSignal
     /// Set when an operator asks for the update to be rolled back.
     let rollBackAsked: StopSignal
+    /// How instances whose commands run on another agent are reached; nil: every command runs here.
+    let elsewhere: RemoteInstances?
     let send: @Sendable (RollingReport) async -> Void
 
     struct Outcome {
@@ -37,8 +39,9 @@ struct RollingUpdater {
     private let balancer: (any Balancer)?
 
     init(spec: RollingUpdateSpec, http: HTTPClient, shipper: LogShipper, stop: StopSignal, rollBackAsked: StopSignal,
-         send: @escaping @Sendable (RollingReport) async -> Void) {
+         elsewhere: RemoteInstances? = nil, send: @escaping @Sendable (RollingReport) async -> Void) {
         self.spec = spec
+        self.elsewhere = elsewhere
         self.http = http
         self.shipper = shipper
         self.stop = stop
@@ -96,6 +99,10 @@ struct RollingUpdater {
         for instance in spec.active {
             do {
                 let version = try await readVersion(instance)
+                // It is put back into commands if the update is rolled back: a version name only.
+                guard RollingUpdateSpec.isVersion(version) else {
+                    return finish(.failed, "\(instance.name) printed \(version.debugDescription) as its version, which is not a version name (\(RollingUpdateSpec.versionRule)); nothing was stopped")
+                }
                 update(instance.name) { $0.from = version; $0.version = version }
                 await log("\(instance.name) runs \(version)")
             } catch {
@@ -278,6 +285,12 @@ struct RollingUpdater {
         let left = deadline - clock.now
         guard left > .zero else { throw InstanceFailure(why: "past its deadline of \(Int(spec.instanceDeadline)) s before \(what)") }
         let target = version ?? spec.version
+        if let runsOn = instance.runsOn, let action = InstanceTask.Action(rawValue: what) {
+            guard let elsewhere else { throw InstanceFailure(why: "its commands run on \(runsOn.description), which this agent cannot reach") }
+            if !runsOn.accepts(name: elsewhere.agent, labels: elsewhere.labels) {
+                return try await remote(action, instance, target, deadline: deadline, capture: capture, via: elsewhere)
+            }
+        }
         let wire = AgentWire.Command(argv: ["/bin/sh", "-c", RollingUpdateSpec.filled(script, instance: instance, version: target)], workingDirectory: nil,
                                      environment: RollingUpdateSpec.environment(instance: instance, version: target),
                                      timeoutSeconds: Double(left.components.seconds) + 0.001, exitCodes: [0])
@@ -287,6 +300,49 @@ struct RollingUpdater {
         case .timedOut: throw InstanceFailure(why: "its \(what) command ran past the instance's deadline")
         case .stopped(let why): throw InstanceFailure(why: "stopped: \(why)")
         case .couldNotStart(let why): throw InstanceFailure(why: "its \(what) command could not start: \(why)")
+        }
+    }
+
+    /// The command run by the agent on the instance's host, through the server: handed, then
+    /// followed until it ends or the instance's deadline passes (then cancelled).
+    private func remote(_ action: InstanceTask.Action, _ instance: RollingInstance, _ version: String, deadline: ContinuousClock.Instant,
+                        capture: NIOLockedValueBox<Data>?, via elsewhere: RemoteInstances) async throws(InstanceFailure) {
+        let left = deadline - clock.now
+        let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+        let handed: AgentWire.TaskView
+        do {
+            handed = try await elsewhere.client.handTask(attempt: elsewhere.attempt, AgentWire.TaskRequest(instance: instance.name, action: action.rawValue,
+                                                                                                          version: version, timeoutSeconds: max(0.001, seconds)))
+        } catch {
+            throw InstanceFailure(why: "its \(action.rawValue) command could not be handed to \(instance.runsOn?.description ?? "its agent"): \(error)")
+        }
+        var view = handed
+        while !(view.state != "waiting" && view.state != "running") {
+            if let reason = stop.stopped {
+                _ = try? await elsewhere.client.cancelTask(handed.id)
+                throw InstanceFailure(why: "stopped: \(reason)")
+            }
+            if clock.now >= deadline {
+                _ = try? await elsewhere.client.cancelTask(handed.id)
+                throw InstanceFailure(why: view.state == "waiting"
+                    ? "no agent with \(instance.runsOn?.description ?? "its target") took its \(action.rawValue) command before its deadline"
+                    : "its \(action.rawValue) command on agent \(view.agent ?? "?") ran past the instance's deadline")
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+            if let latest = try? await elsewhere.client.task(handed.id) { view = latest }
+        }
+        let output = view.output
+        if !output.isEmpty {
+            let shown = output.hasSuffix("\n") ? output : output + "\n"
+            await shipper.append("stdout", Data(shown.utf8))
+            capture?.withLockedValue { $0.append(Data(output.utf8)) }
+        }
+        await log("\(instance.name): \(action.rawValue) on agent \(view.agent ?? "?"): \(view.outcome)")
+        switch view.state {
+        case "succeeded": return
+        case "failed": throw InstanceFailure(why: "its \(action.rawValue) command on agent \(view.agent ?? "?") ended: \(view.outcome)")
+        case "lost": throw InstanceFailure(why: "agent \(view.agent ?? "?") went silent running its \(action.rawValue) command")
+        default: throw InstanceFailure(why: "its \(action.rawValue) command was \(view.state): \(view.outcome)")
         }
     }
 
@@ -386,4 +442,14 @@ struct RollingUpdater {
     private func log(_ line: String) async {
         await shipper.append("stdout", Data(String(format: "[rolling %7.2f s] %@\n", seconds(), line).utf8))
     }
+}
+
+/// What the update's agent needs to hand an instance's command to another agent.
+struct RemoteInstances: Sendable {
+    let client: AgentClient
+    /// The rolling update's attempt.
+    let attempt: UUID
+    /// This agent's name and labels: an instance whose target accepts them runs here.
+    let agent: String
+    let labels: [String: String]
 }

@@ -37,7 +37,7 @@ enum AutomationDocument {
         return automation
     }
 
-    private static func target(_ node: PolicyNode) throws(FieldError) -> AgentTarget {
+    static func target(_ node: PolicyNode) throws(FieldError) -> AgentTarget {
         if node.node.scalar != nil { return AgentTarget(labels: try node.labels()) }
         let entries = try node.mapping(allowed: ["agent", "labels"])
         return AgentTarget(agent: try entries["agent"]?.string(), labels: try entries["labels"]?.labels() ?? [:])
@@ -81,12 +81,7 @@ enum AutomationDocument {
         let q = RunbookDocument.quoted
         var out = ""
         let target = automation.target
-        if target.agent != nil || !target.labels.isEmpty {
-            var parts: [String] = []
-            if let agent = target.agent { parts.append("agent: \(q(agent))") }
-            if !target.labels.isEmpty { parts.append("labels: \(q(AgentTarget.text(target.labels)))") }
-            out += "    runsOn: {\(parts.joined(separator: ", "))}\n"
-        }
+        if target.agent != nil || !target.labels.isEmpty { out += "    runsOn: \(inline(target))\n" }
         if automation.manualStart { out += "    manualStart: true\n" }
         if let command = automation.command {
             out += "    command:\n"
@@ -107,6 +102,14 @@ enum AutomationDocument {
         }
         if let update = automation.rollingUpdate { out += RollingUpdateDocument.yaml(update) }
         return out
+    }
+
+    /// `{agent: "db-1", labels: "os=linux"}`.
+    static func inline(_ target: AgentTarget) -> String {
+        var parts: [String] = []
+        if let agent = target.agent { parts.append("agent: \(RunbookDocument.quoted(agent))") }
+        if !target.labels.isEmpty { parts.append("labels: \(RunbookDocument.quoted(AgentTarget.text(target.labels)))") }
+        return "{\(parts.joined(separator: ", "))}"
     }
 
     static func map(_ values: [String: String]) -> String {

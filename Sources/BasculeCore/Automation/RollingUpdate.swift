@@ -10,12 +10,15 @@ public struct RollingInstance: Sendable, Equatable, Codable {
     /// A slot that does not run the service: started on the new version only as surge, and
     /// stopped again once the update is over.
     public var spare: Bool
+    /// The agent that runs its commands, on its own host; the agent running the step when nil.
+    public var runsOn: AgentTarget?
 
-    public init(name: String, address: String? = nil, server: String? = nil, spare: Bool = false) {
+    public init(name: String, address: String? = nil, server: String? = nil, spare: Bool = false, runsOn: AgentTarget? = nil) {
         self.name = name
         self.address = address
         self.server = server
         self.spare = spare
+        self.runsOn = runsOn
     }
 
     public var balancerName: String { server ?? name }
@@ -118,6 +121,22 @@ public struct RollingUpdateSpec: Sendable, Equatable, Codable {
     /// The instances that run the service, in the order they are updated.
     public var active: [RollingInstance] { instances.filter { !$0.spare } }
 
+    /// Versions are put into shell commands: they are kept to the characters of version names.
+    public static let versionRule = "must be 1 to 64 letters, digits, '.', '-', '_', '+' or '~', starting with a letter or a digit"
+
+    public static func isVersion(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= 64, first.isASCII, CharacterSet.alphanumerics.contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-+~".unicodeScalars.contains($0)) }
+    }
+
+    /// Addresses are put into shell commands too.
+    static func isAddressCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || ".-_:[]".contains(character))
+    }
+
+    /// Every agent target it names: its instances'.
+    public var targets: [AgentTarget] { instances.compactMap(\.runsOn) }
+
     /// The active instances in batches of `batchSize`, in the order written.
     public var batches: [[RollingInstance]] {
         let active = active
@@ -162,16 +181,17 @@ public struct RollingUpdateSpec: Sendable, Equatable, Codable {
         var errors: [FieldError] = []
         func error(_ key: String, _ message: String) { errors.append(FieldError("\(field).\(key)", message)) }
         if service.trimmingCharacters(in: .whitespaces).isEmpty { error("service", "is required") }
-        if version.trimmingCharacters(in: .whitespaces).isEmpty || version.contains(where: \.isNewline) { error("version", "is required, on one line") }
+        if !Self.isVersion(version) { error("version", Self.versionRule) }
         if instances.isEmpty { error("instances", "needs at least one instance") }
         var names = Set<String>(), servers = Set<String>()
         for (index, instance) in instances.enumerated() {
             if !AgentRules.isName(instance.name) { error("instances[\(index)].name", AgentRules.nameRule) }
             if !names.insert(instance.name).inserted { error("instances[\(index)].name", "\(instance.name) is listed twice") }
             if !servers.insert(instance.balancerName).inserted { error("instances[\(index)].server", "\(instance.balancerName) names two instances") }
-            if let address = instance.address, address.isEmpty || address.contains(where: { $0.isWhitespace || $0 == "/" }) {
-                error("instances[\(index)].address", "must be host:port, without spaces or '/'")
+            if let address = instance.address, address.isEmpty || !address.allSatisfy(Self.isAddressCharacter) {
+                error("instances[\(index)].address", "must be host:port (letters, digits, '.', '-', '_', ':', '[', ']')")
             }
+            if let agent = instance.runsOn?.agent, !AgentRules.isName(agent) { error("instances[\(index)].runsOn.agent", AgentRules.nameRule) }
         }
         let active = active.count, spares = instances.count - active
         if active == 0, !instances.isEmpty { error("instances", "are all spare: at least one must run the service") }

@@ -12,6 +12,7 @@ import Foundation
 ///         - {name: web-1, address: "10.0.0.11:8080"}
 ///         - {name: web-2, address: "10.0.0.12:8080", server: w2}   # w2 in the HAProxy backend
 ///         - {name: web-4, address: "10.0.0.14:8080", spare: true}  # started only as surge
+///         - {name: web-5, address: "10.0.0.15:8080", runsOn: {agent: web-5}}  # its commands run there
 ///       stop: "ssh {{address}} systemctl stop shop"
 ///       start: "ssh {{address}} /opt/shop/switch {{version}}"
 ///       versionCommand: "curl -fsS http://{{address}}/version"
@@ -41,10 +42,10 @@ enum RollingUpdateDocument {
                 instances.append(RollingInstance(name: try item.string()))
                 continue
             }
-            let fields = try item.mapping(allowed: ["name", "address", "server", "spare"])
+            let fields = try item.mapping(allowed: ["name", "address", "server", "spare", "runsOn"])
             guard let name = fields["name"] else { throw item.error("needs a name") }
             instances.append(RollingInstance(name: try name.string(), address: try fields["address"]?.string(), server: try fields["server"]?.string(),
-                                             spare: try fields["spare"]?.flag() ?? false))
+                                             spare: try fields["spare"]?.flag() ?? false, runsOn: try fields["runsOn"].map(AutomationDocument.target)))
         }
         var spec = RollingUpdateSpec(service: try required("service"), version: try required("version"), instances: instances,
                                      stop: try required("stop"), start: try required("start"), versionCommand: try required("versionCommand"),
@@ -90,6 +91,7 @@ enum RollingUpdateDocument {
             if let address = instance.address { parts.append("address: \(q(address))") }
             if let server = instance.server { parts.append("server: \(q(server))") }
             if instance.spare { parts.append("spare: true") }
+            if let target = instance.runsOn { parts.append("runsOn: \(AutomationDocument.inline(target))") }
             out += "        - {\(parts.joined(separator: ", "))}\n"
         }
         out += "      stop: \(q(spec.stop))\n      start: \(q(spec.start))\n      versionCommand: \(q(spec.versionCommand))\n"

@@ -35,10 +35,44 @@ struct AgentRoutes<Context: RequestContext> {
             let agent = try await authenticate(request)
             let body: AgentWire.Heartbeat = try await Self.decode(request, context)
             let state = try await asAgent(agent, request) { try await agents.heartbeat(agent, attempt: body.attempt) }
+            if let task = body.task {
+                let taskState = try await asAgent(agent, request) { try await agents.taskHeartbeat(agent, task: task) }
+                return try Self.json(AgentWire.HeartbeatAnswer(attemptState: taskState?.rawValue, stop: taskState.map { $0 != .running } ?? true))
+            }
             var asked: String?
             if state == .running, let attempt = body.attempt { asked = try await agents.rollbackAsked(attempt: attempt) }
             return try Self.json(AgentWire.HeartbeatAnswer(attemptState: state?.rawValue, stop: state.map { $0 != .running } ?? false,
                                                            rollBack: asked.map { _ in true }, rollBackReason: asked))
+        }
+        group.post("attempts/{id}/tasks") { request, context in
+            let agent = try await authenticate(request)
+            let id = try Self.attempt(context)
+            let body: AgentWire.TaskRequest = try await Self.decode(request, context)
+            guard let action = InstanceTask.Action(rawValue: body.action) else {
+                throw ServiceError.badRequest([FieldError("action", "must be stop, start or version")])
+            }
+            let task = try await asAgent(agent, request) {
+                try await agents.handTask(agent, attempt: id, instance: body.instance, action: action, version: body.version, timeout: body.timeoutSeconds)
+            }
+            return try Self.json(AgentWire.TaskView(task), status: .created)
+        }
+        group.get("tasks/{id}") { request, context in
+            let agent = try await authenticate(request)
+            let id = try Self.attempt(context)
+            return try Self.json(AgentWire.TaskView(try await asAgent(agent, request) { try await agents.task(agent, id: id) }))
+        }
+        group.delete("tasks/{id}") { request, context in
+            let agent = try await authenticate(request)
+            let id = try Self.attempt(context)
+            return try Self.json(AgentWire.TaskView(try await asAgent(agent, request) { try await agents.cancelTask(agent, id: id) }))
+        }
+        group.post("tasks/{id}/result") { request, context in
+            let agent = try await authenticate(request)
+            let id = try Self.attempt(context)
+            let body: AgentWire.TaskResult = try await Self.decode(request, context, limit: 256 * 1024)
+            let result = try AgentWire.Result(outcome: body.outcome, exitCode: body.exitCode, summary: body.summary, logSize: 0).attemptResult()
+            try await asAgent(agent, request) { try await agents.finishTask(agent, id: id, result: result, output: body.output) }
+            return Response(status: .noContent)
         }
         group.put("attempts/{id}/report") { request, context in
             let agent = try await authenticate(request)

@@ -66,6 +66,8 @@ public enum AgentWire {
         public var command: Command?
         public var httpCheck: HTTPCheck?
         public var rollingUpdate: RollingUpdateSpec?
+        /// Set when this is an instance task: `command` is the instance's, the rest says whose update it serves.
+        public var task: TaskWork?
         public var heartbeatSeconds: Double
         public var logCapBytes: Int64
         /// Secrets' values the step uses, by name: the agent writes `[secret NAME]` in their place
@@ -75,9 +77,59 @@ public enum AgentWire {
 
     public struct Heartbeat: Codable, Sendable {
         public var attempt: UUID?
+        /// The instance task the agent runs, when it runs one rather than a step.
+        public var task: UUID?
 
-        public init(attempt: UUID?) {
+        public init(attempt: UUID?, task: UUID? = nil) {
             self.attempt = attempt
+            self.task = task
+        }
+    }
+
+    /// An instance's command to run for a rolling update another agent runs.
+    public struct TaskWork: Codable, Sendable {
+        public var id: UUID
+        public var instance: String
+        public var action: String
+    }
+
+    /// What the update's agent asks another agent to run (`POST attempts/{id}/tasks`).
+    public struct TaskRequest: Codable, Sendable {
+        public var instance: String
+        public var action: String
+        public var version: String
+        public var timeoutSeconds: Double
+
+        public init(instance: String, action: String, version: String, timeoutSeconds: Double) {
+            self.instance = instance
+            self.action = action
+            self.version = version
+            self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
+    /// An instance task as it stands.
+    public struct TaskView: Codable, Sendable {
+        public var id: UUID
+        public var state: String
+        public var agent: String?
+        public var exitCode: Int32?
+        public var output: String
+        public var outcome: String
+    }
+
+    /// How an instance task ended on its agent: `exited`, `timedOut` or `couldNotStart`.
+    public struct TaskResult: Codable, Sendable {
+        public var outcome: String
+        public var exitCode: Int32?
+        public var summary: String?
+        public var output: String
+
+        public init(outcome: String, exitCode: Int32?, summary: String?, output: String) {
+            self.outcome = outcome
+            self.exitCode = exitCode
+            self.summary = summary
+            self.output = output
         }
     }
 
@@ -156,6 +208,7 @@ extension AgentWire.Work {
                                 bodyMatches: $0.bodyMatches, retries: $0.retries, intervalSeconds: $0.interval, deadlineSeconds: $0.deadline)
         }
         rollingUpdate = assignment.rollingUpdate
+        task = assignment.task.map { AgentWire.TaskWork(id: $0.id, instance: $0.instance, action: $0.action.rawValue) }
         heartbeatSeconds = settings.heartbeat
         logCapBytes = settings.logCap
         redact = assignment.redactions
@@ -176,5 +229,11 @@ extension AgentWire.Result {
         case "couldNotStart": return .couldNotStart(String((summary ?? "unknown reason").prefix(500)))
         default: throw ServiceError.badRequest([FieldError("outcome", "must be exited, timedOut, checked or couldNotStart")])
         }
+    }
+}
+
+extension AgentWire.TaskView {
+    init(_ task: InstanceTask) {
+        self.init(id: task.id, state: task.state.rawValue, agent: task.agent, exitCode: task.exitCode, output: task.output, outcome: task.outcome)
     }
 }

@@ -255,6 +255,7 @@ public struct RunRepository: Sendable {
         let runs = SQLQueryString("SELECT id FROM runs WHERE release_id = \(bind: release.id.uuidString)")
         try await db.raw("DELETE FROM attempt_logs WHERE attempt_id IN (SELECT id FROM step_attempts WHERE run_id IN (\(runs)))").run()
         try await db.raw("DELETE FROM rolling_reports WHERE run_id IN (\(runs))").run()
+        try await db.raw("DELETE FROM instance_tasks WHERE attempt_id IN (SELECT id FROM step_attempts WHERE run_id IN (\(runs)))").run()
         try await db.raw("DELETE FROM step_attempts WHERE run_id IN (\(runs))").run()
         try await db.raw("DELETE FROM run_actions WHERE run_id IN (SELECT id FROM runs WHERE release_id = \(bind: release.id.uuidString))").run()
         try await db.raw("DELETE FROM run_definitions WHERE run_id IN (SELECT id FROM runs WHERE release_id = \(bind: release.id.uuidString))").run()

@@ -110,6 +110,7 @@ extension AgentService {
                                           summary: "\(attempt.step) attempt \(attempt.number): \(action.text)", at: now())]
             }
         }
+        try? await cancelTasks(of: id, reason: "the rolling update's attempt ended")
         if outcome == nil {
             // The step is no longer running (settled by hand): the attempt ends without moving it.
             _ = try await store.transaction { try await AttemptRepository($0).end(id, state: .cancelled, exitCode: code, outcome: "step settled meanwhile", at: now()) }
@@ -128,6 +129,7 @@ extension AgentService {
         for attempt in silent {
             try? await lose(attempt, reason: "agent \(attempt.agent) silent for more than \(Int(silence)) s during attempt \(attempt.number)")
         }
+        try await sweepLostTasks()
     }
 
     /// Ends the attempt as lost and its step `lost` in its run, by the system; nothing when it
@@ -148,6 +150,7 @@ extension AgentService {
             // Its step was settled by hand meanwhile: the attempt ends without moving it.
             _ = try await store.transaction { try await AttemptRepository($0).end(attempt.id, state: .lost, exitCode: nil, outcome: reason, at: now()) }
         }
+        try? await cancelTasks(of: attempt.id, reason: "the rolling update's attempt was lost")
     }
 
     // MARK: - Steps
@@ -178,6 +181,8 @@ extension AgentService {
         let current = try await store.withConnection { try await AgentRepository($0).find(id: agent.id) } ?? agent
         guard current.revokedAt == nil else { throw ServiceError.unauthorized("agent \(agent.name) was revoked") }
         guard current.disabledAt == nil, current.currentAttempt == nil else { return nil }
+        // An instance's command first: a rolling update waits on it, its batch under way.
+        if let task = try await claimTask(for: current) { return task }
         for candidate in try await candidates(for: current) {
             if let assignment = try await start(candidate, by: current) { return assignment }
         }

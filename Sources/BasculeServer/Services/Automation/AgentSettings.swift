@@ -32,4 +32,6 @@ public struct Assignment: Sendable, Equatable {
     public let rollingUpdate: RollingUpdateSpec?
     /// The secrets' values used by the step: the agent hides them in the output it sends.
     public let redactions: [String: String]
+    /// Set when the work is an instance task of the rolling update `attempt` runs, not the step.
+    public var task: InstanceTask? = nil
 }

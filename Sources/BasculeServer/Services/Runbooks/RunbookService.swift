@@ -69,12 +69,17 @@ public struct RunbookService: Sendable {
                 errors.append(FieldError("steps[\(step.key)].\(automation.command != nil ? "command" : "httpCheck")",
                                          "uses {{secret.\(name)}}, which is not a secret (bascule secret set \(name))"))
             }
-            if let name = automation.target.agent, !agents.contains(where: { $0.name == name }) {
-                errors.append(FieldError("steps[\(step.key)].runsOn.agent", "no agent named \(name) is registered"))
+            var targets = [("steps[\(step.key)].runsOn", automation.target)]
+            for instance in automation.rollingUpdate?.instances ?? [] {
+                if let target = instance.runsOn { targets.append(("steps[\(step.key)].rollingUpdate.instances[\(instance.name)].runsOn", target)) }
             }
-            for (label, value) in automation.target.labels.sorted(by: { $0.key < $1.key })
-            where !agents.contains(where: { $0.labels[label] == value }) {
-                errors.append(FieldError("steps[\(step.key)].runsOn", "no registered agent has the label \(label)=\(value)"))
+            for (field, target) in targets {
+                if let name = target.agent, !agents.contains(where: { $0.name == name }) {
+                    errors.append(FieldError("\(field).agent", "no agent named \(name) is registered"))
+                }
+                for (label, value) in target.labels.sorted(by: { $0.key < $1.key }) where !agents.contains(where: { $0.labels[label] == value }) {
+                    errors.append(FieldError(field, "no registered agent has the label \(label)=\(value)"))
+                }
             }
         }
         guard errors.isEmpty else { throw ServiceError.invalid(errors) }
