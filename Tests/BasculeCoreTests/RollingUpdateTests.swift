@@ -23,7 +23,7 @@ struct RollingUpdateTests {
         instances:
           - {name: web-1, address: "10.0.0.11:8080"}
           - {name: web-2, address: "10.0.0.12:8080", server: w2}
-          - {name: web-3, address: "10.0.0.13:8080"}
+          - {name: web-3, address: "10.0.0.13:8080", runsOn: {agent: web-host-3, labels: "os=linux"}}
           - {name: web-4, address: "10.0.0.14:8080", spare: true}
         stop: "ssh {{address}} systemctl stop shop"
         start: "ssh {{address}} /opt/shop/switch {{version}}"
@@ -60,6 +60,15 @@ struct RollingUpdateTests {
         let spec = try #require(first.steps[0].automation?.rollingUpdate)
         #expect(spec.instances.map(\.balancerName) == ["web-1", "w2", "web-3", "web-4"])
         #expect(spec.healthCheck.interval == 0.5 && spec.probe?.slowAfter == 0.5 && spec.maxInterruption == 2)
+        #expect(spec.instances[2].runsOn == AgentTarget(agent: "web-host-3", labels: ["os": "linux"]))
+    }
+
+    @Test("a version goes into shell commands: only version names are taken")
+    func versionNames() {
+        #expect(RollingUpdateSpec.isVersion("2.4.0-rc.1+build.7"))
+        #expect(!RollingUpdateSpec.isVersion("2; rm -rf /"))
+        #expect(!RollingUpdateSpec.isVersion("-2"))
+        #expect(Self.problems(Self.valid.replacingOccurrences(of: "version: \"2.4.0\"", with: "version: \"2.4 beta\"")).contains { $0.contains("version: must be 1 to 64") })
     }
 
     @Test("the instances that run the service go in batches of the batch size, spares only as surge")

@@ -128,4 +128,85 @@ struct RollingUpdateServiceTests {
             #expect(abs(view.forecast.downtimeSoFar - 1.25) < 0.001)
         } }
     }
+
+    static let remoteRunbook = runbook.replacingOccurrences(of: "instances: [web-1, web-2]",
+                                                            with: "instances: [web-1, {name: web-2, address: \"10.0.0.12:8080\", runsOn: role=web}]")
+        .replacingOccurrences(of: "start: \"true\"", with: "start: \"echo starting {{instance}} on {{version}}\"")
+
+    @Test("an instance's command goes to the agent its runsOn names, written from the runbook, taken once, its exit and output read back", arguments: TestEngine.available)
+    func instanceTask(engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = AgentFixture.services(store, TestClock())
+            let lb = try await AgentFixture.agent(services, "lb-1", labels: ["role": "lb"])
+            let web = try await AgentFixture.agent(services, "web-host", labels: ["role": "web"])
+            _ = try await AgentFixture.rehearsal(services, Self.remoteRunbook)
+            let work = try #require(try await services.agents.poll(lb))
+            // when
+            let handed = try await services.agents.handTask(lb, attempt: work.attempt.id, instance: "web-2", action: .start, version: "2.1", timeout: 30)
+            let taken = try #require(try await services.agents.poll(web))
+            let again = try await services.agents.poll(AgentFixture.agent(services, "web-other", labels: ["role": "web"]))
+            try await services.agents.finishTask(web, id: handed.id, result: .exited(0), output: "starting web-2 on 2.1\n")
+            // then
+            #expect(taken.task?.id == handed.id)
+            #expect(taken.command?.argv == ["/bin/sh", "-c", "echo starting web-2 on 2.1"])
+            #expect(taken.command?.environment["BASCULE_ADDRESS"] == "10.0.0.12:8080")
+            #expect(again == nil)
+            let read = try await services.agents.task(lb, id: handed.id)
+            #expect(read.state == .succeeded && read.agent == "web-host" && read.exitCode == 0 && read.output == "starting web-2 on 2.1\n")
+        } }
+    }
+
+    @Test("a task is refused for an instance without an agent of its own, an unknown instance, a version that is no version name, or another agent's attempt")
+    func instanceTaskRefused() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let services = AgentFixture.services(store, TestClock())
+            let lb = try await AgentFixture.agent(services, "lb-1", labels: ["role": "lb"])
+            let web = try await AgentFixture.agent(services, "web-host", labels: ["role": "web"])
+            _ = try await AgentFixture.rehearsal(services, Self.remoteRunbook)
+            let work = try #require(try await services.agents.poll(lb))
+            let attempt = work.attempt.id
+            // when / then
+            await #expect(throws: ServiceError.conflict("instance web-1 names no agent of its own: the update's agent runs its commands")) {
+                try await services.agents.handTask(lb, attempt: attempt, instance: "web-1", action: .stop, version: "2", timeout: 30)
+            }
+            await #expect(throws: ServiceError.notFound("instance web-9 in the rolling update of roll")) {
+                try await services.agents.handTask(lb, attempt: attempt, instance: "web-9", action: .stop, version: "2", timeout: 30)
+            }
+            await #expect(throws: ServiceError.self) {
+                try await services.agents.handTask(lb, attempt: attempt, instance: "web-2", action: .start, version: "2; rm -rf /", timeout: 30)
+            }
+            await #expect(throws: ServiceError.conflict("attempt 1 of roll is held by agent lb-1, not web-host")) {
+                try await services.agents.handTask(web, attempt: attempt, instance: "web-2", action: .stop, version: "2", timeout: 30)
+            }
+        } }
+    }
+
+    @Test("a task whose agent goes silent is lost; the open tasks of an attempt that ends are cancelled")
+    func instanceTaskLost() async throws {
+        try await TestDatabase.with(.sqlite) { store in try await RequestOrigin.asSystem {
+            // given
+            let clock = TestClock()
+            let services = AgentFixture.services(store, clock)
+            let lb = try await AgentFixture.agent(services, "lb-1", labels: ["role": "lb"])
+            let web = try await AgentFixture.agent(services, "web-host", labels: ["role": "web"])
+            _ = try await AgentFixture.rehearsal(services, Self.remoteRunbook)
+            let work = try #require(try await services.agents.poll(lb))
+            let running = try await services.agents.handTask(lb, attempt: work.attempt.id, instance: "web-2", action: .stop, version: "2", timeout: 30)
+            _ = try await services.agents.poll(web)
+            let waiting = try await services.agents.handTask(lb, attempt: work.attempt.id, instance: "web-2", action: .start, version: "2", timeout: 30)
+            // when: web-host silent for two heartbeats while lb-1 keeps beating
+            clock.advance(by: 3)
+            _ = try await services.agents.heartbeat(lb, attempt: work.attempt.id)
+            clock.advance(by: 1.5)
+            try await services.agents.sweepLost()
+            let lost = try await services.agents.task(lb, id: running.id)
+            _ = try await services.agents.finish(lb, attempt: work.attempt.id, result: .checked(passed: false, summary: "web-2 lost"), logSize: 0)
+            // then
+            #expect(lost.state == .lost)
+            #expect(try await services.agents.task(lb, id: waiting.id).state == .cancelled)
+            await #expect(throws: ServiceError.self) { try await services.agents.finishTask(web, id: running.id, result: .exited(0), output: "") }
+        } }
+    }
 }
