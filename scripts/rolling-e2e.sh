@@ -186,6 +186,18 @@ figure 4 "r['reason']" | grep -q "nothing was stopped" || fail "the unreachable 
 [ "$(versions)" = "2 2 2 " ] || fail "an instance moved although HAProxy could not be reached: $(versions)"
 check "an unreachable HAProxy socket: the step failed before stopping anything ($(figure 4 "r['reason']"))"
 
+# Bad input: a version command that prints nothing fails the step before anything is stopped.
+key=$("$bascule" release create --title "Shop to 7" --release-version 7 --type patch | grep -o 'REL-[0-9]*')
+runbook 7 true "$work/haproxy.sock" | sed "s|versionCommand: .*|versionCommand: 'true'|" >"$work/$key.yaml"
+"$bascule" runbook import "$key" "$work/$key.yaml" >/dev/null || fail "runbook import of $key"
+"$bascule" run start "$key" >/dev/null
+run=$("$bascule" run list "$key" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+for _ in $(seq 1 200); do "$bascule" run show "$run" --json | grep -q '"state" *: *"failed"' && break; sleep 0.1; done
+api "$server/api/v1/runs/$run/rolling-updates" >"$work/report-7.json"
+figure 7 "r['reason']" | grep -q "the version command printed nothing for web-1; nothing was stopped" || fail "a silent version command: $(figure 7 "r['reason']")"
+[ "$(versions)" = "2 2 2 " ] || fail "an instance moved although its version could not be read: $(versions)"
+check "a version command that prints nothing: the step failed before stopping anything"
+
 # Bad input: an instance whose agent is not registered is refused when the runbook is saved.
 key=$("$bascule" release create --title "Shop to 6" --release-version 6 --type patch | grep -o 'REL-[0-9]*')
 runbook 6 true "$work/haproxy.sock" | sed 's/runsOn: {labels: "role=web"}/runsOn: {agent: "web-9"}/' >"$work/$key.yaml"
