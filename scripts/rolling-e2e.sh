@@ -4,7 +4,8 @@
 # and a spare slot, and the agent's real prober. Checks: 1 → 1b with draining switched off
 # (failed requests measured, an interruption above zero, kept as the step's downtime); 1b → 2
 # with draining and a surge (every instance on 2, zero failed probe requests); 2 → 3 whose
-# health check fails (rolled back to 2 by itself, the interruption recorded); an HAProxy socket
+# health check fails (rolled back to 2 by itself, the interruption recorded); 2 → 4, healthy but
+# slow for users (rolled back on the probe's measure past the step's limit); an HAProxy socket
 # that cannot be reached (the step fails before stopping anything); the run page followed live
 # in Chromium and an operator's rollback by hand from it. Usage: scripts/rolling-e2e.sh [bascule]
 set -euo pipefail
@@ -57,7 +58,7 @@ mkdir -p "$work/run"
 ports=("$(free_port)" "$(free_port)" "$(free_port)" "$(free_port)")  # the fourth: a spare slot for the surge
 lb_port=$(free_port)
 start_instance() {  # start_instance NAME PORT VERSION
-  setsid python3 "$here/rolling/shop_service.py" --port "$2" --version "$3" --unhealthy 3 --pidfile "$work/run/$1.pid" >"$work/run/$1.log" 2>&1 < /dev/null &
+  setsid python3 "$here/rolling/shop_service.py" --port "$2" --version "$3" --unhealthy 3 --slow 4 --pidfile "$work/run/$1.pid" >"$work/run/$1.log" 2>&1 < /dev/null &
 }
 for i in 1 2 3; do start_instance "web-$i" "${ports[$((i - 1))]}" 1; done
 cat >"$work/haproxy.cfg" <<CFG
@@ -109,7 +110,7 @@ steps:
         - {name: web-3, address: "127.0.0.1:${ports[2]}", server: w3, runsOn: {labels: "role=web"}}
         - {name: web-4, address: "127.0.0.1:${ports[3]}", spare: true}
       stop: 'pid=\$(cat $work/run/\$BASCULE_INSTANCE.pid); kill \$pid; while kill -0 \$pid 2>/dev/null; do sleep 0.05; done'
-      start: 'setsid python3 $here/rolling/shop_service.py --port \${BASCULE_ADDRESS##*:} --version {{version}} --unhealthy 3 --pidfile $work/run/{{instance}}.pid >>$work/run/{{instance}}.log 2>&1 </dev/null &'
+      start: 'setsid python3 $here/rolling/shop_service.py --port \${BASCULE_ADDRESS##*:} --version {{version}} --unhealthy 3 --slow 4 --pidfile $work/run/{{instance}}.pid >>$work/run/{{instance}}.log 2>&1 </dev/null &'
       versionCommand: 'curl -fsS http://{{address}}/version'
       batchSize: 1
       surge: ${SURGE:-0}
@@ -180,11 +181,20 @@ interruption=$(figure 3 "r['probe']['figures']['interruptionSeconds']")
 "$bascule" run show "$RUN" | grep -q "rolled back" || fail "the run log does not say the update was rolled back"
 check "2 → 3 failing its health check: rolled back to 2 by itself ($(figure 3 "r['reason']")); interruption $interruption s recorded"
 
-roll 4 true "$work/no-such.sock"
+# Version 4 is healthy but answers users 1.5 s late: only the probe sees it. The step allows
+# 0.5 s of interruption: rolled back to 2 by itself during its first batch.
+roll 4 true "$work/haproxy.sock" 0.5
+[ "$STATE" = failed ] || fail "the slow update to 4 ended $STATE"
+[ "$(figure 4 "r['phase']")" = rolledBack ] || fail "the slow update's phase: $(figure 4 "r['phase']")"
+figure 4 "r['reason']" | grep -q "measured interruption .* is over the step's limit of 0.50 s" || fail "the slow update's reason: $(figure 4 "r['reason']")"
+[ "$(versions)" = "2 2 2 " ] || fail "instances on $(versions) after the slow update was rolled back"
+check "2 → 4, healthy but slow for users: rolled back to 2 by itself on the probe's measure ($(figure 4 "r['reason']"))"
+
+roll 9 true "$work/no-such.sock"
 [ "$STATE" = failed ] || fail "the update with an unreachable socket ended $STATE"
-figure 4 "r['reason']" | grep -q "nothing was stopped" || fail "the unreachable socket's reason: $(figure 4 "r['reason']")"
+figure 9 "r['reason']" | grep -q "nothing was stopped" || fail "the unreachable socket's reason: $(figure 9 "r['reason']")"
 [ "$(versions)" = "2 2 2 " ] || fail "an instance moved although HAProxy could not be reached: $(versions)"
-check "an unreachable HAProxy socket: the step failed before stopping anything ($(figure 4 "r['reason']"))"
+check "an unreachable HAProxy socket: the step failed before stopping anything ($(figure 9 "r['reason']"))"
 
 # Bad input: a version command that prints nothing fails the step before anything is stopped.
 key=$("$bascule" release create --title "Shop to 7" --release-version 7 --type patch | grep -o 'REL-[0-9]*')

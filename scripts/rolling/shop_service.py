@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """The small HTTP service the rolling-update checks move between versions.
 
-GET /         "shop VERSION on PORT"        (what users and the probe see)
+GET /         "shop VERSION on PORT"        (what users and the probe see; 1.5 s late for a version in --slow)
 GET /health   200 "ok", or 503 for a version listed in --unhealthy (it starts, then never gets healthy)
 GET /version  the version, one line
 
-Usage: shop_service.py --port PORT --version V [--unhealthy 3,4] [--pidfile FILE]
+Usage: shop_service.py --port PORT --version V [--unhealthy 3] [--slow 4] [--pidfile FILE]
 It exits at once on SIGTERM, as a service that does not drain by itself would.
 """
 import argparse
@@ -13,14 +13,17 @@ import http.server
 import os
 import signal
 import sys
+import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--version", required=True)
 parser.add_argument("--unhealthy", default="")
+parser.add_argument("--slow", default="")
 parser.add_argument("--pidfile")
 args = parser.parse_args()
 unhealthy = args.version in [v for v in args.unhealthy.split(",") if v]
+slow = args.version in [v for v in args.slow.split(",") if v]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -40,6 +43,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/version":
             self.answer(200, args.version)
         else:
+            if slow:
+                time.sleep(1.5)
             self.answer(200, f"shop {args.version} on {args.port}")
 
     def log_message(self, *_):

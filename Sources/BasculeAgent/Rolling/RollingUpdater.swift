@@ -188,13 +188,8 @@ struct RollingUpdater {
             await log("\(instance.name): on \(version), back in rotation")
         } catch {
             update(instance.name) {
-                if rollingBack {
-                    $0.state = .failed
-                    $0.detail = "rollback to \(version) failed: \(error.why)"
-                } else {
-                    $0.state = .failed
-                    $0.detail = error.why
-                }
+                $0.state = .failed
+                $0.detail = rollingBack ? "rollback to \(version) failed: \(error.why)" : error.why
             }
             await log("\(instance.name): \(rollingBack ? "rollback to \(version) failed" : "failed"): \(error.why)")
         }

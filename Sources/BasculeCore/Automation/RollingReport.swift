@@ -99,9 +99,6 @@ public struct RollingReport: Sendable, Equatable, Codable {
         self.elapsed = 0
     }
 
-    /// The instances that failed during the update (not counting the rollback).
-    public var failures: Int { instances.filter { $0.state == .failed || ($0.state == .rolledBack && $0.detail?.hasPrefix("failed") == true) }.count }
-
     /// Most buckets a timeline keeps: a longer update gets wider buckets.
     public static let maximumBuckets = 600
     /// Most windows kept: the longest ones, the figures still count them all.
