@@ -57,21 +57,15 @@ extension AgentService {
         guard output.utf8.count <= InstanceTask.outputCap + 1024 else {
             throw ServiceError.badRequest([FieldError("output", "holds at most \(InstanceTask.outputCap) bytes")])
         }
-        let passed: Bool
-        switch result {
-        case .exited(let code): passed = code == 0
-        default: passed = false
-        }
         let code: Int32? = if case .exited(let value) = result { value } else { nil }
-        let summary: String
-        switch result {
-        case .exited(let value): summary = "exit code \(value)"
-        case .timedOut: summary = "timed out: process group killed"
-        case .checked(_, let text): summary = text
-        case .couldNotStart(let why): summary = "could not start: \(why)"
+        let summary: String = switch result {
+        case .exited(let value): "exit code \(value)"
+        case .timedOut: "timed out: process group killed"
+        case .checked(_, let text): text
+        case .couldNotStart(let why): "could not start: \(why)"
         }
         let ended = try await store.transaction { db in
-            try await InstanceTaskRepository(db).end(id, agentID: agent.id, state: passed ? .succeeded : .failed, exitCode: code, output: output,
+            try await InstanceTaskRepository(db).end(id, agentID: agent.id, state: code == 0 ? .succeeded : .failed, exitCode: code, output: output,
                                                      outcome: summary, at: now())
         }
         guard ended else { throw ServiceError.conflict("task \(id.uuidString.lowercased()) is not agent \(agent.name)'s to end: it was cancelled or lost") }

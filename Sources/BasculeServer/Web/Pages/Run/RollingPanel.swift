@@ -92,13 +92,6 @@ struct RollingPanel: Sendable {
             if bad > 0 { parts.append(String(format: #"<rect class="probe-bad" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>"#, x, middle, max(0.5, step - 0.5), bad / most * (middle - 2))) }
         }
         let label = words.text("rolling_timeline", ["rate": words.number(Int(probe.rate)), "seconds": seconds(span, words)])
-        return #"<svg class="probe-timeline" viewBox="0 0 600 80" role="img" aria-label="\#(label.htmlEscaped)" preserveAspectRatio="none"><title>\#(label.htmlEscaped)</title>\#(parts.joined())<line class="probe-axis" x1="0" y1="40" x2="600" y2="40"/></svg>"#
-    }
-}
-
-private extension String {
-    var htmlEscaped: String {
-        replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+        return #"<svg class="probe-timeline" viewBox="0 0 600 80" role="img" aria-label="\#(ImpactDiagram.escape(label))" preserveAspectRatio="none"><title>\#(ImpactDiagram.escape(label))</title>\#(parts.joined())<line class="probe-axis" x1="0" y1="40" x2="600" y2="40"/></svg>"#
     }
 }
