@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many scheduled backups to keep (or BASCULE_BACKUP_KEEP; default 7).")
     var backupKeep: Int?
 
+    @Option(name: .long, help: "The address people reach Bascule at, for the links in e-mails and webhooks: https://bascule.example.com (or BASCULE_PUBLIC_URL).")
+    var publicURL: String?
+
     @Flag(help: "Fill an empty database with a sample portfolio; a database with data is left as it is.")
     var demo = false
 
@@ -62,6 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError.invalidOption("cannot create the backup folder \(folder): \(error.localizedDescription)")
             }
             configuration.backups = .init(folder: url, every: every, keep: keep)
+        }
+        if let url = publicURL ?? environment["BASCULE_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host?.isEmpty == false else {
+                throw CLIError.invalidOption("--public-url must be an http or https address such as https://bascule.example.com, not \(url)")
+            }
+            configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         }
         let format = environment["BASCULE_LOG_FORMAT"] ?? "text"
         guard ["json", "text"].contains(format) else { throw CLIError.invalidOption("BASCULE_LOG_FORMAT is json or text, not \(format)") }

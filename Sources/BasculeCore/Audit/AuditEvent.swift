@@ -137,4 +137,16 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case rollingRollback = "rolling.rollback"
     case secretSet = "secret.set"
     case secretDelete = "secret.delete"
+    case subscriptionCreate = "subscription.create"
+    case subscriptionDelete = "subscription.delete"
+    case stakeholderAdd = "stakeholder.add"
+    case stakeholderRemove = "stakeholder.remove"
+    case webhookCreate = "webhook.create"
+    case webhookUpdate = "webhook.update"
+    case webhookDelete = "webhook.delete"
+    case webhookRotate = "webhook.rotate"
+    /// An endpoint failing for days, switched off by the server.
+    case webhookDisable = "webhook.disable"
+    case deliveryReplay = "delivery.replay"
+    case notifyTest = "notify.test"
 }

@@ -32,6 +32,10 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case agentManage
     /// Set, list and delete the secrets automated steps use (never read their values).
     case secretManage
+    /// One's own inbox, subscriptions and notification settings.
+    case notificationsOwn
+    /// Add, change and remove webhook endpoints; read their deliveries and replay them.
+    case webhookManage
 }
 
 /// Which role may do what. Written out once here and in docs/PERMISSIONS.md; a test walks
@@ -43,15 +47,15 @@ public enum PermissionTable {
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
-            .runbookEdit, .runExecute, .runDecide, .agentRead,
+            .runbookEdit, .runExecute, .runDecide, .agentRead, .notificationsOwn, .webhookManage,
         ],
-        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead],
-        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead],
+        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead, .notificationsOwn],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead, .notificationsOwn],
         .contributor: [
             .releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn,
-            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit,
+            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit, .notificationsOwn,
         ],
-        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead],
+        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead, .notificationsOwn],
     ]
 
     public static func allows(_ roles: Set<Role>, _ permission: Permission) -> Bool {

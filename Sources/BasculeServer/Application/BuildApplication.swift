@@ -28,6 +28,11 @@ public struct BasculeServices: Sendable {
     public let runs: RunService
     public let agents: AgentService
     public let secrets: SecretService
+    public let notifications: NotificationService
+    public let webhooks: WebhookService
+    /// Rung when notices or deliveries may be waiting: the sender looks at once.
+    let deliveryBell = DeliveryBell()
+    let vault: SecretVault
     /// The domain events this replica hears of, from every replica.
     public let feed: EventFeed
     /// What `/metrics` tells of this replica.
@@ -57,6 +62,11 @@ public struct BasculeServices: Sendable {
         runs = RunService(store: store, now: now)
         secrets = SecretService(store: store, now: now, vault: vault)
         agents = AgentService(store: store, now: now, runs: runs, secrets: secrets, settings: agentSettings)
+        self.vault = vault
+        let bell = deliveryBell
+        notifications = NotificationService(store: store, now: now, ring: { bell.ring() })
+        webhooks = WebhookService(store: store, now: now, vault: vault, ring: { bell.ring() })
+        feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
         feed.subscribe(AgentService.topic) { [agents] _ in agents.forgetCredentials() }
@@ -76,6 +86,9 @@ public func buildApplication(
             BackgroundWorkService(store: services.store, jobs: backgroundJobs(configuration, services: services), logger: logger),
             CheckpointService(store: services.store, logger: logger),
             AgentSweepService(agents: services.agents, logger: logger),
+            DeliveryService(store: services.store, vault: services.vault, bell: services.deliveryBell,
+                            words: Words(localizer: try Localizer(), language: .en, formatting: WebFormatting(timeZone: configuration.timeZone)),
+                            siteURL: configuration.publicURL, logger: logger),
         ],
         logger: logger)
 }

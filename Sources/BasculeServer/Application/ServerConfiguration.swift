@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var accessLog = false
     /// Scheduled backups, when asked for: done by one replica at a time, under a lease.
     public var backups: BackupSchedule?
+    /// The address people reach Bascule at (`https://bascule.example.com`), for the links in
+    /// e-mails, webhooks and feeds; without it they carry no link.
+    public var publicURL: String?
 
     /// A backup every `every` seconds into `folder`, keeping the newest `keep`.
     public struct BackupSchedule: Sendable {

@@ -20,6 +20,7 @@ enum Migrations {
         m009RunDefinitions,
         m010Agents,
         m011RollingUpdates,
+        m012Notifications,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

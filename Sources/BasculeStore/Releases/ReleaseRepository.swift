@@ -78,7 +78,7 @@ public struct ReleaseRepository: Sendable {
         try await db.raw("DELETE FROM approval_decisions WHERE round_id IN (SELECT id FROM approval_rounds WHERE release_id = \(bind: id))").run()
         try await db.raw("DELETE FROM change_items WHERE change_id IN (SELECT id FROM changes WHERE release_id = \(bind: id))").run()
         try await RunRepository(db).deleteAll(of: release)
-        for table in ["approval_rounds", "gate_overrides", "test_campaigns", "changes", "release_documents", "release_plans"] {
+        for table in ["approval_rounds", "gate_overrides", "test_campaigns", "changes", "release_documents", "release_plans", "stakeholders"] {
             try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE release_id = \(bind: id)").run()
         }
         let rows = try await db.raw("DELETE FROM releases WHERE id = \(bind: release.id.uuidString) AND revision = \(bind: release.revision) RETURNING id").all()

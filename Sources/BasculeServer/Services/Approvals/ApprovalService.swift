@@ -51,6 +51,7 @@ public struct ApprovalService: Sendable {
                 try await approvals.insert(round, for: release)
                 let needs = requirements.map { "\($0.count) from \($0.roles.map(\.rawValue).joined(separator: "/")) (\($0.rule))" }.joined(separator: ", ")
                 try await AuditLog.record(.approvalRequest, target: release.key.description, summary: "approval requested: \(needs)", at: round.requestedAt, in: db)
+                try await Notices.record(try await Notices.about(release, .approvalRequested, facts: ["needs": needs], at: round.requestedAt, in: db), in: db)
                 return round
             }
         }
@@ -78,6 +79,9 @@ public struct ApprovalService: Sendable {
                 let quorum = next.isApproved ? "; quorum reached" : ""
                 try await AuditLog.record(.approvalDecide, target: release.key.description,
                                           summary: "\(decision.rawValue)\(made.comment.isEmpty ? "" : ": \(made.comment)")\(quorum)", at: made.at, in: db)
+                try await Notices.record(try await Notices.about(release, .approvalDecided, facts: [
+                    "decision": decision.rawValue, "comment": made.comment, "approved": next.isApproved ? "true" : "false",
+                ], at: made.at, in: db), in: db)
                 return next
             }
         }

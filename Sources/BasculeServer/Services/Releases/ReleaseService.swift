@@ -87,6 +87,11 @@ public struct ReleaseService: Sendable {
                 let updated = try current.updating(with: fields, at: now())
                 try await Self.save(updated, over: current, in: releases)
                 try await AuditLog.record(.releaseUpdate, target: updated.key.description, summary: ReleaseChangeSummary.changes(from: current, to: updated), at: updated.updatedAt, in: db)
+                if updated.fields.window != current.fields.window || updated.fields.environment != current.fields.environment {
+                    var facts = Notices.moved(from: current.fields.window, to: updated.fields.window)
+                    if updated.fields.environment != current.fields.environment { facts["fromEnvironment"] = current.fields.environment ?? "" }
+                    try await Notices.record(try await Notices.about(updated, .releaseMoved, facts: facts, at: updated.updatedAt, in: db), in: db)
+                }
                 guard let reason = updated.scopeChange(from: current) else { return updated }
                 return try await ApprovalVoiding.void(updated, because: reason, in: db, at: now())
             }
@@ -115,6 +120,8 @@ public struct ReleaseService: Sendable {
                     try await releases.recordPlannedUnderPolicy(moved, version: gate.policy.version)
                 }
                 try await AuditLog.record(.releaseTransition, target: moved.key.description, summary: ReleaseChangeSummary.changes(from: current, to: moved), at: moved.updatedAt, in: db)
+                try await Notices.record(try await Notices.about(moved, .releaseTransitioned, facts: ["from": current.status.rawValue, "to": target.rawValue],
+                                                                 at: moved.updatedAt, in: db), in: db)
                 return moved
             }
         }
@@ -134,6 +141,8 @@ public struct ReleaseService: Sendable {
         try await ApprovalRepository(db).insert(GateOverride(target: check.target, rules: rules, reason: reason, actor: origin.actor, at: now), for: release)
         try await AuditLog.record(.gateOverride, target: release.key.description,
                                   summary: "overrode \(rules.joined(separator: ", ")) to reach \(check.target.rawValue): \(reason)", at: now, in: db)
+        try await Notices.record(try await Notices.about(release, .policyOverridden, facts: ["rules": rules.joined(separator: ", "), "to": check.target.rawValue, "reason": reason],
+                                                         at: now, in: db), in: db)
     }
 
     public func delete(_ key: String, precondition: RevisionPrecondition? = nil) async throws {

@@ -85,7 +85,7 @@ extension RunService {
                 baseRevision[id] = pending.run.revision
             }
             var run = latest[id] ?? pending.run
-            let logged = run.log.count, stepCount = run.steps.count, wasStarted = run.hasStarted
+            let logged = run.log.count, stepCount = run.steps.count, wasStarted = run.hasStarted, statusBefore = run.status
             let progressBefore = run.steps.map(\.progress)
             let now = pending.now()
             guard let command = pending.decide.map({ $0(run) }) ?? pending.command else {
@@ -120,6 +120,14 @@ extension RunService {
             }
             if run.kind == .live {
                 audit += try await moveRelease(run, wasStarted: wasStarted, at: now, origin: pending.origin, in: db)
+                let told = RunNotices.kinds(of: action, in: run, wasStarted: wasStarted, statusBefore: statusBefore)
+                if !told.isEmpty {
+                    let release = try await Notices.release(try await ReleaseService.load(run.releaseKey.description, from: ReleaseRepository(db)), in: db)
+                    events += try told.map { kind in
+                        try Notices.event(Notice(kind: kind, at: action.at, actor: pending.origin.actor, release: release,
+                                                 facts: RunNotices.facts(of: action, in: run, kind: kind)))
+                    }
+                }
             }
             let changed = run.steps.indices.filter { $0 >= stepCount || run.steps[$0].progress != progressBefore[$0] }
             results.append(.success(Outcome(run: run, action: action, changed: changed)))

@@ -1,0 +1,182 @@
+import BasculeCore
+import BasculeStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import SQLKit
+
+/// Hands notices out and sends what they call for, on every replica: deliveries are leased one
+/// by one (a fence each), so replicas share them and a replica killed mid-send leaves its
+/// leases to run out and the deliveries to be sent again, under the same `webhook-id`.
+/// Up to `capacity` sends run at once, at most `perEndpoint` to one endpoint, so that one slow
+/// receiver cannot hold up the others; each try ends in a batch with the others that ended
+/// about then (one transaction for many).
+public final class DeliveryService: Service, Sendable {
+    let store: Store
+    let vault: SecretVault
+    let words: Words
+    let siteURL: String?
+    let now: @Sendable () -> Date
+    let logger: Logger
+    let bell: DeliveryBell
+    let holder = "\(ProcessInfo.processInfo.hostName)#\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
+    let capacity: Int
+    let perEndpoint: Int
+    static let lease: TimeInterval = 30
+
+    init(store: Store, vault: SecretVault, bell: DeliveryBell, words: Words, siteURL: String?, capacity: Int = 64, perEndpoint: Int = 16,
+         now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+        self.store = store
+        self.bell = bell
+        self.vault = vault
+        self.words = words
+        self.siteURL = siteURL
+        self.capacity = capacity
+        self.perEndpoint = perEndpoint
+        self.now = now
+        self.logger = logger
+    }
+
+    var fanout: NoticeFanout { NoticeFanout(store: store, now: now) }
+
+    private enum Event: Sendable {
+        case sent(DeliveryLease, DeliveryResult)
+        case tick
+    }
+
+    public func run() async throws {
+        let client = WebhookClient.make()
+        await cancelWhenGracefulShutdown {
+            await self.loop(client)
+        }
+        await client.shutdown()
+    }
+
+    private func loop(_ client: WebhookClient) async {
+        var inFlight: [String: Int] = [:]
+        var ended: [(DeliveryLease, DeliveryResult)] = []
+        var lastFlush = ContinuousClock.now
+        await withTaskGroup(of: Event.self) { group in
+            group.addTask { .tick }
+            while let event = await group.next() {
+                switch event {
+                case .sent(let lease, let result):
+                    ended.append((lease, result))
+                    inFlight[lease.delivery.target, default: 1] -= 1
+                    if inFlight[lease.delivery.target] == 0 { inFlight[lease.delivery.target] = nil }
+                case .tick:
+                    if !Task.isCancelled { group.addTask { [bell] in await bell.wait(upTo: .seconds(1)); return .tick } }
+                    await handOut()
+                }
+                if !ended.isEmpty, ended.count >= 32 || inFlight.isEmpty || ContinuousClock.now - lastFlush > .milliseconds(200) || Task.isCancelled {
+                    await finish(ended)
+                    ended.removeAll()
+                    lastFlush = .now
+                }
+                if Task.isCancelled { continue }
+                let busy = inFlight.values.reduce(0, +)
+                guard busy < capacity else { continue }
+                for lease in await claim(capacity - busy, inFlight: &inFlight) {
+                    group.addTask { [self] in .sent(lease, await self.send(lease, client)) }
+                }
+            }
+        }
+        if !ended.isEmpty { await finish(ended) }
+    }
+
+    private func handOut() async {
+        do {
+            let handed = try await fanout.handOutAll()
+            if handed.notices > 0 { logger.debug("handed out \(handed.notices) notices: \(handed.deliveries) deliveries") }
+        } catch {
+            logger.warning("handing notices out failed: \(error)")
+        }
+    }
+
+    /// Leases what is due to receivers not already at their share, and lets go at once of
+    /// what would pass it.
+    private func claim(_ room: Int, inFlight: inout [String: Int]) async -> [DeliveryLease] {
+        let holder = self.holder, at = now(), perEndpoint = self.perEndpoint
+        let full = Set(inFlight.filter { $0.value >= perEndpoint }.keys)
+        guard let leases = try? await store.transaction({ db in
+            try await DeliveryRepository(db).claim(.webhook, as: holder, at: at, for: Self.lease, limit: room, excluding: full)
+        }) else { return [] }
+        var taken: [DeliveryLease] = [], over: [DeliveryLease] = []
+        for lease in leases {
+            let target = lease.delivery.target
+            if inFlight[target, default: 0] >= perEndpoint { over.append(lease); continue }
+            inFlight[target, default: 0] += 1
+            taken.append(lease)
+        }
+        // Pushed back a little, so that the next look takes other receivers' deliveries first.
+        if !over.isEmpty { _ = try? await store.transaction { [over] db in try await DeliveryRepository(db).release(over, dueAt: at.addingTimeInterval(1)) } }
+        return taken
+    }
+
+    private func send(_ lease: DeliveryLease, _ client: WebhookClient) async -> DeliveryResult {
+        let delivery = lease.delivery
+        guard let id = delivery.webhookID else { return DeliveryResult(status: nil, answer: "no endpoint", millis: 0) }
+        do {
+            let (endpoint, keyring) = try await store.withConnection { db -> (WebhookEndpoint?, String?) in
+                let webhooks = WebhookRepository(db)
+                return (try await webhooks.find(id), try await webhooks.keyring(of: id))
+            }
+            guard let endpoint, let keyring else { return DeliveryResult(status: nil, answer: "the endpoint was removed", millis: 0) }
+            let secrets = try WebhookKeys.open(keyring, of: id, vault: vault).signing(at: now())
+            let summary = NoticeWording.summary(delivery.notice, words)
+            let link = NoticeWording.path(delivery.notice).flatMap { path in siteURL.map { $0 + path } }
+            let body = endpoint.format == .standard ? WebhookBody.standard(delivery.notice, summary: summary, link: link) : WebhookBody.chat(summary: summary, link: link)
+            return await client.post(endpoint.url, body: body, headers: WebhookSigner.headers(id: delivery.id, at: now(), body: body, secrets: secrets))
+        } catch {
+            return DeliveryResult(status: nil, answer: "not sent: \(error)", millis: 0)
+        }
+    }
+
+    /// Ends the tries in one transaction: the log, the retry plan, the endpoints' failing
+    /// streaks, and an endpoint failing for days switched off with a notice to its owner.
+    private func finish(_ ended: [(DeliveryLease, DeliveryResult)]) async {
+        let at = now()
+        do {
+            try await store.transaction { db in
+                let deliveries = DeliveryRepository(db), webhooks = WebhookRepository(db)
+                var failing: Set<UUID> = [], succeeded: Set<UUID> = []
+                for (lease, result) in ended {
+                    let tries = lease.delivery.attempts + 1 - lease.delivery.replayedAfter
+                    let retry = result.succeeded ? nil : DeliveryPlan.retry(after: tries, at: at, spread: Double.random(in: 0...1))
+                    guard try await deliveries.finish(lease, result: result, retryAt: retry, at: at) else { continue }
+                    guard let id = lease.delivery.webhookID else { continue }
+                    if result.succeeded { succeeded.insert(id) } else { failing.insert(id) }
+                }
+                for id in succeeded { try await webhooks.succeeded(id, at: at) }
+                for id in failing.subtracting(succeeded) {
+                    try await webhooks.failed(id, at: at)
+                    guard let endpoint = try await webhooks.find(id), endpoint.enabled,
+                          DeliveryPlan.shouldDisable(failingSince: endpoint.failingSince, now: at) else { continue }
+                    let since = endpoint.failingSince.map(Notices.time) ?? ""
+                    guard try await webhooks.disable(id, reason: "failing since \(since)") else { continue }
+                    try await AuditRepository(db).append(AuditEntry(actor: "system", action: .webhookDisable, target: "webhook:\(endpoint.name)",
+                                                                    summary: "switched off: no delivery got through since \(since)"),
+                                                         at: at, requestID: nil, clientAddress: nil)
+                    try await Notices.record(Notice(kind: .webhookDisabled, at: at, actor: "system", release: nil,
+                                                    facts: ["name": endpoint.name, "since": since, "webhook": endpoint.id.uuidString.lowercased()],
+                                                    addressee: endpoint.owner), in: db)
+                }
+            }
+        } catch {
+            logger.warning("recording \(ended.count) webhook deliveries failed (they will be sent again): \(error)")
+        }
+    }
+}
+
+/// An endpoint's keyring, sealed under the installation's key with the endpoint's id bound in.
+enum WebhookKeys {
+    static func seal(_ keyring: WebhookKeyring, of id: UUID, vault: SecretVault) throws -> String {
+        try vault.seal(String(decoding: try JSONEncoder().encode(keyring), as: UTF8.self), name: name(id))
+    }
+
+    static func open(_ sealed: String, of id: UUID, vault: SecretVault) throws -> WebhookKeyring {
+        try JSONDecoder().decode(WebhookKeyring.self, from: Data(try vault.open(sealed, name: name(id)).utf8))
+    }
+
+    private static func name(_ id: UUID) -> String { "webhook:\(id.uuidString.lowercased())" }
+}
