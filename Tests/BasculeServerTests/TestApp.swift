@@ -20,7 +20,7 @@ enum TestApp {
         // Set-up and the services a test calls directly act as the system; requests sent
         // through the client act as whoever their credentials say, as in service.
         try await TestDatabase.with(engine) { store in try await RequestOrigin.asSystem {
-            let services = BasculeServices(store: store, passwordCost: 4)
+            let services = BasculeServices(store: store, passwordCost: 4, vault: TestApp.vault)
             let username = roles.sorted().map(\.rawValue).joined(separator: "-").lowercased()
             _ = try await services.identity.createUser(username: username, roles: roles, password: TestApp.password)
             let (_, token) = try await services.identity.createToken(name: "tests", for: username)
@@ -35,6 +35,8 @@ enum TestApp {
     }
 
     static let password = "correct horse battery staple"
+    /// Secrets and webhook keyrings are sealed under this key in tests.
+    static let vault = SecretVault(key: SecretVault.key(base64: Data(repeating: 7, count: 32).base64EncodedString()))
 }
 
 /// A client that sends the token of the signed-in test user; `raw` sends nothing.

@@ -25,10 +25,17 @@ struct APIHandler: APIProtocol {
     let runs: RunService
     let agents: AgentService
     let secrets: SecretService
+    let notifications: NotificationService
+    let webhooks: WebhookService
+    /// The zone notices are worded in.
+    let timeZone: TimeZone
     /// The words of the SVG the API draws (the reliability diagram), read once.
     let localizer: Localizer?
 
-    init(services: BasculeServices) {
+    init(services: BasculeServices, timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt) {
+        notifications = services.notifications
+        webhooks = services.webhooks
+        self.timeZone = timeZone
         releases = services.releases
         environments = services.environments
         health = services.health

@@ -127,7 +127,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     }
     ReleaseReadRoute<BasculeRequestContext>(releases: services.releases).register(on: router)
     AgentRoutes<BasculeRequestContext>(agents: services.agents).register(on: router)
-    let handler = APIHandler(services: services)
+    let handler = APIHandler(services: services, timeZone: configuration.timeZone)
     try handler.registerHandlers(
         on: RouterTransport(router: router, answeredElsewhere: [ReleaseReadRoute<BasculeRequestContext>.operation]), serverURL: try Servers.Server1.url(), configuration: .bascule,
         middlewares: [ProblemMiddleware(logger: logger)])
