@@ -48,7 +48,7 @@ struct NotificationTests {
             let items = page["items"] as? [[String: Any]] ?? []
             #expect(page["unread"] as? Int == 1)
             #expect(items.first?["kind"] as? String == "release.moved")
-            #expect((items.first?["summary"] as? String)?.hasPrefix("REL-1 Payroll 4.2 déplacée de ") == true, "\(items)")
+            #expect((items.first?["summary"] as? String)?.hasPrefix("REL-1 Payroll 4.2 déplacée (production)\u{00A0}: désormais ") == true, "\(items)")
             #expect(items.first?["link"] as? String == "/releases/REL-1")
             #expect(try await client.send(.post, "/api/v1/notifications/read", json: "{}").json()["changed"] as? Int == 1)
             let unread = try await client.send(.get, "/api/v1/notifications?unread=true").json()

@@ -14,7 +14,7 @@ enum PageFixtures {
         Words(localizer: renderer.localizer, language: language, formatting: renderer.formatting)
     }
 
-    static func shell(_ words: Words, title: String, flash: String? = nil) -> PageShell {
+    static func shell(_ words: Words, title: String, flash: String? = nil, unread: Int? = nil) -> PageShell {
         PageShell(
             user: "claire", roles: [Role.releaseManager].map(words.label).joined(separator: ", "), csrf: "CSRF", lang: words.language.rawValue,
             otherLang: words.language.other.rawValue, title: title, timeZone: zone.identifier, version: "test",
@@ -22,7 +22,7 @@ enum PageFixtures {
             nav: ["nav_home", "nav_releases", "nav_calendar", "nav_approvals"].map {
                 PageShell.Section(label: words.text($0), href: "/", current: $0 == "nav_home")
             },
-            flash: flash)
+            flash: flash, inbox: unread.map { PageShell.inbox($0, words) })
     }
 
     static func release(_ number: Int, _ title: String, status: ReleaseStatus, type: ReleaseType = .minor, startInHours: Double? = 30,

@@ -79,7 +79,11 @@ struct PageSnapshotTests {
                                              reasons: GateReason.all(check: failing, release: release, words),
                                              override: ReleasePage.Override(to: "approved", revision: 1), suggested: nil),
                 history: [], canReadHistory: true, olderHistoryHref: "/releases/REL-21?history=abc#history", newestHistoryHref: nil,
-                plan: nil, risks: nil, changes: nil, tests: nil, approvals: nil, policy: nil, impact: nil, calendar: nil, runbook: nil)
+                plan: nil, risks: nil, changes: nil, tests: nil, approvals: nil, policy: nil, impact: nil, calendar: nil, runbook: nil,
+                people: StakeholdersPanel.model(release, stakeholders: [
+                    Stakeholder(release: "REL-21", party: .team("support"), addedBy: "alice", addedAt: PageFixtures.now),
+                    Stakeholder(release: "REL-21", party: .address("clients@example.com", language: "fr"), addedBy: "alice", addedAt: PageFixtures.now),
+                ], following: nil, words))
         }
         let html = renderer.html("release", shell: PageFixtures.shell(words, title: "REL-21"), language: language, model: model)
         // then

@@ -115,6 +115,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
         router.middlewares.add(FileMiddleware(folder.path, urlBasePath: "/static", logger: logger))
     }
     router.middlewares.add(AuthenticationMiddleware(identity: services.identity, proxies: configuration.trustedProxies))
+    router.middlewares.add(InboxBadgeMiddleware(notifications: services.notifications))
     router.get("/health") { _, _ in
         let engine = try await services.health.check()
         let body = #"{"status":"ok","database":"\#(engine)","version":"\#(BasculeVersion.current)"}"#
@@ -146,6 +147,8 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     AgentPageRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PolicyRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PeopleRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    NotificationRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    WebhookRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     RunRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
     return router
 }

@@ -38,9 +38,17 @@ struct ReleasePageRenderer: Sendable {
             policy: tab == "policy" ? try await tabs.policy(release, target: parameters.get("to").flatMap(ReleaseStatus.init(rawValue:))) : nil,
             impact: tab == "impact" ? try await tabs.impact(release) : nil,
             calendar: tab == "calendar" ? try await tabs.calendar(release) : nil,
-            runbook: tab == "runbook" ? try await tabs.runbook(release, draft: runbookDraft) : nil)
+            runbook: tab == "runbook" ? try await tabs.runbook(release, draft: runbookDraft) : nil,
+            people: tab == "overview" ? try await people(release, words) : nil)
         return renderer.page("release", title: "\(release.key) \(release.title)", model: model, request: request,
                              status: status ?? refusal.map { .init(code: $0.status) } ?? .ok)
+    }
+
+    private func people(_ release: Release, _ words: Words) async throws -> StakeholdersPanel {
+        let stakeholders = try await services.notifications.stakeholders(of: release.key.description)
+        let mine = RequestOrigin.current.may(.notificationsOwn) ? try await services.notifications.subscriptions() : []
+        let following = mine.first { $0.scope == .release(release.key.description) }
+        return StakeholdersPanel.model(release, stakeholders: stakeholders, following: following, words)
     }
 
     /// Why a move was refused, each reason once and in the reader's language with what fixes

@@ -8,6 +8,13 @@ public struct InboxLine: Sendable, Equatable {
     public let eventID: Int64
     public let notice: Notice
     public let readAt: Date?
+
+    public init(id: Int64, eventID: Int64, notice: Notice, readAt: Date?) {
+        self.id = id
+        self.eventID = eventID
+        self.notice = notice
+        self.readAt = readAt
+    }
 }
 
 /// The in-app inbox of each person.

@@ -82,6 +82,8 @@ enum ReleasePage {
         let impact: ImpactTab?
         let calendar: CalendarTab?
         let runbook: RunbookTab?
+        /// Stakeholders and following, on the overview.
+        let people: StakeholdersPanel?
     }
 
     struct Tab: Sendable {

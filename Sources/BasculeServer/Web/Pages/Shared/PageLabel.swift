@@ -21,7 +21,7 @@ enum PageLabels {
         DocumentKind.labelKeys, TestKind.labelKeys, ChangeCategory.labelKeys, ChangeKind.labelKeys, ChangeStatus.labelKeys,
         ConflictKind.labelKeys, CIType.labelKeys, RunKind.labelKeys, RunStatus.labelKeys, StepState.labelKeys,
         StepPhase.labelKeys, StepKind.labelKeys, GoNoGo.labelKeys, RunAction.Kind.labelKeys, AuditAction.labelKeys,
-        AgentState.labelKeys, AttemptState.labelKeys,
+        AgentState.labelKeys, AttemptState.labelKeys, NoticeKind.labelKeys, NoticeChannel.labelKeys, Delivery.State.labelKeys, WebhookFormat.labelKeys,
     ].flatMap { $0 }
 }
 

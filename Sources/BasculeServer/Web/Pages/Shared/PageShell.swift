@@ -23,11 +23,20 @@ struct PageShell: Sendable {
     let nav: [Section]
     /// "Plan saved.": set from `?done=<key>` after a redirect, only for keys of the table.
     let flash: String?
+    /// The link to one's inbox with its unread count, for those who have one.
+    let inbox: InboxLink?
+
+    struct InboxLink: Sendable {
+        let unread: Bool
+        let count: String
+        let label: String
+    }
 
     /// The sections of the product and what opening each needs; one not built yet is not shown.
     private static let sections: [(key: String, href: String, needs: Permission)] = [
         ("nav_home", "/home", .releaseRead), ("nav_releases", "/releases", .releaseRead), ("nav_calendar", "/calendar", .releaseRead),
         ("nav_inventory", "/inventory", .inventoryRead), ("nav_runbooks", "/runbooks", .releaseRead), ("nav_approvals", "/approvals", .releaseRead), ("nav_policy", "/policy", .policyRead), ("nav_agents", "/agents", .agentRead), ("nav_people", "/people", .teamRead),
+        ("nav_webhooks", "/webhooks", .webhookManage),
     ]
 
     init(request: Request, title: String, words: Words) {
@@ -50,11 +59,16 @@ struct PageShell: Sendable {
             nav: user == nil ? [] : Self.sections.filter { origin.may($0.needs) }.map {
                 Section(label: words.text($0.key), href: $0.href, current: path.hasPrefix($0.href))
             },
-            flash: done.flatMap { words.localizer.has($0) ? words.text($0) : nil })
+            flash: done.flatMap { words.localizer.has($0) ? words.text($0) : nil },
+            inbox: user != nil && origin.may(.notificationsOwn) ? Self.inbox(InboxBadge.unread, words) : nil)
+    }
+
+    static func inbox(_ unread: Int, _ words: Words) -> InboxLink {
+        InboxLink(unread: unread > 0, count: unread > 99 ? "99+" : words.number(unread), label: words.count("notifications_unread", unread))
     }
 
     init(user: String?, roles: String, csrf: String, lang: String, otherLang: String, title: String, timeZone: String,
-         version: String, switchLanguageHref: String, nav: [Section], flash: String?) {
+         version: String, switchLanguageHref: String, nav: [Section], flash: String?, inbox: InboxLink? = nil) {
         self.user = user
         self.roles = roles
         self.csrf = csrf
@@ -66,6 +80,7 @@ struct PageShell: Sendable {
         self.switchLanguageHref = switchLanguageHref
         self.nav = nav
         self.flash = flash
+        self.inbox = inbox
     }
 }
 
