@@ -32,6 +32,9 @@ let package = Package(
         // `bascule agent` runs steps as real child processes.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        // E-mail: Bascule speaks SMTP itself over NIO, with STARTTLS or TLS from the start.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -73,6 +76,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // Webhook deliveries.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Resources")]
         ),

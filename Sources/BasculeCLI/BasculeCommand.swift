@@ -11,7 +11,7 @@ public struct BasculeCommand: AsyncParsableCommand {
             ServeCommand.self, MigrateCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, VersionCommand.self,
             LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, EnvironmentCommand.self, PolicyCommand.self, ApprovalCommand.self,
             TestCommand.self, InventoryCommand.self, RunbookCommand.self, RunCommand.self,
-            AgentCommand.self, AgentTokenCommand.self, AgentsCommand.self, SecretCommand.self, ProbeCommand.self,
+            AgentCommand.self, AgentTokenCommand.self, AgentsCommand.self, SecretCommand.self, ProbeCommand.self, WebhookCommand.self, NotifyCommand.self,
         ])
 
     public init() {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BasculeCore
 import BasculeServer
 import BasculeStore
 import Foundation
@@ -88,7 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
             guard let seconds = Double(text), seconds >= 0.5, seconds <= 60 else { throw CLIError.invalidOption("BASCULE_AGENT_HEARTBEAT is seconds from 0.5 to 60, not \(text)") }
             return seconds
         } ?? 2
-        let services = BasculeServices(store: store, agentSettings: AgentSettings(heartbeat: heartbeat), vault: try Self.vault(storeOptions.location, environment))
+        let smtp = try Self.smtp(environment)
+        let services = BasculeServices(store: store, agentSettings: AgentSettings(heartbeat: heartbeat), vault: try Self.vault(storeOptions.location, environment),
+                                       smtp: smtp)
         Console.say("Bascule \(BasculeVersion.current): \(store.location), schema version \(Migrator.latestVersion)" + (applied.isEmpty ? "" : " (migrated)"))
         if let password = try await RequestOrigin.asSystem({ try await services.identity.bootstrapAdmin() }) {
             Console.say("Created the first user: admin, password \(password)")
@@ -106,6 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = try await buildApplication(configuration, services: services, logger: logger)
         Console.say("Listening on http://\(host):\(port)  (time zone \(zone.identifier); Ctrl-C to stop)")
+        Console.say(smtp.map { "E-mail through \($0.endpoint) (\($0.security.rawValue)) from \($0.from)" } ?? "E-mail: off (set BASCULE_SMTP_HOST to send notifications by e-mail)")
         do {
             try await app.runService()
         } catch {
@@ -113,6 +117,30 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError.store("the server stopped: \(error)")
         }
         await store.close()
+    }
+
+    /// Where e-mail goes, from BASCULE_SMTP_HOST, _PORT (587, or 465 with tls), _SECURITY
+    /// (starttls, tls, none), _USERNAME, _PASSWORD, _FROM and _CA_FILE; nil without a host.
+    static func smtp(_ environment: [String: String]) throws -> SMTPSettings? {
+        guard let host = environment["BASCULE_SMTP_HOST"], !host.isEmpty else { return nil }
+        let securityText = environment["BASCULE_SMTP_SECURITY"] ?? "starttls"
+        guard let security = SMTPSettings.Security(rawValue: securityText) else {
+            throw CLIError.invalidOption("BASCULE_SMTP_SECURITY is starttls, tls or none, not \(securityText)")
+        }
+        let defaultPort = security == .tls ? 465 : 587
+        guard let port = environment["BASCULE_SMTP_PORT"].map(Int.init) ?? defaultPort, (1...65535).contains(port) else {
+            throw CLIError.invalidOption("BASCULE_SMTP_PORT must be a number between 1 and 65535")
+        }
+        let from = environment["BASCULE_SMTP_FROM"] ?? "bascule@\(host)"
+        guard EmailAddress.isValid(from) else { throw CLIError.invalidOption("BASCULE_SMTP_FROM must be an e-mail address, not \(from)") }
+        let username = environment["BASCULE_SMTP_USERNAME"].flatMap { $0.isEmpty ? nil : $0 }
+        let password = environment["BASCULE_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        guard (username == nil) == (password == nil) else {
+            throw CLIError.invalidOption("BASCULE_SMTP_USERNAME and BASCULE_SMTP_PASSWORD go together")
+        }
+        let trust = environment["BASCULE_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let trust, !FileManager.default.isReadableFile(atPath: trust) { throw CLIError.invalidOption("BASCULE_SMTP_CA_FILE \(trust) cannot be read") }
+        return SMTPSettings(host: host, port: port, security: security, username: username, password: password, from: from, trustFile: trust)
     }
 
     /// The key secrets are sealed with: BASCULE_SECRET_KEY, else (SQLite) a key file made

@@ -23,8 +23,14 @@ extension APIHandler {
     }
 
     func sendTestNotification(_ input: Operations.SendTestNotification.Input) async throws -> Operations.SendTestNotification.Output {
-        try await notifications.test()
-        return .accepted(.init())
+        let result = try await notifications.test()
+        let view: Components.Schemas.NotifyTestResult
+        switch result.email {
+        case .ready(let server): view = .init(address: result.address, email: .ready, detail: "the SMTP server \(server) took the login")
+        case .off: view = .init(address: result.address, email: .off, detail: "no SMTP server is configured (BASCULE_SMTP_HOST)")
+        case .failing(let why): view = .init(address: result.address, email: .failing, detail: why + "; the message waits and is tried again")
+        }
+        return .accepted(.init(body: .json(view)))
     }
 
     func getNotificationSettings(_ input: Operations.GetNotificationSettings.Input) async throws -> Operations.GetNotificationSettings.Output {

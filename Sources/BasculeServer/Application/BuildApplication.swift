@@ -33,6 +33,8 @@ public struct BasculeServices: Sendable {
     /// Rung when notices or deliveries may be waiting: the sender looks at once.
     let deliveryBell = DeliveryBell()
     let vault: SecretVault
+    /// Where e-mail goes; nil: nobody is sent e-mail.
+    let smtp: SMTPSettings?
     /// The domain events this replica hears of, from every replica.
     public let feed: EventFeed
     /// What `/metrics` tells of this replica.
@@ -41,7 +43,7 @@ public struct BasculeServices: Sendable {
     /// `passwordCost` is bcrypt's: 12 in service; tests lower it to stay fast.
     /// `vault`: the key secrets are sealed with; without one, secrets are refused.
     public init(store: Store, now: @escaping @Sendable () -> Date = Date.init, passwordCost: UInt8 = 12, agentSettings: AgentSettings = AgentSettings(),
-                vault: SecretVault = .disabled) {
+                vault: SecretVault = .disabled, smtp: SMTPSettings? = nil) {
         self.store = store
         releases = ReleaseService(store: store, now: now)
         environments = EnvironmentService(store: store, now: now)
@@ -63,8 +65,9 @@ public struct BasculeServices: Sendable {
         secrets = SecretService(store: store, now: now, vault: vault)
         agents = AgentService(store: store, now: now, runs: runs, secrets: secrets, settings: agentSettings)
         self.vault = vault
+        self.smtp = smtp
         let bell = deliveryBell
-        notifications = NotificationService(store: store, now: now, ring: { bell.ring() })
+        notifications = NotificationService(store: store, now: now, smtp: smtp, ring: { bell.ring() })
         webhooks = WebhookService(store: store, now: now, vault: vault, ring: { bell.ring() })
         feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
@@ -86,9 +89,8 @@ public func buildApplication(
             BackgroundWorkService(store: services.store, jobs: backgroundJobs(configuration, services: services), logger: logger),
             CheckpointService(store: services.store, logger: logger),
             AgentSweepService(agents: services.agents, logger: logger),
-            DeliveryService(store: services.store, vault: services.vault, bell: services.deliveryBell,
-                            words: Words(localizer: try Localizer(), language: .en, formatting: WebFormatting(timeZone: configuration.timeZone)),
-                            siteURL: configuration.publicURL, logger: logger),
+            DeliveryService(store: services.store, vault: services.vault, bell: services.deliveryBell, localizer: try Localizer(),
+                            formatting: WebFormatting(timeZone: configuration.timeZone), siteURL: configuration.publicURL, smtp: services.smtp, logger: logger),
         ],
         logger: logger)
 }

@@ -34,8 +34,10 @@ struct NotificationRoutes<Context: RequestContext>: Sendable {
 
     @Sendable func test(_ request: Request, context: Context) async throws -> Response {
         try await acting(request) {
-            try await services.notifications.test()
-            return WebRoutes<Context>.redirect("/notifications?done=notification_test")
+            switch try await services.notifications.test().email {
+            case .ready, .off: return WebRoutes<Context>.redirect("/notifications?done=notification_test")
+            case .failing(let why): return try await page(request, errors: [FieldError("email", why)], status: .badGateway)
+            }
         }
     }
 

@@ -80,6 +80,24 @@ public struct DeliveryRepository: Sendable {
         return try rows.map { DeliveryLease(delivery: try Self.delivery($0), fence: try $0.decode(column: "fence", as: Int64.self)) }
     }
 
+    /// Leases e-mail due at `now` and, with each, every other e-mail waiting for the same
+    /// address: a burst of events to one person goes out as one message.
+    public func claimMail(as holder: String, at now: Date, for duration: TimeInterval, limit: Int) async throws -> [DeliveryLease] {
+        let due = try await claim(.email, as: holder, at: now, for: duration, limit: limit)
+        let targets = Set(due.map(\.delivery.target))
+        guard !targets.isEmpty else { return [] }
+        let skipLocked = db.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let at = Columns.millis(now)
+        let list = targets.sorted().map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        let rows = try await db.raw("""
+            UPDATE deliveries SET holder = \(bind: holder), lease_until = \(bind: Columns.millis(now.addingTimeInterval(duration))), fence = fence + 1
+            WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND channel = 'email' AND target IN (\(list))
+                           AND (lease_until IS NULL OR lease_until < \(bind: at))\(unsafeRaw: skipLocked))
+            RETURNING \(unsafeRaw: Self.columns), fence
+            """).all()
+        return due + (try rows.map { DeliveryLease(delivery: try Self.delivery($0), fence: try $0.decode(column: "fence", as: Int64.self)) })
+    }
+
     /// Ends a try under its lease: delivered, due again at `retryAt`, or given up (`retryAt`
     /// nil after a failure). False, and nothing written, when the lease was lost.
     public func finish(_ lease: DeliveryLease, result: DeliveryResult, retryAt: Date?, at now: Date) async throws -> Bool {

@@ -14,8 +14,11 @@ import SQLKit
 public final class DeliveryService: Service, Sendable {
     let store: Store
     let vault: SecretVault
-    let words: Words
+    let localizer: Localizer
+    let formatting: WebFormatting
     let siteURL: String?
+    /// Where e-mail goes; without it nobody is sent e-mail (the inbox and webhooks still work).
+    let smtp: SMTPSettings?
     let now: @Sendable () -> Date
     let logger: Logger
     let bell: DeliveryBell
@@ -24,12 +27,14 @@ public final class DeliveryService: Service, Sendable {
     let perEndpoint: Int
     static let lease: TimeInterval = 30
 
-    init(store: Store, vault: SecretVault, bell: DeliveryBell, words: Words, siteURL: String?, capacity: Int = 64, perEndpoint: Int = 16,
-         now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+    init(store: Store, vault: SecretVault, bell: DeliveryBell, localizer: Localizer, formatting: WebFormatting, siteURL: String?, smtp: SMTPSettings?,
+         capacity: Int = 64, perEndpoint: Int = 16, now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
         self.store = store
         self.bell = bell
         self.vault = vault
-        self.words = words
+        self.localizer = localizer
+        self.formatting = formatting
+        self.smtp = smtp
         self.siteURL = siteURL
         self.capacity = capacity
         self.perEndpoint = perEndpoint
@@ -37,7 +42,11 @@ public final class DeliveryService: Service, Sendable {
         self.logger = logger
     }
 
-    var fanout: NoticeFanout { NoticeFanout(store: store, now: now) }
+    var fanout: NoticeFanout { NoticeFanout(store: store, now: now, mail: smtp != nil) }
+
+    func words(_ language: String) -> Words {
+        Words(localizer: localizer, language: Language(rawValue: language) ?? .en, formatting: formatting)
+    }
 
     private enum Event: Sendable {
         case sent(DeliveryLease, DeliveryResult)
@@ -47,7 +56,10 @@ public final class DeliveryService: Service, Sendable {
     public func run() async throws {
         let client = WebhookClient.make()
         await cancelWhenGracefulShutdown {
-            await self.loop(client)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.loop(client) }
+                if let smtp = self.smtp { group.addTask { await self.mailLoop(SMTPClient(settings: smtp)) } }
+            }
         }
         await client.shutdown()
     }
@@ -123,12 +135,49 @@ public final class DeliveryService: Service, Sendable {
             }
             guard let endpoint, let keyring else { return DeliveryResult(status: nil, answer: "the endpoint was removed", millis: 0) }
             let secrets = try WebhookKeys.open(keyring, of: id, vault: vault).signing(at: now())
-            let summary = NoticeWording.summary(delivery.notice, words)
+            let summary = NoticeWording.summary(delivery.notice, words("en"))
             let link = NoticeWording.path(delivery.notice).flatMap { path in siteURL.map { $0 + path } }
             let body = endpoint.format == .standard ? WebhookBody.standard(delivery.notice, summary: summary, link: link) : WebhookBody.chat(summary: summary, link: link)
             return await client.post(endpoint.url, body: body, headers: WebhookSigner.headers(id: delivery.id, at: now(), body: body, secrets: secrets))
         } catch {
             return DeliveryResult(status: nil, answer: "not sent: \(error)", millis: 0)
+        }
+    }
+
+    /// Sends what e-mail is due, one message per address for all that waited for it, every
+    /// 2 seconds; a server that cannot be reached leaves every message to its retry plan.
+    private func mailLoop(_ client: SMTPClient) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(2))
+            let holder = self.holder, at = now()
+            guard let leases = try? await store.transaction({ db in
+                try await DeliveryRepository(db).claimMail(as: holder, at: at, for: Self.lease * 2, limit: 50)
+            }), !leases.isEmpty else { continue }
+            let byAddress = Dictionary(grouping: leases, by: \.delivery.target).sorted { $0.key < $1.key }
+            let messages = byAddress.map { address, group in
+                let ordered = group.sorted { $0.delivery.eventID < $1.delivery.eventID }
+                return MailComposer.message(to: address, from: client.settings.from, id: ordered[0].delivery.id, notices: ordered.map(\.delivery.notice),
+                                            siteURL: siteURL, words(ordered[0].delivery.language), at: at)
+            }
+            let started = ContinuousClock.now
+            var ended: [(DeliveryLease, DeliveryResult)] = []
+            do {
+                let results = try await client.send(messages)
+                let millis = Int((ContinuousClock.now - started) / .milliseconds(1))
+                for ((_, group), result) in zip(byAddress, results) {
+                    let outcome: DeliveryResult
+                    switch result {
+                    case .success: outcome = DeliveryResult(status: 250, answer: group.count > 1 ? "sent with \(group.count - 1) others" : "sent", millis: millis)
+                    case .failure(let error): outcome = DeliveryResult(status: Int(error.description.prefix(3)), answer: error.description, millis: millis)
+                    }
+                    ended += group.map { ($0, outcome) }
+                }
+            } catch {
+                logger.warning("e-mail not sent, \(leases.count) messages wait for their next try: \(error)")
+                let outcome = DeliveryResult(status: nil, answer: String(describing: error), millis: Int((ContinuousClock.now - started) / .milliseconds(1)))
+                ended = leases.map { ($0, outcome) }
+            }
+            await finish(ended)
         }
     }
 
@@ -142,7 +191,9 @@ public final class DeliveryService: Service, Sendable {
                 var failing: Set<UUID> = [], succeeded: Set<UUID> = []
                 for (lease, result) in ended {
                     let tries = lease.delivery.attempts + 1 - lease.delivery.replayedAfter
-                    let retry = result.succeeded ? nil : DeliveryPlan.retry(after: tries, at: at, spread: Double.random(in: 0...1))
+                    // An address the mail server refused for good is not tried again.
+                    let permanent = lease.delivery.channel == .email && (500...599).contains(result.status ?? 0)
+                    let retry = result.succeeded || permanent ? nil : DeliveryPlan.retry(after: tries, at: at, spread: Double.random(in: 0...1))
                     guard try await deliveries.finish(lease, result: result, retryAt: retry, at: at) else { continue }
                     guard let id = lease.delivery.webhookID else { continue }
                     if result.succeeded { succeeded.insert(id) } else { failing.insert(id) }

@@ -10,6 +10,8 @@ import SQLKit
 struct NoticeFanout: Sendable {
     let store: Store
     let now: @Sendable () -> Date
+    /// Whether e-mail is configured: without it no e-mail delivery is written.
+    var mail = false
     /// How long an e-mail waits before it goes, so that a burst of events to one person goes as one message.
     static let emailGrouping: TimeInterval = 30
 
@@ -70,7 +72,7 @@ struct NoticeFanout: Sendable {
             }
             try await inbox.insert(eventID: event.id, notice: notice, stored: event.payload, for: inboxUsers)
             var outgoing: [NewDelivery] = recipients.compactMap { recipient in
-                guard recipient.channels.contains(.email), let email = recipient.email else { return nil }
+                guard mail, recipient.channels.contains(.email), let email = recipient.email else { return nil }
                 var username: String?
                 if case .user(let name) = recipient.target { username = name }
                 return NewDelivery(channel: .email, target: email, webhookID: nil, username: username, language: recipient.language,

@@ -11,9 +11,11 @@ public struct NotificationService: Sendable {
     let gate: Gatekeeper
     /// Rung after a write that calls for sending (a test): the sender looks at once.
     let ring: @Sendable () -> Void
+    let smtp: SMTPSettings?
 
-    init(store: Store, now: @escaping @Sendable () -> Date, ring: @escaping @Sendable () -> Void) {
+    init(store: Store, now: @escaping @Sendable () -> Date, smtp: SMTPSettings?, ring: @escaping @Sendable () -> Void) {
         self.store = store
+        self.smtp = smtp
         self.now = millisecondClock(now)
         self.gate = Gatekeeper(store: store, now: now)
         self.ring = ring
@@ -121,15 +123,40 @@ public struct NotificationService: Sendable {
         try await store.transaction { db in try await SubscriptionRepository(db).setLanguage(language, of: me) }
     }
 
-    /// Sends a test notice to oneself on every channel.
-    public func test() async throws {
+    /// What a test found on each channel.
+    public struct TestResult: Sendable {
+        /// The address e-mail goes to, nil when the account has none.
+        public let address: String?
+        public let email: EmailCheck
+    }
+
+    public enum EmailCheck: Sendable, Equatable {
+        /// The server was reached and took the login: the message goes within a minute.
+        case ready(String)
+        /// No SMTP server is configured.
+        case off
+        /// The message waits; why it cannot go now.
+        case failing(String)
+    }
+
+    /// Sends a test notice to oneself on every channel, and checks at once that the SMTP
+    /// server is reachable and takes the login: a failure is said now, and the message waits.
+    public func test() async throws -> TestResult {
         try await gate.require(.notificationsOwn)
         let me = try gate.currentUser().username
-        try await store.transaction { db in
+        let address = try await store.transaction { db -> String? in
             try await Notices.record(Notice(kind: .test, at: now(), actor: me, release: nil, addressee: me), in: db)
             try await AuditLog.record(.notifyTest, target: "user:\(me)", summary: "asked for a test notification", at: now(), in: db)
+            return try await UserRepository(db).named(me).map(\.email).flatMap { EmailAddress.isValid($0) ? $0 : nil }
         }
         ring()
+        guard let smtp else { return TestResult(address: address, email: .off) }
+        do {
+            try await SMTPClient(settings: smtp).check()
+            return TestResult(address: address, email: .ready(smtp.endpoint))
+        } catch {
+            return TestResult(address: address, email: .failing(String(describing: error)))
+        }
     }
 
     // MARK: - Stakeholders
