@@ -120,6 +120,8 @@ struct PermissionMatrixTests {
         Route(method: .get, path: "/api/v1/webhooks/\(UUID().uuidString)/deliveries", body: nil, permission: .webhookManage),
         Route(method: .get, path: "/api/v1/webhooks/\(UUID().uuidString)/deliveries/msg_x", body: nil, permission: .webhookManage),
         Route(method: .post, path: "/api/v1/webhooks/\(UUID().uuidString)/deliveries/msg_x/replay", body: nil, permission: .webhookManage),
+        Route(method: .get, path: "/api/v1/status-page", body: nil, permission: .statusManage),
+        Route(method: .put, path: "/api/v1/status-page", body: #"{"environments":["production"],"services":[]}"#, permission: .statusManage),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

@@ -149,4 +149,5 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case webhookDisable = "webhook.disable"
     case deliveryReplay = "delivery.replay"
     case notifyTest = "notify.test"
+    case statusPublish = "status.publish"
 }

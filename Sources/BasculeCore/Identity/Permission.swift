@@ -36,6 +36,8 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case notificationsOwn
     /// Add, change and remove webhook endpoints; read their deliveries and replay them.
     case webhookManage
+    /// Choose what the public status page announces.
+    case statusManage
 }
 
 /// Which role may do what. Written out once here and in docs/PERMISSIONS.md; a test walks
@@ -47,7 +49,7 @@ public enum PermissionTable {
             .releaseRead, .releaseCreate, .releaseEdit, .releaseDelete, .releaseTransition,
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
-            .runbookEdit, .runExecute, .runDecide, .agentRead, .notificationsOwn, .webhookManage,
+            .runbookEdit, .runExecute, .runDecide, .agentRead, .notificationsOwn, .webhookManage, .statusManage,
         ],
         .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead, .notificationsOwn],
         .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead, .notificationsOwn],

@@ -122,6 +122,23 @@ extension APIHandler {
     }
 }
 
+extension APIHandler {
+    func getStatusPublication(_ input: Operations.GetStatusPublication.Input) async throws -> Operations.GetStatusPublication.Output {
+        .ok(.init(body: .json(.init(try await statusPage.publication()))))
+    }
+
+    func setStatusPublication(_ input: Operations.SetStatusPublication.Input) async throws -> Operations.SetStatusPublication.Output {
+        guard case .json(let body) = input.body else { throw ServiceError.badRequest([FieldError("body", "must be JSON")]) }
+        return .ok(.init(body: .json(.init(try await statusPage.publish(environments: body.environments, services: body.services)))))
+    }
+}
+
+extension Components.Schemas.StatusPublicationView {
+    init(_ publication: StatusPublication) {
+        self.init(environments: publication.environments, services: publication.services.map { .init(key: $0.key, name: $0.name) })
+    }
+}
+
 extension Components.Schemas.SubscriptionView {
     init(_ subscription: Subscription) {
         self.init(id: subscription.id.uuidString.lowercased(), scope: subscription.scope.kind, value: subscription.scope.value,

@@ -27,6 +27,7 @@ struct APIHandler: APIProtocol {
     let secrets: SecretService
     let notifications: NotificationService
     let webhooks: WebhookService
+    let statusPage: StatusPageService
     /// The zone notices are worded in.
     let timeZone: TimeZone
     /// The words of the SVG the API draws (the reliability diagram), read once.
@@ -35,6 +36,7 @@ struct APIHandler: APIProtocol {
     init(services: BasculeServices, timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt) {
         notifications = services.notifications
         webhooks = services.webhooks
+        statusPage = services.statusPage
         self.timeZone = timeZone
         releases = services.releases
         environments = services.environments

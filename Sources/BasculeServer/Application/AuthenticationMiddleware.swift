@@ -66,6 +66,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     static func isPublic(_ path: String, _ method: HTTPRequest.Method) -> Bool {
         path == "/health" || path == "/api/v1/health" || path == "/login" || path.hasPrefix("/static/") || path == "/calendar.ics"
             || path.hasPrefix("/language/") || (path == "/api/v1/login" && method == .post)
+            || (method == .get && ["/status", "/status.atom", "/status.json"].contains(path))
     }
 
     static func isUnsafe(_ method: HTTPRequest.Method) -> Bool {

@@ -30,6 +30,7 @@ public struct BasculeServices: Sendable {
     public let secrets: SecretService
     public let notifications: NotificationService
     public let webhooks: WebhookService
+    public let statusPage: StatusPageService
     /// Rung when notices or deliveries may be waiting: the sender looks at once.
     let deliveryBell = DeliveryBell()
     let vault: SecretVault
@@ -69,6 +70,7 @@ public struct BasculeServices: Sendable {
         let bell = deliveryBell
         notifications = NotificationService(store: store, now: now, smtp: smtp, ring: { bell.ring() })
         webhooks = WebhookService(store: store, now: now, vault: vault, ring: { bell.ring() })
+        statusPage = StatusPageService(store: store, now: now, runs: runs)
         feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
@@ -151,6 +153,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     PeopleRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     NotificationRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     WebhookRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    StatusRoutes<BasculeRequestContext>(services: services, renderer: renderer, siteURL: configuration.publicURL).register(on: router)
     RunRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)
     return router
 }

@@ -33,7 +33,7 @@ public enum DemoPortfolio {
         for (username, role, display) in demoUsers {
             if try await services.store.withConnection({ try await UserRepository($0).named(username) }) == nil {
                 _ = try await services.identity.createUser(
-                    username: username, displayName: display, roles: [role], password: "\(username)-bascule-demo")
+                    username: username, displayName: display, email: "\(username)@bascule.example", roles: [role], password: "\(username)-bascule-demo")
             }
         }
         for (name, kind) in [("development", EnvironmentKind.development), ("recette", .test), ("preproduction", .preproduction), ("production", .production)] {
@@ -105,6 +105,10 @@ public enum DemoPortfolio {
         // Last, so that the releases above keep their keys (REL-19 is the cutover under way).
         let cutovers = try await DemoCutoverHistory.seed(services, now: now)
         let rolling = try await DemoRollingUpdate.seed(services, now: now)
+        let underWay = try await services.store.withConnection { db in
+            try await ReleaseRepository(db).sorted(ReleaseQuery(statuses: [.inProgress]), by: .window, descending: false, limit: 1, offset: 0).items.first
+        }
+        try await DemoNotifications.seed(services, cutover: underWay?.key.description)
         return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling, environments: 4)
     }
 

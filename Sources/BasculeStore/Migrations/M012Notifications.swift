@@ -41,6 +41,8 @@ let m012Notifications = Migration(version: 12, name: "notifications") { engine i
         CREATE TABLE delivery_attempts (delivery_id TEXT NOT NULL REFERENCES deliveries (id), number BIGINT NOT NULL, at BIGINT NOT NULL,
             status BIGINT, answer TEXT NOT NULL, millis BIGINT NOT NULL, PRIMARY KEY (delivery_id, number))
         """,
+        // What the public status page announces: environments, and business services by key with their public name.
+        "CREATE TABLE status_publications (kind TEXT NOT NULL, name TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (kind, name))",
         "CREATE TABLE notice_cursor (id BIGINT PRIMARY KEY, event_id BIGINT NOT NULL)",
         "INSERT INTO notice_cursor (id, event_id) SELECT 1, COALESCE(MAX(id), 0) FROM events",
     ]

@@ -22,6 +22,7 @@ enum PageLabels {
         ConflictKind.labelKeys, CIType.labelKeys, RunKind.labelKeys, RunStatus.labelKeys, StepState.labelKeys,
         StepPhase.labelKeys, StepKind.labelKeys, GoNoGo.labelKeys, RunAction.Kind.labelKeys, AuditAction.labelKeys,
         AgentState.labelKeys, AttemptState.labelKeys, NoticeKind.labelKeys, NoticeChannel.labelKeys, Delivery.State.labelKeys, WebhookFormat.labelKeys,
+        DisruptionState.labelKeys,
     ].flatMap { $0 }
 }
 

@@ -1,0 +1,61 @@
+import BasculeCore
+import Foundation
+
+/// The status page as an Atom feed (RFC 4287) and as a JSON document: one entry per
+/// disruption, updated when its state changes, in the reader's language.
+enum StatusFeed {
+    static func atom(_ board: StatusBoard, service: String?, siteURL: String, at now: Date, _ words: Words) -> String {
+        let self_ = siteURL + "/status.atom" + (service.map { "?service=\($0)" } ?? "")
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(words.language.rawValue)">
+            <title>\(escape(words.text("status_heading")))</title>
+            <id>\(escape(self_))</id>
+            <link rel="self" href="\(escape(self_))"/>
+            <link rel="alternate" type="text/html" href="\(escape(siteURL))/status"/>
+            <updated>\(time(board.all.map(\.updatedAt).max() ?? now))</updated>
+            <author><name>Bascule</name></author>
+
+            """
+        for disruption in board.all {
+            let entry = StatusPage.entry(disruption, words)
+            let summary = [entry.state, entry.title, entry.expectedEnd].compactMap { $0 }.joined(separator: " · ")
+            xml += """
+                <entry>
+                <id>urn:bascule:status:\(escape(disruption.release)):\(disruption.start.timeIntervalSince1970)</id>
+                <title>\(escape(entry.headline)) — \(escape(entry.state))</title>
+                <updated>\(time(disruption.updatedAt))</updated>
+                <link rel="alternate" type="text/html" href="\(escape(siteURL))/status#\(escape(disruption.release))"/>
+                <summary>\(escape(summary))</summary>
+                </entry>
+
+                """
+        }
+        return xml + "</feed>\n"
+    }
+
+    static func json(_ board: StatusBoard, publication: StatusPublication, at now: Date, _ words: Words) -> [String: Any] {
+        func item(_ disruption: Disruption) -> [String: Any] {
+            var item: [String: Any] = [
+                "release": disruption.release, "title": disruption.title, "environment": disruption.environment,
+                "services": disruption.services.map { ["key": $0.key, "name": $0.name] },
+                "start": time(disruption.start), "end": time(disruption.end), "state": disruption.state.rawValue,
+                "stateLabel": words.label(disruption.state), "summary": StatusPage.entry(disruption, words).headline, "updatedAt": time(disruption.updatedAt),
+            ]
+            if let end = disruption.expectedEnd, disruption.state.isCurrent { item["expectedEnd"] = time(end) }
+            return item
+        }
+        return [
+            "generatedAt": time(now), "language": words.language.rawValue,
+            "services": publication.services.map { ["key": $0.key, "name": $0.name] },
+            "current": board.current.map(item), "upcoming": board.upcoming.map(item), "history": board.history.map(item),
+        ]
+    }
+
+    static func time(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
