@@ -186,4 +186,49 @@ struct NotificationTests {
             #expect(unread == 1)
         }
     }
+
+    static let announcing = """
+        steps:
+          - {key: backup, title: Back up billing, duration: 10m}
+          - {key: tell, title: Tell the users, duration: 5m, after: [backup], kind: communication, instructions: "Billing is down until {expectedEnd} ({downtime} of downtime)."}
+          - {key: deploy, title: Deploy, duration: 20m, after: [tell], downtime: true}
+        """
+
+    @Test("a communication step of the live run tells the stakeholders its message with the forecast's end and downtime; a rehearsal tells nobody", arguments: TestEngine.available)
+    func announcement(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
+            // given
+            try await client.send(.post, "/api/v1/environments", json: Samples.production)
+            try await client.send(.post, "/api/v1/releases", json: Samples.plannedRelease)
+            let imported = try await client.send(.put, "/api/v1/releases/REL-1/runbook/yaml", json: Self.announcing, headers: [.contentType: "application/yaml"])
+            #expect(imported.status == .ok, "\(imported.text)")
+            for status in ["planned", "approved", "ready"] {
+                try await client.send(.post, "/api/v1/releases/REL-1/transitions", json: #"{"to":"\#(status)"}"#)
+            }
+            _ = try await services.identity.createUser(username: "paula", roles: [.viewer], password: TestApp.password)
+            try await services.notifications.addStakeholder(to: "REL-1", kind: "user", name: "paula", language: nil)
+            let rehearsal = try await services.runs.create(in: "REL-1", kind: .rehearsal)
+            _ = try await services.runs.act(rehearsal.id.uuidString, .start("backup"))
+            _ = try await services.runs.act(rehearsal.id.uuidString, .complete("backup"))
+            _ = try await services.runs.act(rehearsal.id.uuidString, .start("tell"))
+            // when
+            let live = try await services.runs.create(in: "REL-1", kind: .live)
+            _ = try await services.runs.act(live.id.uuidString, .start("backup"))
+            _ = try await services.runs.act(live.id.uuidString, .complete("backup"))
+            _ = try await services.runs.act(live.id.uuidString, .start("tell"))
+            _ = try await NoticeFanout(store: services.store, now: Date.init).handOutAll()
+            // then
+            let lines = try await services.store.withConnection { try await InboxRepository($0).page(of: "paula", unreadOnly: false, limit: 10, before: nil).items }
+            let kinds = lines.map(\.notice.kind)
+            #expect(kinds.filter { $0 == .announcement }.count == 1, "\(kinds)")
+            #expect(kinds.contains(.runStarted))
+            let told = try #require(lines.first { $0.notice.kind == .announcement }?.notice)
+            let words = Words(localizer: try Localizer(), language: .en, formatting: WebFormatting(timeZone: .gmt))
+            let summary = NoticeWording.summary(told, words)
+            #expect(summary.contains("Billing is down until "), "\(summary)")
+            #expect(summary.contains("20\u{00A0}min of downtime"), "\(summary)")
+            #expect(!summary.contains("{"), "every placeholder filled: \(summary)")
+        }
+    }
 }
+

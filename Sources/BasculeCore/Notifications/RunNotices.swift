@@ -9,6 +9,9 @@ public enum RunNotices {
         if !wasStarted, run.hasStarted { kinds.append(.runStarted) }
         if action.kind == .fail || action.kind == .lose { kinds.append(.stepFailed) }
         if action.kind == .decide { kinds.append(.goNoGoDecided) }
+        if action.kind == .start, let key = action.step, run.steps.first(where: { $0.step.key == key })?.step.kind == .communication {
+            kinds.append(.announcement)
+        }
         if run.status != statusBefore {
             switch run.status {
             case .finished, .aborted: kinds.append(.runFinished)
@@ -29,6 +32,12 @@ public enum RunNotices {
             }
             if !action.text.isEmpty { facts["comment"] = action.text }
             if let decision = action.decision { facts["decision"] = decision.rawValue }
+        case .announcement:
+            if let key = action.step, let step = run.steps.first(where: { $0.step.key == key })?.step {
+                facts["step"] = key
+                facts["stepTitle"] = step.title
+                facts["message"] = Announcement.message(of: step)
+            }
         case .runFinished, .runRolledBack:
             facts["outcome"] = run.status.rawValue
             if !action.text.isEmpty { facts["comment"] = action.text }
@@ -36,5 +45,23 @@ public enum RunNotices {
             break
         }
         return facts
+    }
+}
+
+/// What a communication step says to the release's stakeholders: its instructions, or its
+/// title when it has none, with `{release}`, `{title}`, `{version}`, `{window}`, `{expectedEnd}`
+/// and `{downtime}` filled in for each reader (their language, their time zone).
+public enum Announcement {
+    public static let placeholders = ["release", "title", "version", "window", "expectedEnd", "downtime"]
+
+    public static func message(of step: RunbookStep) -> String {
+        let text = step.instructions.trimmingCharacters(in: .whitespacesAndNewlines)
+        return String((text.isEmpty ? step.title : text).prefix(2_000))
+    }
+
+    /// The forecast the message quotes, as facts: the expected end (RFC 3339) and downtime (seconds).
+    public static func facts(_ forecast: Forecast) -> [String: String] {
+        ["expectedEnd": forecast.expectedEnd.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)),
+         "expectedDowntime": String(Int(forecast.expectedDowntime.rounded()))]
     }
 }

@@ -122,10 +122,14 @@ extension RunService {
                 audit += try await moveRelease(run, wasStarted: wasStarted, at: now, origin: pending.origin, in: db)
                 let told = RunNotices.kinds(of: action, in: run, wasStarted: wasStarted, statusBefore: statusBefore)
                 if !told.isEmpty {
-                    let release = try await Notices.release(try await ReleaseService.load(run.releaseKey.description, from: ReleaseRepository(db)), in: db)
-                    events += try told.map { kind in
-                        try Notices.event(Notice(kind: kind, at: action.at, actor: pending.origin.actor, release: release,
-                                                 facts: RunNotices.facts(of: action, in: run, kind: kind)))
+                    let stored = try await ReleaseService.load(run.releaseKey.description, from: ReleaseRepository(db))
+                    let release = try await Notices.release(stored, in: db)
+                    for kind in told {
+                        var facts = RunNotices.facts(of: action, in: run, kind: kind)
+                        if kind == .announcement {
+                            facts.merge(try await announcementForecast(run, release: stored, at: now, in: db, definitions: definitions)) { _, new in new }
+                        }
+                        events.append(try Notices.event(Notice(kind: kind, at: action.at, actor: pending.origin.actor, release: release, facts: facts)))
                     }
                 }
             }
@@ -152,6 +156,16 @@ extension RunService {
         try await AuditRepository(db).append(audit)
         try await EventRepository(db).append(events)
         return results
+    }
+
+    /// The expected end and downtime an announcement quotes, from the live run's forecast
+    /// against its rehearsals (a few hundred draws: announcements are rare and must not wait).
+    private static func announcementForecast(_ run: Run, release: Release, at now: Date, in db: any SQLDatabase,
+                                             definitions: RunDefinitionCache) async throws -> [String: String] {
+        let rehearsals = try await RunRepository(db, cache: definitions).all(of: release).filter { $0.kind == .rehearsal }
+        let forecast = run.forecast(plannedStart: release.window?.start ?? run.createdAt, rehearsals: RehearsalHistory(rehearsals),
+                                    tags: release.fields.tags, now: now, draws: 200)
+        return Announcement.facts(forecast)
     }
 
     /// What the audit trail says of an action: `rehearsal run: complete P01`, `live run: decide G1 (go)`.

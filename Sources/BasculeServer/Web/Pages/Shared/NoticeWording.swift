@@ -19,6 +19,13 @@ enum NoticeWording {
         if let decision = notice.fact("decision") { values["decision"] = words.text("notice_decision_\(decision)") }
         if let outcome = notice.fact("outcome") { values["outcome"] = words.text("notice_outcome_\(outcome)") }
         if let start = time(notice.fact("fromStart")), let end = time(notice.fact("fromEnd")) { values["fromWindow"] = words.window(start, end) }
+        if let end = time(notice.fact("expectedEnd")) { values["expectedEnd"] = words.date(end) }
+        if let downtime = notice.fact("expectedDowntime").flatMap(Double.init) { values["downtime"] = words.duration(downtime) }
+        if notice.kind == .announcement, let message = notice.fact("message") {
+            values["message"] = Announcement.placeholders.reduce(message) { text, name in
+                values[name].map { text.replacingOccurrences(of: "{\(name)}", with: $0) } ?? text
+            }
+        }
         var key = "notice_" + notice.kind.rawValue.replacingOccurrences(of: ".", with: "_")
         if notice.kind == .releaseMoved, values["fromWindow"] == nil { key += "_first" }
         return words.text(key, values)
