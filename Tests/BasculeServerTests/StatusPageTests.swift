@@ -82,4 +82,28 @@ struct StatusPageTests {
             #expect(kept["environments"] as? [String] == ["production"], "nothing half-written")
         }
     }
+
+    @Test("a conflict that appears on a planned release is told once while it lasts", arguments: TestEngine.available)
+    func conflictTold(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
+            // given: REL-1 and REL-2 both change pay-db in production at the same time
+            try await Self.fixture(services)
+            let watch = CalendarWatch(store: services.store, now: Date.init)
+            _ = try await client.send(.post, "/api/v1/subscriptions", json: #"{"scope":"everything","kinds":["conflict.appeared"],"channels":["inbox"]}"#)
+            _ = try await watch.watch()
+            var changes = ReleaseChanges()
+            changes.environment = .some("production")
+            _ = try await services.releases.update("REL-2", changes: changes)
+            // when
+            let first = try await watch.watch()
+            let again = try await watch.watch()
+            _ = try await NoticeFanout(store: services.store, now: Date.init).handOutAll()
+            // then
+            #expect(first == 2, "each release of the pair is told")
+            #expect(again == 0)
+            let inbox = try await client.send(.get, "/api/v1/notifications").json()["items"] as? [[String: Any]] ?? []
+            #expect(inbox.filter { $0["kind"] as? String == "conflict.appeared" }.count == 2)
+        }
+    }
 }
+

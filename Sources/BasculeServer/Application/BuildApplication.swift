@@ -99,7 +99,7 @@ public func buildApplication(
 
 /// The recurring work replicas share: the purge always, backups when configured.
 func backgroundJobs(_ configuration: ServerConfiguration, services: BasculeServices) -> [BackgroundJob] {
-    var jobs = [BackgroundJob.purge(store: services.store, now: Date.init)]
+    var jobs = [BackgroundJob.purge(store: services.store, now: Date.init), CalendarWatch(store: services.store, now: Date.init).job()]
     if let schedule = configuration.backups {
         jobs.append(.backup(store: services.store, into: BackupFolder(folder: schedule.folder, keep: schedule.keep), every: schedule.every, now: Date.init))
     }

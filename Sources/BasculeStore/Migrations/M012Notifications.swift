@@ -43,6 +43,8 @@ let m012Notifications = Migration(version: 12, name: "notifications") { engine i
         """,
         // What the public status page announces: environments, and business services by key with their public name.
         "CREATE TABLE status_publications (kind TEXT NOT NULL, name TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (kind, name))",
+        // What the watch already told (a conflict, a freeze): told once while it lasts.
+        "CREATE TABLE notice_memory (key TEXT PRIMARY KEY, at BIGINT NOT NULL)",
         "CREATE TABLE notice_cursor (id BIGINT PRIMARY KEY, event_id BIGINT NOT NULL)",
         "INSERT INTO notice_cursor (id, event_id) SELECT 1, COALESCE(MAX(id), 0) FROM events",
     ]

@@ -26,3 +26,27 @@ public struct NoticeCursorRepository: Sendable {
         try await db.raw("SELECT event_id FROM notice_cursor WHERE id = 1").first()?.decode(column: "event_id", as: Int64.self) ?? 0
     }
 }
+
+/// What the calendar watch has already told, so that a conflict or a freeze is told once while
+/// it lasts, and again if it comes back after it went.
+public struct NoticeMemoryRepository: Sendable {
+    let db: any SQLDatabase
+
+    public init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    public func all(prefix: String) async throws -> Set<String> {
+        Set(try await db.raw("SELECT key FROM notice_memory WHERE key LIKE \(bind: prefix + "%")").all().map { try $0.decode(column: "key", as: String.self) })
+    }
+
+    public func remember(_ keys: [String], at: Date) async throws {
+        guard !keys.isEmpty else { return }
+        let rows = keys.map { key -> SQLQueryString in "(\(bind: key), \(bind: Columns.millis(at)))" }
+        try await db.raw("INSERT INTO notice_memory (key, at) VALUES " + rows.joined(separator: ", ") + " ON CONFLICT DO NOTHING").run()
+    }
+
+    public func forget(_ keys: [String]) async throws {
+        for key in keys { try await db.raw("DELETE FROM notice_memory WHERE key = \(bind: key)").run() }
+    }
+}

@@ -18,12 +18,15 @@ public struct BackgroundJob: Sendable {
         self.run = run
     }
 
-    /// Expired sessions and events past their retention, hourly.
+    /// Expired sessions, events past their retention, read inbox lines and ended deliveries, hourly.
     public static func purge(store: Store, now: @escaping @Sendable () -> Date, eventRetention: TimeInterval = 30 * 86_400) -> BackgroundJob {
         BackgroundJob(name: "purge", every: 3600) { _ in
             try await store.transaction { db in
                 try await TokenRepository(db).purgeExpiredSessions(at: now())
                 try await EventRepository(db).purge(before: now().addingTimeInterval(-eventRetention))
+                // Read inbox lines after 90 days; deliveries ended (delivered or given up) after 30.
+                try await InboxRepository(db).purge(readBefore: now().addingTimeInterval(-90 * 86_400))
+                try await DeliveryRepository(db).purge(endedBefore: now().addingTimeInterval(-eventRetention))
             }
         }
     }

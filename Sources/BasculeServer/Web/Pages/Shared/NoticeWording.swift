@@ -14,6 +14,7 @@ enum NoticeWording {
             if let start = release.windowStart, let end = release.windowEnd { values["window"] = words.window(start, end) } else { values["window"] = words.text("notice_no_window") }
         }
         for (name, value) in notice.facts { values[name] = value }
+        if words.language == .fr, let reason = notice.fact("reason_fr") { values["reason"] = reason }
         if let from = status(notice.fact("from")) { values["from"] = words.label(from) }
         if let to = status(notice.fact("to")) { values["to"] = words.label(to) }
         if let decision = notice.fact("decision") { values["decision"] = words.text("notice_decision_\(decision)") }
