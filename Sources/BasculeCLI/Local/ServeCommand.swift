@@ -120,7 +120,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Where e-mail goes, from BASCULE_SMTP_HOST, _PORT (587, or 465 with tls), _SECURITY
-    /// (starttls, tls, none), _USERNAME, _PASSWORD, _FROM and _CA_FILE; nil without a host.
+    /// (starttls, tls, none), _USERNAME, _PASSWORD, _FROM and _CA_FILE, and BASCULE_EMAIL_GROUPING;
+    /// nil without a host.
     static func smtp(_ environment: [String: String]) throws -> SMTPSettings? {
         guard let host = environment["BASCULE_SMTP_HOST"], !host.isEmpty else { return nil }
         let securityText = environment["BASCULE_SMTP_SECURITY"] ?? "starttls"
@@ -140,7 +141,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let trust = environment["BASCULE_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         if let trust, !FileManager.default.isReadableFile(atPath: trust) { throw CLIError.invalidOption("BASCULE_SMTP_CA_FILE \(trust) cannot be read") }
-        return SMTPSettings(host: host, port: port, security: security, username: username, password: password, from: from, trustFile: trust)
+        guard let grouping = environment["BASCULE_EMAIL_GROUPING"].map(Double.init) ?? 30, (0...3600).contains(grouping) else {
+            throw CLIError.invalidOption("BASCULE_EMAIL_GROUPING is seconds from 0 to 3600")
+        }
+        return SMTPSettings(host: host, port: port, security: security, username: username, password: password, from: from, trustFile: trust,
+                            grouping: grouping)
     }
 
     /// The key secrets are sealed with: BASCULE_SECRET_KEY, else (SQLite) a key file made

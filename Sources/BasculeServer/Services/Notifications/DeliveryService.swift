@@ -42,7 +42,7 @@ public final class DeliveryService: Service, Sendable {
         self.logger = logger
     }
 
-    var fanout: NoticeFanout { NoticeFanout(store: store, now: now, mail: smtp != nil) }
+    var fanout: NoticeFanout { NoticeFanout(store: store, now: now, mailGrouping: smtp?.grouping) }
 
     func words(_ language: String) -> Words {
         Words(localizer: localizer, language: Language(rawValue: language) ?? .en, formatting: formatting)

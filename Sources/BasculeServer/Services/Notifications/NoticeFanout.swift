@@ -10,10 +10,9 @@ import SQLKit
 struct NoticeFanout: Sendable {
     let store: Store
     let now: @Sendable () -> Date
-    /// Whether e-mail is configured: without it no e-mail delivery is written.
-    var mail = false
-    /// How long an e-mail waits before it goes, so that a burst of events to one person goes as one message.
-    static let emailGrouping: TimeInterval = 30
+    /// How long an e-mail waits before it goes (so that a burst goes as one message); nil when
+    /// e-mail is not configured: then no e-mail delivery is written.
+    var mailGrouping: TimeInterval? = nil
 
     struct Handed: Sendable {
         var events = 0
@@ -72,11 +71,11 @@ struct NoticeFanout: Sendable {
             }
             try await inbox.insert(eventID: event.id, notice: notice, stored: event.payload, for: inboxUsers)
             var outgoing: [NewDelivery] = recipients.compactMap { recipient in
-                guard mail, recipient.channels.contains(.email), let email = recipient.email else { return nil }
+                guard let grouping = mailGrouping, recipient.channels.contains(.email), let email = recipient.email else { return nil }
                 var username: String?
                 if case .user(let name) = recipient.target { username = name }
                 return NewDelivery(channel: .email, target: email, webhookID: nil, username: username, language: recipient.language,
-                                   firstAt: at.addingTimeInterval(Self.emailGrouping))
+                                   firstAt: at.addingTimeInterval(grouping))
             }
             outgoing += endpoints.filter { $0.wants(notice) }.map { endpoint in
                 NewDelivery(channel: .webhook, target: endpoint.id.uuidString, webhookID: endpoint.id, username: nil, language: "en", firstAt: at)

@@ -23,8 +23,13 @@ public struct SMTPSettings: Sendable, Equatable {
     public var from: String
     /// A PEM file of the certificates to trust instead of the system's (a private CA).
     public var trustFile: String?
+    /// How long an e-mail waits before it goes, so that a burst of events to one person goes
+    /// as one message (BASCULE_EMAIL_GROUPING, seconds).
+    public var grouping: TimeInterval
 
-    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String, trustFile: String? = nil) {
+    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String, trustFile: String? = nil,
+                grouping: TimeInterval = 30) {
+        self.grouping = grouping
         self.host = host
         self.port = port
         self.security = security
