@@ -23,7 +23,7 @@ source "$here/lib.sh"
 fail() { echo "notifications e2e: FAILED: $*" >&2; [ -n "${SERVER_LOG:-}" ] && tail -30 "$SERVER_LOG" >&2; exit 1; }
 check() { echo "notifications e2e: ok - $*"; }
 
-python3 -c 'import aiosmtpd, standardwebhooks' 2>/dev/null || python3 -m pip install -q aiosmtpd standardwebhooks >&2
+python3 -c 'import aiosmtpd, standardwebhooks, playwright' 2>/dev/null || python3 -m pip install -q aiosmtpd standardwebhooks playwright >&2
 
 # --- the outside parts
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" \

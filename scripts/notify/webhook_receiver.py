@@ -30,6 +30,9 @@ if os.path.exists(events_path):
 
 
 class Handler(BaseHTTPRequestHandler):
+    # Keep-alive, as real receivers behind a web server answer.
+    protocol_version = "HTTP/1.1"
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -60,6 +63,7 @@ class Handler(BaseHTTPRequestHandler):
         if delay:
             time.sleep(delay)
         self.send_response(204 if ok else 400)
+        self.send_header("Content-Length", "0")
         self.end_headers()
 
     def log_message(self, *args):

@@ -63,12 +63,12 @@ public struct DeliveryRepository: Sendable {
 
     /// Leases up to `limit` deliveries of `channel` due at `now` whose endpoint (if any) is
     /// enabled and that nobody holds (or whose holder's lease ran out), oldest due first.
-    /// `excluding`: receivers already sent to as much as they may be at once.
+    /// `target`: one receiver's only (so that each gets its share of the sends at once).
     public func claim(_ channel: Delivery.Channel, as holder: String, at now: Date, for duration: TimeInterval, limit: Int,
-                      excluding: Set<String> = []) async throws -> [DeliveryLease] {
+                      target: String? = nil) async throws -> [DeliveryLease] {
         let skipLocked = db.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let at = Columns.millis(now)
-        let busy: SQLQueryString = excluding.isEmpty ? "" : " AND target NOT IN (" + excluding.sorted().map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
+        let busy: SQLQueryString = target.map { " AND target = \(bind: $0)" } ?? ""
         let rows = try await db.raw("""
             UPDATE deliveries SET holder = \(bind: holder), lease_until = \(bind: Columns.millis(now.addingTimeInterval(duration))), fence = fence + 1
             WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND channel = \(bind: channel.rawValue) AND next_at <= \(bind: at)
@@ -78,6 +78,17 @@ public struct DeliveryRepository: Sendable {
             RETURNING \(unsafeRaw: Self.columns), fence
             """).all()
         return try rows.map { DeliveryLease(delivery: try Self.delivery($0), fence: try $0.decode(column: "fence", as: Int64.self)) }
+    }
+
+    /// The receivers with deliveries due at `now` that nobody holds, the longest waiting first.
+    public func dueTargets(_ channel: Delivery.Channel, at now: Date, limit: Int) async throws -> [String] {
+        let at = Columns.millis(now)
+        return try await db.raw("""
+            SELECT target, MIN(next_at) AS due FROM deliveries
+            WHERE state = 'pending' AND channel = \(bind: channel.rawValue) AND next_at <= \(bind: at) AND (lease_until IS NULL OR lease_until < \(bind: at))
+              AND (webhook_id IS NULL OR webhook_id IN (SELECT id FROM webhooks WHERE enabled = 1))
+            GROUP BY target ORDER BY due LIMIT \(bind: limit)
+            """).all().map { try $0.decode(column: "target", as: String.self) }
     }
 
     /// Leases e-mail due at `now` and, with each, every other e-mail waiting for the same

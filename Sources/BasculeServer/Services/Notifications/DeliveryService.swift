@@ -2,6 +2,7 @@ import BasculeCore
 import BasculeStore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import SQLKit
 
@@ -25,6 +26,7 @@ public final class DeliveryService: Service, Sendable {
     let holder = "\(ProcessInfo.processInfo.hostName)#\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
     let capacity: Int
     let perEndpoint: Int
+    let endpoints = NIOLockedValueBox<[UUID: CachedEndpoint]>([:])
     static let lease: TimeInterval = 30
 
     init(store: Store, vault: SecretVault, bell: DeliveryBell, localizer: Localizer, formatting: WebFormatting, siteURL: String?, smtp: SMTPSettings?,
@@ -68,6 +70,7 @@ public final class DeliveryService: Service, Sendable {
         var inFlight: [String: Int] = [:]
         var ended: [(DeliveryLease, DeliveryResult)] = []
         var lastFlush = ContinuousClock.now
+        var lastClaim = ContinuousClock.now
         await withTaskGroup(of: Event.self) { group in
             group.addTask { .tick }
             while let event = await group.next() {
@@ -87,7 +90,10 @@ public final class DeliveryService: Service, Sendable {
                 }
                 if Task.isCancelled { continue }
                 let busy = inFlight.values.reduce(0, +)
-                guard busy < capacity else { continue }
+                // Claimed at most every 10 ms while sends are under way, a few at a time rather
+                // than one per finished send: one transaction for many.
+                guard busy < capacity, busy == 0 || ContinuousClock.now - lastClaim > .milliseconds(10) else { continue }
+                lastClaim = .now
                 for lease in await claim(capacity - busy, inFlight: &inFlight) {
                     group.addTask { [self] in .sent(lease, await self.send(lease, client)) }
                 }
@@ -105,36 +111,32 @@ public final class DeliveryService: Service, Sendable {
         }
     }
 
-    /// Leases what is due to receivers not already at their share, and lets go at once of
-    /// what would pass it.
+    /// Leases what is due, each receiver up to its share of the sends at once: a receiver
+    /// that is slow holds its own share, never the others'.
     private func claim(_ room: Int, inFlight: inout [String: Int]) async -> [DeliveryLease] {
         let holder = self.holder, at = now(), perEndpoint = self.perEndpoint
-        let full = Set(inFlight.filter { $0.value >= perEndpoint }.keys)
-        guard let leases = try? await store.transaction({ db in
-            try await DeliveryRepository(db).claim(.webhook, as: holder, at: at, for: Self.lease, limit: room, excluding: full)
+        let shares = inFlight
+        guard let leases = try? await store.transaction({ db -> [DeliveryLease] in
+            let deliveries = DeliveryRepository(db)
+            var taken: [DeliveryLease] = [], left = room
+            for target in try await deliveries.dueTargets(.webhook, at: at, limit: 50) where left > 0 {
+                let share = min(left, perEndpoint - shares[target, default: 0])
+                guard share > 0 else { continue }
+                let leases = try await deliveries.claim(.webhook, as: holder, at: at, for: Self.lease, limit: share, target: target)
+                taken += leases
+                left -= leases.count
+            }
+            return taken
         }) else { return [] }
-        var taken: [DeliveryLease] = [], over: [DeliveryLease] = []
-        for lease in leases {
-            let target = lease.delivery.target
-            if inFlight[target, default: 0] >= perEndpoint { over.append(lease); continue }
-            inFlight[target, default: 0] += 1
-            taken.append(lease)
-        }
-        // Pushed back a little, so that the next look takes other receivers' deliveries first.
-        if !over.isEmpty { _ = try? await store.transaction { [over] db in try await DeliveryRepository(db).release(over, dueAt: at.addingTimeInterval(1)) } }
-        return taken
+        for lease in leases { inFlight[lease.delivery.target, default: 0] += 1 }
+        return leases
     }
 
     private func send(_ lease: DeliveryLease, _ client: WebhookClient) async -> DeliveryResult {
         let delivery = lease.delivery
         guard let id = delivery.webhookID else { return DeliveryResult(status: nil, answer: "no endpoint", millis: 0) }
         do {
-            let (endpoint, keyring) = try await store.withConnection { db -> (WebhookEndpoint?, String?) in
-                let webhooks = WebhookRepository(db)
-                return (try await webhooks.find(id), try await webhooks.keyring(of: id))
-            }
-            guard let endpoint, let keyring else { return DeliveryResult(status: nil, answer: "the endpoint was removed", millis: 0) }
-            let secrets = try WebhookKeys.open(keyring, of: id, vault: vault).signing(at: now())
+            guard let (endpoint, secrets) = try await endpoint(id) else { return DeliveryResult(status: nil, answer: "the endpoint was removed", millis: 0) }
             let summary = NoticeWording.summary(delivery.notice, words("en"))
             let link = NoticeWording.path(delivery.notice).flatMap { path in siteURL.map { $0 + path } }
             let body = endpoint.format == .standard ? WebhookBody.standard(delivery.notice, summary: summary, link: link) : WebhookBody.chat(summary: summary, link: link)
@@ -179,6 +181,30 @@ public final class DeliveryService: Service, Sendable {
             }
             await finish(ended)
         }
+    }
+
+    /// An endpoint and its signing secrets, read at most every 2 seconds: a change of URL or a
+    /// rotation shows within that, and a burst of deliveries does not read them for each.
+    private func endpoint(_ id: UUID) async throws -> (WebhookEndpoint, [WebhookSecret])? {
+        let at = ContinuousClock.now
+        if let cached = endpoints.withLockedValue({ $0[id] }), at - cached.read < .seconds(2) { return (cached.endpoint, cached.secrets) }
+        let (endpoint, keyring) = try await store.withConnection { db -> (WebhookEndpoint?, String?) in
+            let webhooks = WebhookRepository(db)
+            return (try await webhooks.find(id), try await webhooks.keyring(of: id))
+        }
+        guard let endpoint, let keyring else {
+            endpoints.withLockedValue { $0[id] = nil }
+            return nil
+        }
+        let secrets = try WebhookKeys.open(keyring, of: id, vault: vault).signing(at: now())
+        endpoints.withLockedValue { $0[id] = CachedEndpoint(endpoint: endpoint, secrets: secrets, read: at) }
+        return (endpoint, secrets)
+    }
+
+    struct CachedEndpoint: Sendable {
+        let endpoint: WebhookEndpoint
+        let secrets: [WebhookSecret]
+        let read: ContinuousClock.Instant
     }
 
     /// Ends the tries in one transaction: the log, the retry plan, the endpoints' failing
