@@ -1,5 +1,5 @@
 # The everyday commands. `make help` lists them.
-.PHONY: help build test test-pg e2e replicas fuzz ci serve demo bench bench-inventory bench-runbook bench-sse bench-run bench-pages bench-replicas bench-runs bench-backup screenshot clean
+.PHONY: help build test test-pg e2e notifications replicas fuzz ci serve demo bench bench-webhooks bench-inventory bench-runbook bench-sse bench-run bench-pages bench-replicas bench-runs bench-backup screenshot clean
 
 help:
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,10 @@ test-pg: ## The store and API tests on a throwaway PostgreSQL as well
 e2e: ## Server, CLI and headless Chromium end to end
 	swift build --product bascule
 	scripts/e2e.sh "$$(swift build --show-bin-path)/bascule"
+
+notifications: ## Notifications end to end: a real SMTP server, a receiver verifying Standard Webhooks signatures, SIGKILL with 1,000 deliveries pending, the status page
+	swift build --product bascule
+	scripts/notifications-e2e.sh "$$(swift build --show-bin-path)/bascule"
 
 replicas: ## Two replicas on a throwaway PostgreSQL behind HAProxy: a live run across them, one killed, metrics, backup and restore
 	swift build --product bascule
@@ -64,6 +68,9 @@ bench-runs: ## 1,000 runs at once, each watched and acted on every second (ENGIN
 
 bench-backup: ## bascule backup of 100,000 releases under 50 writers, then a restore that must hold every acknowledged write
 	Benchmarks/backup/run.sh
+
+bench-webhooks: ## 10,000 events delivered to a receiver that verifies every signature, against the receiver alone
+	Benchmarks/webhooks/run.sh
 
 screenshot: ## Refresh docs/releases.png from a demo server
 	scripts/screenshot.sh

@@ -30,8 +30,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" -addext 
   -keyout "$work/smtp.key" -out "$work/smtp.pem" >/dev/null 2>&1 || fail "openssl could not make a certificate"
 mkdir -p "$work/mail" "$work/hooks"
 smtp_port=$(free_port)
-start_mail() {
-  python3 "$here/notify/mail_sink.py" "$smtp_port" "$work/mail" "$work/smtp.pem" "$work/smtp.key" bascule mail-secret-1 >"$work/mail.log" 2>&1 &
+start_mail() {  # start_mail [PASSWORD]: the password the server accepts (Bascule is given mail-secret-1)
+  python3 "$here/notify/mail_sink.py" "$smtp_port" "$work/mail" "$work/smtp.pem" "$work/smtp.key" bascule "${1:-mail-secret-1}" >"$work/mail.log" 2>&1 &
   MAIL_PID=$!
   pids+=("$MAIL_PID")
   for _ in $(seq 1 50); do grep -q "mail sink on" "$work/mail.log" && return 0; sleep 0.1; done
@@ -113,10 +113,13 @@ kill -9 "$MAIL_PID"; wait "$MAIL_PID" 2>/dev/null || true
 before=$(mails_to manager@bascule.example)
 if "$bascule" notify test >"$work/test-down.out" 2>&1; then fail "notify test passed with the SMTP server down"; fi
 [ "$(grep -c unreachable "$work/test-down.out")" = 1 ] || fail "notify test with the server down said: $(cat "$work/test-down.out")"
-sleep 3
+start_mail another-password
+if "$bascule" notify test >"$work/test-login.out" 2>&1; then fail "notify test passed with the login refused"; fi
+grep -q "refused the login of bascule" "$work/test-login.out" || fail "notify test with the login refused said: $(cat "$work/test-login.out")"
+kill -9 "$MAIL_PID"; wait "$MAIL_PID" 2>/dev/null || true
 start_mail
 wait_for 60 mails_at_least manager@bascule.example $((before + 1)) || fail "the message waiting for the SMTP server never went"
-check "SMTP down: notify test failed in one line ($(grep unreachable "$work/test-down.out")); the message went once the server was back"
+check "SMTP down, then refusing the login: notify test failed in one line each ($(grep unreachable "$work/test-down.out" | cut -c1-80)…; $(grep refused "$work/test-login.out" | cut -c1-90)…); the messages went once the server was back"
 
 # --- a receiver answering in 10 s does not slow the requests that make events
 kill -9 "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
