@@ -14,7 +14,7 @@ import Testing
 /// the given roles whose token the client sends.
 enum TestApp {
     static func with(
-        _ engine: TestEngine, timeZone: String = "Europe/Paris", roles: Set<Role> = [.admin],
+        _ engine: TestEngine, timeZone: String = "Europe/Paris", roles: Set<Role> = [.admin], sending: Bool = false,
         _ body: @Sendable @escaping (SignedInClient, BasculeServices) async throws -> Void
     ) async throws {
         // Set-up and the services a test calls directly act as the system; requests sent
@@ -24,7 +24,8 @@ enum TestApp {
             let username = roles.sorted().map(\.rawValue).joined(separator: "-").lowercased()
             _ = try await services.identity.createUser(username: username, roles: roles, password: TestApp.password)
             let (_, token) = try await services.identity.createToken(name: "tests", for: username)
-            let configuration = ServerConfiguration(timeZone: TimeZone(identifier: timeZone) ?? .gmt)
+            var configuration = ServerConfiguration(timeZone: TimeZone(identifier: timeZone) ?? .gmt)
+            configuration.sendsNotifications = sending
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let app = try await buildApplication(configuration, services: services, logger: logger)

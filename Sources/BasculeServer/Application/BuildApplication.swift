@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import ServiceLifecycle
 
 /// The services of one running Bascule, shared by the API, the pages and the CLI's local commands.
 public struct BasculeServices: Sendable {
@@ -86,15 +87,25 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Bascule"),
-        services: [
-            EventFeedService(feed: services.feed, store: services.store, logger: logger),
-            BackgroundWorkService(store: services.store, jobs: backgroundJobs(configuration, services: services), logger: logger),
-            CheckpointService(store: services.store, logger: logger),
-            AgentSweepService(agents: services.agents, logger: logger),
-            DeliveryService(store: services.store, vault: services.vault, bell: services.deliveryBell, localizer: try Localizer(),
-                            formatting: WebFormatting(timeZone: configuration.timeZone), siteURL: configuration.publicURL, smtp: services.smtp, logger: logger),
-        ],
+        services: try applicationServices(configuration, services: services, logger: logger),
         logger: logger)
+}
+
+/// What runs beside the HTTP server: the events feed, background work, the WAL checkpoint, the
+/// agents' sweep, and the sender of notifications.
+func applicationServices(_ configuration: ServerConfiguration, services: BasculeServices, logger: Logger) throws -> [any Service] {
+    var running: [any Service] = [
+        EventFeedService(feed: services.feed, store: services.store, logger: logger),
+        BackgroundWorkService(store: services.store, jobs: backgroundJobs(configuration, services: services), logger: logger),
+        CheckpointService(store: services.store, logger: logger),
+        AgentSweepService(agents: services.agents, logger: logger),
+    ]
+    if configuration.sendsNotifications {
+        running.append(DeliveryService(store: services.store, vault: services.vault, bell: services.deliveryBell, localizer: try Localizer(),
+                                       formatting: WebFormatting(timeZone: configuration.timeZone), siteURL: configuration.publicURL,
+                                       smtp: services.smtp, logger: logger))
+    }
+    return running
 }
 
 /// The recurring work replicas share: the purge always, backups when configured.

@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     /// The address people reach Bascule at (`https://bascule.example.com`), for the links in
     /// e-mails, webhooks and feeds; without it they carry no link.
     public var publicURL: String?
+    /// Whether this replica hands notices out and sends them (every server does; tests that do
+    /// not look at deliveries leave it off to spare their database connections).
+    public var sendsNotifications = true
 
     /// A backup every `every` seconds into `folder`, keeping the newest `keep`.
     public struct BackupSchedule: Sendable {
