@@ -23,8 +23,8 @@ ENUM_PREFIXES = ["status", "type", "role", "envkind", "decision", "verdict", "le
                  "runstatus", "step", "phase", "stepkind", "gonogo", "runaction", "audit"]
 # Prefixes shared with other words of the table: only these values are enum values.
 AMBIGUOUS = {"run": {"rehearsal", "live"}, "step": {"pending", "running", "done", "failed", "skipped"}}
-# Not pages to walk: actions, files, the API, other languages, sign-out.
-SKIP = re.compile(r"^/(api/|logout|language/|static/|calendar\.ics)|\.csv$|/print$")
+# Not pages to walk: actions, files and feeds, the API, other languages, sign-out.
+SKIP = re.compile(r"^/(api/|logout|language/|static/|calendar\.ics)|\.(csv|atom|json)$|/print$")
 # Where the walk reads text that the table supplies (data such as titles lives elsewhere).
 CHROME = "th, label, legend, button, h2, h3, nav, .status, .type, .badge, .hint, .alert, .flash, option, summary, dt, .step-state, .run-status, .eyebrow, .empty, .notice, .pager"
 # English values of the table that are French words too.

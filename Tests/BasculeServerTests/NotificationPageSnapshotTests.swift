@@ -94,4 +94,29 @@ struct NotificationPageSnapshotTests {
         // then
         check(html, page: "webhook-deliveries", language)
     }
+
+    @Test("the status page shows the cutover under way with its expected end, the planned disruptions and the past, and what it publishes", arguments: Language.allCases)
+    func status(language: Language) async throws {
+        // given
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        let payroll = StatusPublication.Service(key: "svc-payroll", name: "Payroll"), finance = StatusPublication.Service(key: "svc-finance", name: "Finance")
+        let publication = StatusPublication(environments: ["production"], services: [finance, payroll])
+        func disruption(_ key: String, _ state: DisruptionState, hours: Double, _ services: [StatusPublication.Service]) -> Disruption {
+            let start = PageFixtures.now.addingTimeInterval(hours * 3600)
+            return Disruption(release: key, title: "\(key) cutover", environment: "production", services: services, start: start,
+                              end: start.addingTimeInterval(3 * 3600), state: state,
+                              expectedEnd: state.isCurrent ? start.addingTimeInterval(3.5 * 3600) : nil, updatedAt: PageFixtures.now)
+        }
+        let board = StatusBoard([disruption("REL-19", .verifying, hours: -2, [finance]), disruption("REL-21", .scheduled, hours: 30, [payroll]),
+                                 disruption("REL-7", .rolledBack, hours: -50, [payroll, finance])], now: PageFixtures.now)
+        let settings = StatusPage.Settings(environments: [Choice(value: "production", label: "production", selected: true)],
+                                           services: [Choice(value: "svc-payroll", label: "Payroll", selected: true)])
+        // when
+        let model = StatusPage.model(publication, board, service: nil, settings: settings, words)
+        let html = renderer.html("status", shell: PageFixtures.shell(words, title: model.heading), language: language, model: model)
+        // then
+        check(html, page: "status", language)
+    }
 }
+
