@@ -73,7 +73,8 @@ print(str(email.header.make_header(email.header.decode_header(message["Subject"]
 PY
 }
 mails_at_least() { [ "$(mails_to "$1")" -ge "$2" ]; }
-events_at_least() { [ "$(wc -l <"$work/hooks/events.jsonl")" -ge "$1" ]; }
+moves_received() { grep -c '"type": "release.moved"' "$work/hooks/events.jsonl" || true; }
+moves_at_least() { [ "$(moves_received)" -ge "$1" ]; }
 wait_for() {  # wait_for SECONDS COMMAND...: until the command succeeds
   local seconds=$1; shift
   for _ in $(seq 1 $((seconds * 5))); do "$@" && return 0; sleep 0.2; done
@@ -108,6 +109,10 @@ wait_for 20 mail_has_move || fail "no e-mail about $key"
 [ "$(python3 -c 'import json; print(json.load(open("'"$work"'/hooks/stats.json"))["invalid"])')" = 0 ] || fail "a delivery's signature did not verify"
 check "$key followed and moved: in the inbox, by e-mail (\"$(subject_of_last manager@bascule.example)\") and at the receiver, signature verified by the reference library"
 
+# --- the pages in a browser
+python3 "$here/notifications_browser_check.py" "$server" manager manager-bascule-demo "$key" ${SCREENSHOT:+--screenshot "$SCREENSHOT"} \
+  || fail "the pages in Chromium"
+check "Chromium: follow from the release page, the inbox and its badge, the webhooks log, the status page, in English and French"
 # --- SMTP down: notify test says so, the message waits and goes once the server is back
 kill -9 "$MAIL_PID"; wait "$MAIL_PID" 2>/dev/null || true
 before=$(mails_to manager@bascule.example)
@@ -124,6 +129,7 @@ check "SMTP down, then refusing the login: notify test failed in one line each (
 # --- a receiver answering in 10 s does not slow the requests that make events
 kill -9 "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
 start_receiver --delay 10
+moves_before_slow=$(moves_received)
 slowest=0
 for i in 1 2 3 4 5; do
   revision=$(api "$server/api/v1/releases/$key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
@@ -134,6 +140,7 @@ for i in 1 2 3 4 5; do
 done
 python3 -c "import sys; sys.exit(0 if $slowest < 1 else 1)" || fail "requests took up to $slowest s while the receiver was slow"
 check "a receiver taking 10 s per delivery: requests still answered in at most ${slowest} s"
+wait_for 20 moves_at_least $((moves_before_slow + 5)) || fail "the slow receiver did not get the 5 moves"
 kill -9 "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
 
 # --- a receiver that never answers: 1,000 events made meanwhile, requests not slowed; the server
@@ -158,18 +165,19 @@ print(f"{slowest:.3f}")
 PY
 slowest=$(cat "$work/burst.out")
 python3 -c "import sys; sys.exit(0 if $slowest < 1 else 1)" || fail "a move took $slowest s while the receiver never answered"
-before=$(wc -l <"$work/hooks/events.jsonl")
+before=$(moves_received)
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 kill -9 "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
 start_receiver --delay 0.01
 start_demo_server "$bascule" "$work" || fail "the server did not start again"
 pids+=("$SERVER_PID")
 server=$SERVER_URL
-wait_for 120 events_at_least $((before + 1000)) \
-  || fail "after the restart only $(( $(wc -l <"$work/hooks/events.jsonl") - before )) of 1,000 events arrived: $(cat "$work/hooks/stats.json")"
+# Counted by kind: the calendar watch may tell of a conflict the 1,000 moves made.
+wait_for 120 moves_at_least $((before + 1000)) \
+  || fail "after the restart only $(( $(moves_received) - before )) of 1,000 moves arrived: $(cat "$work/hooks/stats.json")"
 sleep 2
-got=$(( $(wc -l <"$work/hooks/events.jsonl") - before ))
-[ "$got" = 1000 ] || fail "the receiver saw $got distinct events, not 1,000"
+got=$(( $(moves_received) - before ))
+[ "$got" = 1000 ] || fail "the receiver saw $got distinct moves, not 1,000"
 invalid=$(python3 -c 'import json; print(json.load(open("'"$work"'/hooks/stats.json"))["invalid"])')
 [ "$invalid" = 0 ] || fail "$invalid deliveries failed verification"
 check "a receiver that never answers: 1,000 moves each answered within ${slowest} s; the server killed with SIGKILL with them pending; after the restart each event arrived once, every signature valid"
@@ -188,8 +196,4 @@ curl -fsS "$server/status.atom" | python3 -c 'import sys, xml.dom.minidom; xml.d
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$server/status?service=erp-app")" = 404 ] || fail "an unpublished service did not answer 404"
 check "status page: the ERP cutover in progress with its expected end, planned disruptions, Atom and JSON; an unpublished service is 404"
 
-# --- the pages in a browser
-python3 "$here/notifications_browser_check.py" "$server" manager manager-bascule-demo "$key" ${SCREENSHOT:+--screenshot "$SCREENSHOT"} \
-  || fail "the pages in Chromium"
-check "Chromium: follow from the release page, the inbox and its badge, the webhooks log, the status page, in English and French"
 echo "notifications e2e: all passed"

@@ -33,6 +33,7 @@ enum NotificationsPage {
         let channels: [Choice]
         let languages: [Choice]
         let errors: [String]
+        let canManageWebhooks: Bool
     }
 
     static func model(_ inbox: NotificationService.Inbox, onlyUnread: Bool, subscriptions: [Subscription], language: String,
@@ -55,7 +56,7 @@ enum NotificationsPage {
             kinds: followable.map { Choice(value: $0.rawValue, label: words.label($0), selected: false) },
             channels: NoticeChannel.allCases.map { Choice(value: $0.rawValue, label: words.label($0), selected: $0 == .inbox) },
             languages: ["en", "fr"].map { Choice(value: $0, label: words.text("language_\($0)"), selected: $0 == language) },
-            errors: errors.map(words.error))
+            errors: errors.map(words.error), canManageWebhooks: RequestOrigin.current.may(.webhookManage))
     }
 
     static func scope(_ scope: SubscriptionScope, _ words: Words) -> String {

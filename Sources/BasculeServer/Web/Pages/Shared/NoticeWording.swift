@@ -29,6 +29,7 @@ enum NoticeWording {
         }
         var key = "notice_" + notice.kind.rawValue.replacingOccurrences(of: ".", with: "_")
         if notice.kind == .releaseMoved, values["fromWindow"] == nil { key += "_first" }
+        if notice.kind == .conflictAppeared, notice.fact("other") == nil || notice.fact("other") == "—" { key += "_alone" }
         return words.text(key, values)
     }
 

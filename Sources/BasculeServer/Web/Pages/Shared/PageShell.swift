@@ -36,7 +36,6 @@ struct PageShell: Sendable {
     private static let sections: [(key: String, href: String, needs: Permission)] = [
         ("nav_home", "/home", .releaseRead), ("nav_releases", "/releases", .releaseRead), ("nav_calendar", "/calendar", .releaseRead),
         ("nav_inventory", "/inventory", .inventoryRead), ("nav_runbooks", "/runbooks", .releaseRead), ("nav_approvals", "/approvals", .releaseRead), ("nav_policy", "/policy", .policyRead), ("nav_agents", "/agents", .agentRead), ("nav_people", "/people", .teamRead),
-        ("nav_webhooks", "/webhooks", .webhookManage), ("nav_status", "/status", .releaseRead),
     ]
 
     init(request: Request, title: String, words: Words) {
