@@ -80,12 +80,15 @@ public struct WebhookSecret: Sendable, Equatable {
         self.key = Array(data)
     }
 
+    private init(key: [UInt8]) {
+        self.key = key
+        self.text = Self.prefix + Data(key).base64EncodedString()
+    }
+
     /// A new secret of 32 random bytes.
     public static func generate() -> WebhookSecret {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        // Force: 32 bytes of base64 behind the prefix is always a valid secret.
-        return try! WebhookSecret(prefix + Data(bytes).base64EncodedString())
+        return WebhookSecret(key: (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 }
 

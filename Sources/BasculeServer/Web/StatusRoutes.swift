@@ -48,7 +48,9 @@ struct StatusRoutes<Context: RequestContext>: Sendable {
         do {
             let (publication, board) = try await services.statusPage.board(service: service(request))
             let document = StatusFeed.json(board, publication: publication, at: Date(), words)
-            let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(document)
             return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=60", .accessControlAllowOrigin: "*"],
                             body: .init(byteBuffer: ByteBuffer(data: data)))
         } catch let error as ServiceError {

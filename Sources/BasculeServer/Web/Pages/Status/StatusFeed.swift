@@ -34,22 +34,47 @@ enum StatusFeed {
         return xml + "</feed>\n"
     }
 
-    static func json(_ board: StatusBoard, publication: StatusPublication, at now: Date, _ words: Words) -> [String: Any] {
-        func item(_ disruption: Disruption) -> [String: Any] {
-            var item: [String: Any] = [
-                "release": disruption.release, "title": disruption.title, "environment": disruption.environment,
-                "services": disruption.services.map { ["key": $0.key, "name": $0.name] },
-                "start": time(disruption.start), "end": time(disruption.end), "state": disruption.state.rawValue,
-                "stateLabel": words.label(disruption.state), "summary": StatusPage.entry(disruption, words).headline, "updatedAt": time(disruption.updatedAt),
-            ]
-            if let end = disruption.expectedEnd, disruption.state.isCurrent { item["expectedEnd"] = time(end) }
-            return item
+    /// The JSON document of the board: what `/status.json` answers.
+    struct Document: Encodable {
+        struct Service: Encodable {
+            let key: String
+            let name: String
         }
-        return [
-            "generatedAt": time(now), "language": words.language.rawValue,
-            "services": publication.services.map { ["key": $0.key, "name": $0.name] },
-            "current": board.current.map(item), "upcoming": board.upcoming.map(item), "history": board.history.map(item),
-        ]
+
+        struct Item: Encodable {
+            let release: String
+            let title: String
+            let environment: String
+            let services: [Service]
+            let start: String
+            let end: String
+            let state: String
+            let stateLabel: String
+            let summary: String
+            let updatedAt: String
+            let expectedEnd: String?
+        }
+
+        let generatedAt: String
+        let language: String
+        let services: [Service]
+        let current: [Item]
+        let upcoming: [Item]
+        let history: [Item]
+    }
+
+    static func json(_ board: StatusBoard, publication: StatusPublication, at now: Date, _ words: Words) -> Document {
+        func item(_ disruption: Disruption) -> Document.Item {
+            Document.Item(
+                release: disruption.release, title: disruption.title, environment: disruption.environment,
+                services: disruption.services.map { Document.Service(key: $0.key, name: $0.name) },
+                start: time(disruption.start), end: time(disruption.end), state: disruption.state.rawValue, stateLabel: words.label(disruption.state),
+                summary: StatusPage.entry(disruption, words).headline, updatedAt: time(disruption.updatedAt),
+                expectedEnd: disruption.state.isCurrent ? disruption.expectedEnd.map(time) : nil)
+        }
+        return Document(generatedAt: time(now), language: words.language.rawValue,
+                        services: publication.services.map { Document.Service(key: $0.key, name: $0.name) },
+                        current: board.current.map(item), upcoming: board.upcoming.map(item), history: board.history.map(item))
     }
 
     static func time(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
