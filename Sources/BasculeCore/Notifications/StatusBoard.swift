@@ -11,6 +11,21 @@ public enum DisruptionState: String, Sendable, CaseIterable, Codable {
     /// (a draft, or a release without a window). `verifying`: the live run's steps under way
     /// are all checks after the cutover.
     public static func of(_ status: ReleaseStatus, verifying: Bool) -> DisruptionState? {
+        Self.state(status, verifying: verifying)
+    }
+
+    /// The state of a release with its live run under way: verifying once no preparation or
+    /// cutover step of the run is waiting or under way.
+    public static func of(_ status: ReleaseStatus, liveRun run: Run?) -> DisruptionState? {
+        state(status, verifying: run.map(isVerifying) ?? false)
+    }
+
+    static func isVerifying(_ run: Run) -> Bool {
+        let doing = run.steps.filter { $0.segment == .main && [.preparation, .cutover].contains($0.step.phase) }
+        return !doing.isEmpty && doing.allSatisfy(\.progress.state.isSettled)
+    }
+
+    private static func state(_ status: ReleaseStatus, verifying: Bool) -> DisruptionState? {
         switch status {
         case .draft: return nil
         case .planned, .approved, .ready: return .scheduled

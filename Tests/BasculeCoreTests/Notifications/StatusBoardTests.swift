@@ -47,4 +47,21 @@ struct StatusBoardTests {
         // then
         #expect(board.upcoming.map(\.release) == ["REL-2", "REL-3"])
     }
+
+    @Test("a cutover under way reads as verifying once its preparation and cutover steps are done and only checks remain")
+    func verifying() throws {
+        // given
+        let steps = [RunbookStep(key: "stop", title: "Stop", phase: .cutover, plannedDuration: 600),
+                     RunbookStep(key: "check", title: "Check", phase: .verification, plannedDuration: 600, predecessors: ["stop"])]
+        var run = Run(releaseKey: ReleaseKey(number: 1), kind: .live, runbook: Runbook(steps: steps), at: Fixtures.t0)
+        // when
+        try run.apply(.start("stop"), by: "op", at: Fixtures.t0)
+        let during = DisruptionState.of(.inProgress, liveRun: run)
+        try run.apply(.complete("stop"), by: "op", at: Fixtures.t0.addingTimeInterval(600))
+        // then
+        #expect(during == .inProgress)
+        #expect(DisruptionState.of(.inProgress, liveRun: run) == .verifying)
+        #expect(DisruptionState.of(.inProgress, liveRun: nil) == .inProgress)
+    }
 }
+

@@ -79,13 +79,13 @@ public struct StatusPageService: Sendable {
         var disruptions: [Disruption] = []
         for (release, services) in candidates {
             guard let window = release.fields.window, let environment = release.fields.environment else { continue }
-            var expectedEnd: Date?, verifying = false, updated = release.updatedAt
-            if release.status == .inProgress, let live = try await liveView(release) {
+            var expectedEnd: Date?, updated = release.updatedAt
+            let live = release.status == .inProgress ? try await liveView(release) : nil
+            if let live {
                 expectedEnd = live.forecast.p50End
-                verifying = Self.verifying(live.run)
                 updated = max(updated, live.run.log.last?.at ?? updated)
             }
-            guard let state = DisruptionState.of(release.status, verifying: verifying) else { continue }
+            guard let state = DisruptionState.of(release.status, liveRun: live?.run) else { continue }
             disruptions.append(Disruption(release: release.key.description, title: release.title, environment: environment, services: services,
                                           start: window.start, end: window.end, state: state, expectedEnd: expectedEnd, updatedAt: updated))
         }
@@ -99,12 +99,5 @@ public struct StatusPageService: Sendable {
             guard let live = try await runs.list(of: release.key.description).first(where: { $0.kind == .live && !$0.status.isOver }) else { return nil }
             return try await runs.view(live.id.uuidString, draws: 200)
         }
-    }
-
-    /// The cutover is done and only checks are left: no preparation or cutover step is waiting or under way.
-    static func verifying(_ run: Run) -> Bool {
-        let main = run.steps.filter { $0.segment == .main }
-        let doing = main.filter { [.preparation, .cutover].contains($0.step.phase) }
-        return !doing.isEmpty && doing.allSatisfy(\.progress.state.isSettled)
     }
 }

@@ -20,10 +20,10 @@ enum MailComposer {
         text += "-- \n" + footer + "\n"
         var html = "<!DOCTYPE html><html lang=\"\(words.language.rawValue)\"><body style=\"font-family:sans-serif\"><ul>"
         for (summary, link) in zip(summaries, links) {
-            let escaped = escape(summary)
-            html += "<li>" + (link.map { "<a href=\"\(escape($0))\">\(escaped)</a>" } ?? escaped) + "</li>"
+            let escaped = ImpactDiagram.escape(summary)
+            html += "<li>" + (link.map { "<a href=\"\(ImpactDiagram.escape($0))\">\(escaped)</a>" } ?? escaped) + "</li>"
         }
-        html += "</ul><p style=\"color:#666\">\(escape(footer))</p></body></html>"
+        html += "</ul><p style=\"color:#666\">\(ImpactDiagram.escape(footer))</p></body></html>"
         let boundary = "=_bascule_" + id.replacingOccurrences(of: "msg_", with: "")
         let domain = from.split(separator: "@").last.map(String.init) ?? "bascule"
         let headers = [
@@ -73,10 +73,5 @@ enum MailComposer {
         date.formatted(Date.VerbatimFormatStyle(
             format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
             locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
-    }
-
-    private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -9,10 +9,10 @@ enum StatusFeed {
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(words.language.rawValue)">
-            <title>\(escape(words.text("status_heading")))</title>
-            <id>\(escape(self_))</id>
-            <link rel="self" href="\(escape(self_))"/>
-            <link rel="alternate" type="text/html" href="\(escape(siteURL))/status"/>
+            <title>\(ImpactDiagram.escape(words.text("status_heading")))</title>
+            <id>\(ImpactDiagram.escape(self_))</id>
+            <link rel="self" href="\(ImpactDiagram.escape(self_))"/>
+            <link rel="alternate" type="text/html" href="\(ImpactDiagram.escape(siteURL))/status"/>
             <updated>\(time(board.all.map(\.updatedAt).max() ?? now))</updated>
             <author><name>Bascule</name></author>
 
@@ -22,11 +22,11 @@ enum StatusFeed {
             let summary = [entry.state, entry.title, entry.expectedEnd].compactMap { $0 }.joined(separator: " · ")
             xml += """
                 <entry>
-                <id>urn:bascule:status:\(escape(disruption.release)):\(disruption.start.timeIntervalSince1970)</id>
-                <title>\(escape(entry.headline)) — \(escape(entry.state))</title>
+                <id>urn:bascule:status:\(ImpactDiagram.escape(disruption.release)):\(disruption.start.timeIntervalSince1970)</id>
+                <title>\(ImpactDiagram.escape(entry.headline)) — \(ImpactDiagram.escape(entry.state))</title>
                 <updated>\(time(disruption.updatedAt))</updated>
-                <link rel="alternate" type="text/html" href="\(escape(siteURL))/status#\(escape(disruption.release))"/>
-                <summary>\(escape(summary))</summary>
+                <link rel="alternate" type="text/html" href="\(ImpactDiagram.escape(siteURL))/status#\(ImpactDiagram.escape(disruption.release))"/>
+                <summary>\(ImpactDiagram.escape(summary))</summary>
                 </entry>
 
                 """
@@ -78,9 +78,4 @@ enum StatusFeed {
     }
 
     static func time(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }
