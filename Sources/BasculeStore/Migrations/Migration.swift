@@ -21,6 +21,7 @@ enum Migrations {
         m010Agents,
         m011RollingUpdates,
         m012Notifications,
+        m013AfterRelease,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }
