@@ -48,7 +48,7 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // Yams is a pure parser: the policy document is read in Core, where its rules live.
-        .target(name: "BasculeCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "BasculeCore", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "BasculeStore",
             dependencies: [
