@@ -150,4 +150,12 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case deliveryReplay = "delivery.replay"
     case notifyTest = "notify.test"
     case statusPublish = "status.publish"
+    case incidentRecord = "incident.record"
+    case incidentUpdate = "incident.update"
+    case incidentImport = "incident.import"
+    case attributionDecide = "attribution.decide"
+    case incidentSourceCreate = "incident-source.create"
+    case incidentSourceDelete = "incident-source.delete"
+    /// An evidence pack made, with its manifest's digest: the auditor's anchor.
+    case evidencePack = "evidence.pack"
 }

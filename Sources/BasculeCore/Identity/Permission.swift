@@ -38,6 +38,14 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case webhookManage
     /// Choose what the public status page announces.
     case statusManage
+    /// Read incidents, their attributions, the indicators and the reports.
+    case incidentRead
+    /// Record, import and update incidents.
+    case incidentRecord
+    /// Confirm or reject that a release caused an incident.
+    case incidentAttribute
+    /// Allow a monitoring or ITSM tool to send incidents, with a token of its own.
+    case incidentSourceManage
 }
 
 /// Which role may do what. Written out once here and in docs/PERMISSIONS.md; a test walks
@@ -50,14 +58,15 @@ public enum PermissionTable {
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
             .runbookEdit, .runExecute, .runDecide, .agentRead, .notificationsOwn, .webhookManage, .statusManage,
+            .incidentRead, .incidentRecord, .incidentAttribute,
         ],
-        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead, .notificationsOwn],
-        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead, .notificationsOwn],
+        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead, .notificationsOwn, .incidentRead],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead, .notificationsOwn, .incidentRead, .incidentRecord],
         .contributor: [
             .releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn,
-            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit, .notificationsOwn,
+            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit, .notificationsOwn, .incidentRead,
         ],
-        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead, .notificationsOwn],
+        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead, .notificationsOwn, .incidentRead],
     ]
 
     public static func allows(_ roles: Set<Role>, _ permission: Permission) -> Bool {

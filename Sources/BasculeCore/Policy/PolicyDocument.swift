@@ -27,7 +27,7 @@ public enum PolicyDocument {
         let root = try YAMLText.compose(text, field: "document")
         var errors: [FieldError] = []
         do {
-            let top = try PolicyNode(root, path: "").mapping(allowed: ["version", "timeZone", "overrideRoles", "emergency", "rules"])
+            let top = try PolicyNode(root, path: "").mapping(allowed: ["version", "timeZone", "overrideRoles", "emergency", "afterRelease", "rules"])
             if let schema = top["version"] { _ = try schema.int(in: 1...1) }
             var zone = TimeZone(identifier: ReleasePolicy.defaultTimeZone) ?? .gmt
             if let node = top["timeZone"] {
@@ -65,8 +65,14 @@ public enum PolicyDocument {
                 let hours = try entries["approvalsWithinHours"]?.int(in: 0...720) ?? 48
                 emergency = EmergencyProvision(skips: Set(skips), approvalsWithinHours: hours)
             }
+            var afterRelease = AfterReleaseSettings.standard
+            if let node = top["afterRelease"] {
+                let entries = try node.mapping(allowed: ["attributionDays", "incidentDays"])
+                afterRelease = AfterReleaseSettings(attributionDays: try entries["attributionDays"]?.int(in: 1...90) ?? afterRelease.attributionDays,
+                                                    incidentDays: try entries["incidentDays"]?.int(in: 1...90) ?? afterRelease.incidentDays)
+            }
             guard errors.isEmpty else { throw CoreError.invalid(errors) }
-            return ReleasePolicy(version: version, timeZone: zone, overrideRoles: overrideRoles, emergency: emergency, rules: rules)
+            return ReleasePolicy(version: version, timeZone: zone, overrideRoles: overrideRoles, emergency: emergency, afterRelease: afterRelease, rules: rules)
         } catch let error as FieldError {
             throw .invalid(errors + [error])
         } catch let error as CoreError {

@@ -49,6 +49,20 @@ public struct PolicyCheck: Sendable, Equatable {
     }
 }
 
+/// How the policy follows releases up: how far back an incident looks for the releases that
+/// may have caused it, and how long after its cutover an incident counts against a release.
+public struct AfterReleaseSettings: Sendable, Equatable {
+    public let attributionDays: Int
+    public let incidentDays: Int
+
+    public init(attributionDays: Int, incidentDays: Int) {
+        self.attributionDays = attributionDays
+        self.incidentDays = incidentDays
+    }
+
+    public static let standard = AfterReleaseSettings(attributionDays: 7, incidentDays: 7)
+}
+
 /// The release policy: one document of rules, evaluated in its own time zone.
 public struct ReleasePolicy: Sendable {
     public static let defaultTimeZone = "Europe/Paris"
@@ -57,11 +71,13 @@ public struct ReleasePolicy: Sendable {
     /// Who may push a release through a failing gate, with a reason.
     public let overrideRoles: Set<Role>
     public let emergency: EmergencyProvision?
+    public let afterRelease: AfterReleaseSettings
     public let rules: [any PolicyRule]
 
     public init(version: Int = 0, timeZone: TimeZone, overrideRoles: Set<Role> = [.admin], emergency: EmergencyProvision? = nil,
-                rules: [any PolicyRule]) {
+                afterRelease: AfterReleaseSettings = .standard, rules: [any PolicyRule]) {
         self.version = version
+        self.afterRelease = afterRelease
         self.clock = PolicyClock(timeZone: timeZone)
         self.overrideRoles = overrideRoles
         self.emergency = emergency

@@ -32,6 +32,9 @@ public struct BasculeServices: Sendable {
     public let notifications: NotificationService
     public let webhooks: WebhookService
     public let statusPage: StatusPageService
+    public let incidents: IncidentService
+    public let reports: ReportService
+    public let evidence: EvidenceService
     /// Rung when notices or deliveries may be waiting: the sender looks at once.
     let deliveryBell = DeliveryBell()
     let vault: SecretVault
@@ -72,6 +75,9 @@ public struct BasculeServices: Sendable {
         notifications = NotificationService(store: store, now: now, smtp: smtp, ring: { bell.ring() })
         webhooks = WebhookService(store: store, now: now, vault: vault, ring: { bell.ring() })
         statusPage = StatusPageService(store: store, now: now, runs: runs)
+        incidents = IncidentService(store: store, now: now)
+        reports = ReportService(store: store, now: now)
+        evidence = EvidenceService(store: store, now: now)
         feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }

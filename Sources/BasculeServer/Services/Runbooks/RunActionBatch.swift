@@ -186,7 +186,22 @@ extension RunService {
             moves.append(AuditRecord(entry: AuditEntry(actor: origin.actor, action: .releaseTransition, target: release.key.description,
                                                        summary: "status: \(from.rawValue) → \(target.rawValue) (live run)"),
                                      at: now, requestID: origin.requestID, clientAddress: origin.clientAddress))
+            if let result = Self.cutoverResult(target) {
+                var kind: EnvironmentKind?
+                if let name = release.fields.environment { kind = try await EnvironmentRepository(db).named(name)?.kind }
+                try await DeploymentRepository(db).record(Deployment(live: run, release: release, environmentKind: kind, result: result, at: now), releaseID: release.id)
+            }
         }
         return moves
+    }
+
+    /// The end of a cutover that the indicators count, when the release moves to one.
+    private static func cutoverResult(_ status: ReleaseStatus) -> CutoverOutcome.Result? {
+        switch status {
+        case .deployed: .deployed
+        case .rolledBack: .rolledBack
+        case .failed: .failed
+        default: nil
+        }
     }
 }
