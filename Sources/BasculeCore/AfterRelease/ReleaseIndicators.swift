@@ -2,7 +2,7 @@ import Foundation
 
 /// A release that reached the end of its cutover in a period, as the ITIL indicators count it.
 public struct CutoverOutcome: Sendable, Equatable {
-    public enum Result: String, Sendable, Codable {
+    public enum Result: String, Sendable, Codable, CaseIterable {
         case deployed, rolledBack, failed
     }
 

@@ -74,6 +74,8 @@ public enum EvidencePack {
     public struct AuditLine: Codable, Sendable, Equatable {
         public let sequence: Int
         public let at: Date
+        /// Milliseconds since 1970, as hashed: the readable time above may lose a millisecond to rounding.
+        public let atMillis: Int64
         public let actor: String
         public let action: String
         public let target: String
@@ -86,6 +88,7 @@ public enum EvidencePack {
         public init(_ event: AuditEvent) {
             sequence = event.sequence
             at = event.at
+            atMillis = Int64((event.at.timeIntervalSince1970 * 1000).rounded())
             actor = event.entry.actor
             action = event.entry.action.rawValue
             target = event.entry.target
@@ -130,7 +133,7 @@ public enum EvidencePack {
                 problems.append("\(auditName): event \(line.sequence) has an unknown action \(line.action)")
                 continue
             }
-            let content = AuditEvent.canonicalContent(sequence: line.sequence, at: line.at, entry: AuditEntry(actor: line.actor, action: action, target: line.target, summary: line.summary),
+            let content = AuditEvent.canonicalContent(sequence: line.sequence, at: Date(timeIntervalSince1970: Double(line.atMillis) / 1000), entry: AuditEntry(actor: line.actor, action: action, target: line.target, summary: line.summary),
                                                       requestID: line.requestID, clientAddress: line.clientAddress, previousHash: line.previousHash)
             if Digest.sha256(content) != line.hash { problems.append("\(auditName): event \(line.sequence) no longer matches its chain hash") }
         }

@@ -28,6 +28,9 @@ struct APIHandler: APIProtocol {
     let notifications: NotificationService
     let webhooks: WebhookService
     let statusPage: StatusPageService
+    let incidents: IncidentService
+    let reports: ReportService
+    let evidence: EvidenceService
     /// The zone notices are worded in.
     let timeZone: TimeZone
     /// The words of the SVG the API draws (the reliability diagram), read once.
@@ -37,6 +40,9 @@ struct APIHandler: APIProtocol {
         notifications = services.notifications
         webhooks = services.webhooks
         statusPage = services.statusPage
+        incidents = services.incidents
+        reports = services.reports
+        evidence = services.evidence
         self.timeZone = timeZone
         releases = services.releases
         environments = services.environments

@@ -25,8 +25,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let isPublic = Self.isPublic(path, request.method)
         let client = proxies.client(peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor])
         var origin = RequestOrigin(principal: .anonymous, requestID: context.requestID, clientAddress: client)
-        // Agents present their own credential, which the agent routes check themselves.
-        if path.hasPrefix("/api/v1/agent/") {
+        // Agents and incident sources present their own credential, which their routes check themselves.
+        if path.hasPrefix("/api/v1/agent/") || path.hasPrefix("/api/v1/inbound/") {
             return try await RequestOrigin.$current.withValue(origin) { try await next(request, context) }
         }
 

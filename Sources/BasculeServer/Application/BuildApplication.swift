@@ -149,6 +149,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     }
     ReleaseReadRoute<BasculeRequestContext>(releases: services.releases).register(on: router)
     AgentRoutes<BasculeRequestContext>(agents: services.agents).register(on: router)
+    InboundIncidentRoutes<BasculeRequestContext>(incidents: services.incidents).register(on: router)
     let handler = APIHandler(services: services, timeZone: configuration.timeZone)
     try handler.registerHandlers(
         on: RouterTransport(router: router, answeredElsewhere: [ReleaseReadRoute<BasculeRequestContext>.operation]), serverURL: try Servers.Server1.url(), configuration: .bascule,
@@ -165,6 +166,8 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     InventoryRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     RunbookLibraryRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     CalibrationRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    IncidentRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    ReportRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     AgentPageRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PolicyRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PeopleRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the pages may send a browser back to: only paths of this site, never an open redirect.
 enum SitePath {
     /// A path of this site as a browser will read it, or `fallback`. Browsers drop tabs and
@@ -14,5 +16,11 @@ enum SitePath {
         guard !cleaned.unicodeScalars.contains(where: { $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F || $0.properties.isWhitespace })
         else { return fallback }
         return cleaned
+    }
+
+    /// One path segment made of free text (an incident's reference from an ITSM): every byte
+    /// outside the unreserved set percent-encoded.
+    static func segment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
     }
 }

@@ -197,7 +197,7 @@ public struct IncidentRepository: Sendable {
         let rows = try await db.raw("""
             SELECT a.state, a.path, a.since_ms, a.confidence, a.decided_by, a.decided_at, r.number, i.reference, i.title, i.severity, i.opened_at, i.resolved_at
             FROM attributions a JOIN releases r ON r.id = a.release_id JOIN incidents i ON i.id = a.incident_id WHERE
-            """ + condition + " ORDER BY a.confidence DESC, i.opened_at DESC, r.number").all()
+            """ + " " + condition + " ORDER BY a.confidence DESC, i.opened_at DESC, r.number").all()
         return try rows.map { row in
             guard let state = AttributionState(rawValue: try row.decode(column: "state", as: String.self)) else { throw StoreError.corruptRow("attribution state") }
             return StoredAttribution(

@@ -186,6 +186,14 @@ public struct IncidentService: Sendable {
         }
     }
 
+    /// The name of the source the token belongs to; 401 when it is none's.
+    @discardableResult
+    public func checkSource(token: String) async throws -> String {
+        let found = try await store.withConnection { try await IncidentRepository($0).source(tokenHash: Digest.sha256(token), at: now()) }
+        guard let found else { throw ServiceError.unauthorized("the token is not an incident source's (see `bascule incident source add`)") }
+        return found
+    }
+
     /// Adds a source; its token is answered this once (`bin_` and 32 random bytes).
     public func addSource(_ name: String) async throws -> String {
         try await gate.require(.incidentSourceManage)

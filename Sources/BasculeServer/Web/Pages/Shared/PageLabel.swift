@@ -1,4 +1,5 @@
 import BasculeCore
+import BasculeStore
 
 /// A value of the domain that pages name in words: its label is `<prefix>_<rawValue>` in the
 /// localisation table, so that no raw enum value reaches a page.
@@ -22,7 +23,8 @@ enum PageLabels {
         ConflictKind.labelKeys, CIType.labelKeys, RunKind.labelKeys, RunStatus.labelKeys, StepState.labelKeys,
         StepPhase.labelKeys, StepKind.labelKeys, GoNoGo.labelKeys, RunAction.Kind.labelKeys, AuditAction.labelKeys,
         AgentState.labelKeys, AttemptState.labelKeys, NoticeKind.labelKeys, NoticeChannel.labelKeys, Delivery.State.labelKeys, WebhookFormat.labelKeys,
-        DisruptionState.labelKeys,
+        DisruptionState.labelKeys, IndicatorSet.Key.labelKeys, DORA.Band.labelKeys, CutoverOutcome.Result.labelKeys, AttributionState.labelKeys,
+        ReportPeriod.labelKeys,
     ].flatMap { $0 }
 }
 
