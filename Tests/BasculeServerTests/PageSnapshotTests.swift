@@ -83,7 +83,8 @@ struct PageSnapshotTests {
                 people: StakeholdersPanel.model(release, stakeholders: [
                     Stakeholder(release: "REL-21", party: .team("support"), addedBy: "alice", addedAt: PageFixtures.now),
                     Stakeholder(release: "REL-21", party: .address("clients@example.com", language: "fr"), addedBy: "alice", addedAt: PageFixtures.now),
-                ], following: nil, words))
+                ], following: nil, words),
+                afterRelease: nil)
         }
         let html = renderer.html("release", shell: PageFixtures.shell(words, title: "REL-21"), language: language, model: model)
         // then

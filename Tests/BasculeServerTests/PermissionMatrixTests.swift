@@ -122,6 +122,16 @@ struct PermissionMatrixTests {
         Route(method: .post, path: "/api/v1/webhooks/\(UUID().uuidString)/deliveries/msg_x/replay", body: nil, permission: .webhookManage),
         Route(method: .get, path: "/api/v1/status-page", body: nil, permission: .statusManage),
         Route(method: .put, path: "/api/v1/status-page", body: #"{"environments":["production"],"services":[]}"#, permission: .statusManage),
+        Route(method: .get, path: "/api/v1/incidents", body: nil, permission: .incidentRead),
+        Route(method: .post, path: "/api/v1/incidents", body: #"{"reference":"INC-1","title":"Down","severity":2,"openedAt":"2027-02-01T10:00:00Z","items":["db-1"]}"#, permission: .incidentRecord),
+        Route(method: .get, path: "/api/v1/incidents/INC-404", body: nil, permission: .incidentRead),
+        Route(method: .put, path: "/api/v1/incidents/INC-404/attributions/REL-1", body: #"{"decision":"rejected"}"#, permission: .incidentAttribute),
+        Route(method: .get, path: "/api/v1/releases/REL-1/incidents", body: nil, permission: .incidentRead),
+        Route(method: .get, path: "/api/v1/indicators?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z", body: nil, permission: .incidentRead),
+        Route(method: .get, path: "/api/v1/reports/weekly", body: nil, permission: .incidentRead),
+        Route(method: .get, path: "/api/v1/incident-sources", body: nil, permission: .incidentSourceManage),
+        Route(method: .post, path: "/api/v1/incident-sources", body: #"{"name":"nagios"}"#, permission: .incidentSourceManage),
+        Route(method: .get, path: "/api/v1/releases/REL-1/evidence-pack", body: nil, permission: .auditRead),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

@@ -154,7 +154,8 @@ struct WorkplacePagesTests {
             // then
             #expect(page.contains(#"<a href="/home" aria-current="page">Home</a>"#))
             #expect(page.contains(#"<a href="/inventory">Inventory</a>"#))
-            #expect(!page.contains("/reports"))
+            #expect(page.contains(#"<a href="/reports">Reports</a>"#), "everyone may read the reports")
+            #expect(!page.contains(#"href="/agents""#))
             #expect(!page.contains("soon"))
             #expect(!page.contains("New release"))
         }

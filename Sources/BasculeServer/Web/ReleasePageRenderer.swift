@@ -39,9 +39,17 @@ struct ReleasePageRenderer: Sendable {
             impact: tab == "impact" ? try await tabs.impact(release) : nil,
             calendar: tab == "calendar" ? try await tabs.calendar(release) : nil,
             runbook: tab == "runbook" ? try await tabs.runbook(release, draft: runbookDraft) : nil,
-            people: tab == "overview" ? try await people(release, words) : nil)
+            people: tab == "overview" ? try await people(release, words) : nil,
+            afterRelease: tab == "overview" ? try await afterRelease(release, words) : nil)
         return renderer.page("release", title: "\(release.key) \(release.title)", model: model, request: request,
                              status: status ?? refusal.map { .init(code: $0.status) } ?? .ok)
+    }
+
+    private func afterRelease(_ release: Release, _ words: Words) async throws -> AfterReleasePanel? {
+        let deployments = try await services.store.withConnection { try await DeploymentRepository($0).of(release: release.key.number) }
+        let attributions = RequestOrigin.current.may(.incidentRead) ? try await services.incidents.attributed(to: release.key.description) : nil
+        return AfterReleasePanel.model(release, deployments: deployments, attributions: attributions,
+                                       mayExport: RequestOrigin.current.may(.auditRead), words)
     }
 
     private func people(_ release: Release, _ words: Words) async throws -> StakeholdersPanel {

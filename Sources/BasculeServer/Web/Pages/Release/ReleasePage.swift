@@ -84,6 +84,7 @@ enum ReleasePage {
         let runbook: RunbookTab?
         /// Stakeholders and following, on the overview.
         let people: StakeholdersPanel?
+        let afterRelease: AfterReleasePanel?
     }
 
     struct Tab: Sendable {
