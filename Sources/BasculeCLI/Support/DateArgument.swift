@@ -16,6 +16,12 @@ enum DateArgument {
         throw CLIError.invalidOption("\(option) must be a date and time such as 2027-03-05T22:00 (in \(timeZone.identifier)) or 2027-03-05T21:00:00Z")
     }
 
+    /// "now", or a date as `parse` reads it in BASCULE_TIMEZONE (Europe/Paris by default).
+    static func parse(_ text: String, option: String) throws -> Date {
+        if text.lowercased() == "now" { return Date() }
+        return try parse(text, timeZone: try timeZone(nil), option: option)
+    }
+
     static func timeZone(_ name: String?) throws -> TimeZone {
         let name = name ?? ProcessInfo.processInfo.environment["BASCULE_TIMEZONE"] ?? "Europe/Paris"
         guard let zone = TimeZone(identifier: name) else {

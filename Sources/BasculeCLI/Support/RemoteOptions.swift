@@ -49,6 +49,18 @@ struct RemoteOptions: ParsableArguments {
             middlewares: middlewares)
     }
 
+    /// A page of the site (the printable report), as the signed-in token sees it.
+    func page(_ path: String) async throws -> String {
+        guard let url = URL(string: serverURL + path) else { throw CLIError.invalidOption("--server must be an http(s) URL") }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        if let token = bearerToken { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response: HTTPClientResponse
+        do { response = try await cliHTTPClient.execute(request, timeout: .seconds(60)) } catch { throw CLIError.serverUnreachable(serverURL) }
+        let body = try await response.body.collect(upTo: 20 * 1024 * 1024)
+        guard response.status == .ok else { throw CLIError.refused(status: Int(response.status.code), detail: "the page \(path) was refused", fields: []) }
+        return String(buffer: body)
+    }
+
     /// Runs a call, turning transport failures into one readable line.
     func call<T>(_ body: () async throws -> T) async throws -> T {
         do {
