@@ -105,11 +105,12 @@ public enum DemoPortfolio {
         // Last, so that the releases above keep their keys (REL-19 is the cutover under way).
         let cutovers = try await DemoCutoverHistory.seed(services, now: now)
         let rolling = try await DemoRollingUpdate.seed(services, now: now)
+        let history = try await DemoHistory.seed(services, now: now)
         let underWay = try await services.store.withConnection { db in
             try await ReleaseRepository(db).sorted(ReleaseQuery(statuses: [.inProgress]), by: .window, descending: false, limit: 1, offset: 0).items.first
         }
         try await DemoNotifications.seed(services, cutover: underWay?.key.description)
-        return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling, environments: 4)
+        return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling + history, environments: 4)
     }
 
     private static func input(

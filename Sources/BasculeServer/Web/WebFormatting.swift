@@ -10,6 +10,11 @@ struct WebFormatting: Sendable {
             .weekday(.abbreviated).day().month(.abbreviated).year().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits))
     }
 
+    /// "Mon 30 Nov 2026" / "lun. 30 nov. 2026": a day, for the periods of reports.
+    func displayDay(_ date: Date, _ language: Language) -> String {
+        date.formatted(Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: timeZone).weekday(.abbreviated).day().month(.abbreviated).year())
+    }
+
     /// "Sun 15 Nov 2026, 21:00 → 01:00 (+1)": the end shows only what differs from the start.
     func displayWindow(_ start: Date, _ end: Date, _ language: Language) -> String {
         let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day ?? 0

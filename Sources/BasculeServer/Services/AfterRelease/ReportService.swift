@@ -82,7 +82,7 @@ public struct ReportService: Sendable {
             switch entry.kind {
             case .release:
                 guard let key = entry.release, let release = byKey[key], entry.start >= next.start, entry.start < next.end,
-                      ![ReleaseStatus.cancelled, .draft].contains(release.status) else { continue }
+                      ![ReleaseStatus.cancelled, .draft, .rolledBack, .failed].contains(release.status) else { continue }
                 if let tag = filter.tag, !release.fields.tags.contains(tag) { continue }
                 upcoming.append(PeriodReport.Upcoming(release: key.description, title: release.fields.title, status: release.status,
                                                       environment: release.fields.environment, start: entry.start, end: entry.end, conflicts: entry.conflicts))

@@ -37,7 +37,7 @@ struct AfterReleasePanel: Sendable {
             cutovers: deployments.map { deployment in
                 Cutover(result: words.label(deployment.result), failed: deployment.result != .deployed, ended: words.date(deployment.endedAt),
                         downtime: deployment.actualDowntime.map { actual in
-                            words.text("report_downtime", ["actual": IndicatorWording.long(actual, words),
+                            words.text("period_report_downtime", ["actual": IndicatorWording.long(actual, words),
                                                            "planned": deployment.plannedDowntime.map { IndicatorWording.long($0, words) } ?? "—"])
                         } ?? "")
             },

@@ -5,8 +5,10 @@ import Foundation
 /// per cutover and per incident, for spreadsheets), in the reader's language.
 enum ReportDocuments {
     static func title(_ report: PeriodReport, _ words: Words) -> String {
-        words.text("report_title", ["period": words.label(report.period), "from": words.date(report.interval.start),
-                                    "to": words.date(report.interval.end.addingTimeInterval(-1))])
+        // "Weekly report" / "Rapport hebdomadaire": the French adjective follows, in lower case.
+        let period = words.language == .fr ? words.label(report.period).lowercased() : words.label(report.period)
+        return words.text("period_report_title", ["period": period, "from": words.day(report.interval.start),
+                                    "to": words.day(report.interval.end.addingTimeInterval(-1))])
     }
 
     static func markdown(_ report: PeriodReport, _ words: Words) -> String {
@@ -24,13 +26,13 @@ enum ReportDocuments {
             lines += ["", "## \(heading)", ""]
             if list.isEmpty { lines.append(words.text("report_none")); return }
             for cutover in list {
-                let downtime = cutover.actualDowntime.map { " · " + words.text("report_downtime", ["actual": IndicatorWording.long($0, words), "planned": cutover.plannedDowntime.map { IndicatorWording.long($0, words) } ?? "—"]) } ?? ""
+                let downtime = cutover.actualDowntime.map { " · " + words.text("period_report_downtime", ["actual": IndicatorWording.long($0, words), "planned": cutover.plannedDowntime.map { IndicatorWording.long($0, words) } ?? "—"]) } ?? ""
                 lines.append("- **\(cutover.release)** \(escape(cutover.title)) — \(words.label(cutover.result)), \(words.date(cutover.endedAt))\(cutover.environment.map { " (\($0))" } ?? "")\(downtime)")
             }
         }
         cutovers(words.text("report_deployed"), report.deployed)
         cutovers(words.text("report_failed"), report.failed)
-        lines += ["", "## \(words.text("report_next", ["from": words.date(report.next.start)]))", ""]
+        lines += ["", "## \(words.text("report_next", ["from": words.day(report.next.start)]))", ""]
         if report.upcoming.isEmpty { lines.append(words.text("report_none")) }
         for upcoming in report.upcoming {
             lines.append("- **\(upcoming.release)** \(escape(upcoming.title)) — \(words.window(upcoming.start, upcoming.end)), \(words.label(upcoming.status))")

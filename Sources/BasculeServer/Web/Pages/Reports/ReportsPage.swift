@@ -138,7 +138,7 @@ enum ReportsPage {
         }
         func cutover(_ cutover: PeriodReport.Cutover) -> CutoverRow {
             let downtime = cutover.actualDowntime.map { actual in
-                words.text("report_downtime", ["actual": IndicatorWording.long(actual, words), "planned": cutover.plannedDowntime.map { IndicatorWording.long($0, words) } ?? "—"])
+                words.text("period_report_downtime", ["actual": IndicatorWording.long(actual, words), "planned": cutover.plannedDowntime.map { IndicatorWording.long($0, words) } ?? "—"])
             } ?? "—"
             let window = cutover.insideWindow.map { words.text($0 ? "report_inside_window" : "report_outside_window") } ?? "—"
             return CutoverRow(release: cutover.release, href: "/releases/\(cutover.release)", title: cutover.title, result: words.label(cutover.result),
@@ -158,7 +158,7 @@ enum ReportsPage {
             jsonHref: "/api/v1/reports/\(report.period.rawValue)?at=\(report.interval.start.addingTimeInterval(3600).formatted(.iso8601))\(filters)",
             itil: rows(itilKeys), dora: rows(doraKeys), charts: charts,
             deployed: report.deployed.map(cutover), failed: report.failed.map(cutover),
-            nextTitle: words.text("report_next", ["from": words.date(report.next.start)]),
+            nextTitle: words.text("report_next", ["from": words.day(report.next.start)]),
             upcoming: report.upcoming.map { upcoming in
                 UpcomingRow(release: upcoming.release, href: "/releases/\(upcoming.release)", title: upcoming.title, window: words.window(upcoming.start, upcoming.end),
                             status: words.label(upcoming.status), environment: upcoming.environment ?? "—",
@@ -220,7 +220,7 @@ enum IndicatorExplainPage {
                 : entry.record.hasPrefix("CHG-") ? nil : "/incidents/\(SitePath.segment(entry.record))"
             return Record(record: entry.record, href: href, value: entry.value.map { IndicatorWording.long($0, words) })
         }
-        let range = words.text("report_range", ["from": words.date(set.period.start), "to": words.date(set.period.end)])
+        let range = words.text("report_range", ["from": words.day(set.period.start), "to": words.day(set.period.end.addingTimeInterval(-1))])
         return Model(title: "\(IndicatorWording.name(key, words)) · \(range)", value: IndicatorWording.value(indicator, words),
                      fraction: IndicatorWording.fraction(indicator, words), definition: words.text("indicator_\(key.rawValue)_definition"),
                      band: IndicatorWording.band(indicator.band, words), counted: indicator.counted.map(record), over: indicator.over.map(record),

@@ -28,6 +28,7 @@ struct Words: Sendable {
     func number(_ n: Int) -> String { n.formatted(.number.locale(language.locale)) }
 
     func date(_ date: Date) -> String { formatting.display(date, language) }
+    func day(_ date: Date) -> String { formatting.displayDay(date, language) }
     func window(_ start: Date, _ end: Date) -> String { formatting.displayWindow(start, end, language) }
     func window(_ window: PlannedWindow) -> String { formatting.displayWindow(window.start, window.end, language) }
 
