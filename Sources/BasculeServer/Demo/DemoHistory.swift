@@ -130,7 +130,7 @@ enum DemoHistory {
                     guard result != .rolledBack else { continue }
                     deployed.append(Attribution.Deployment(release: key.description, deployedAt: clock, items: touched.compactMap(CIKey.init)))
                     // Some releases are followed by an incident on what they touched or above it.
-                    guard random.next() < 0.2 - 0.08 * progress else { continue }
+                    guard random.next() < 0.3 - 0.12 * progress else { continue }
                     incidentNumber += 1
                     let opened = clock.addingTimeInterval(3600 + random.next() * 3 * 86_400)
                     guard opened < now else { continue }

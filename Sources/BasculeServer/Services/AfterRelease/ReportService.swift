@@ -87,7 +87,12 @@ public struct ReportService: Sendable {
                 upcoming.append(PeriodReport.Upcoming(release: key.description, title: release.fields.title, status: release.status,
                                                       environment: release.fields.environment, start: entry.start, end: entry.end, conflicts: entry.conflicts))
             case .freeze:
-                freezes.append(PeriodReport.Freeze(title: entry.title, start: entry.start, end: entry.end))
+                // A freeze the calendar shows day by day reads as one stretch.
+                if let index = freezes.lastIndex(where: { $0.title == entry.title }), entry.start <= freezes[index].end.addingTimeInterval(60) {
+                    freezes[index] = PeriodReport.Freeze(title: entry.title, start: freezes[index].start, end: max(entry.end, freezes[index].end))
+                } else {
+                    freezes.append(PeriodReport.Freeze(title: entry.title, start: entry.start, end: entry.end))
+                }
             case .maintenance, .milestone:
                 continue
             }
