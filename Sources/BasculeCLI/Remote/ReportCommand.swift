@@ -29,12 +29,12 @@ struct ReportCommand: AsyncParsableCommand {
         let text: String
         switch format {
         case "html":
-            var path = "/reports?period=\(period)&print=1&lang=\(lang)"
+            var path = "/reports?period=\(period)&print=1"
             if let at { path += "&at=\(at)" }
             for (name, value) in [("environment", environment), ("tag", tag), ("item", item), ("team", team)] {
                 if let value, let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { path += "&\(name)=\(encoded)" }
             }
-            text = try await remote.page(path)
+            text = try await remote.page(path, language: lang)
         case "md", "csv", "json":
             let client = try remote.client()
             let query = Operations.GetReport.Input.Query(at: day, environment: environment, tag: tag, item: item, team: team,

@@ -50,10 +50,11 @@ struct RemoteOptions: ParsableArguments {
     }
 
     /// A page of the site (the printable report), as the signed-in token sees it.
-    func page(_ path: String) async throws -> String {
+    func page(_ path: String, language: String = "en") async throws -> String {
         guard let url = URL(string: serverURL + path) else { throw CLIError.invalidOption("--server must be an http(s) URL") }
         var request = HTTPClientRequest(url: url.absoluteString)
         if let token = bearerToken { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "Accept-Language", value: language)
         let response: HTTPClientResponse
         do { response = try await cliHTTPClient.execute(request, timeout: .seconds(60)) } catch { throw CLIError.serverUnreachable(serverURL) }
         let body = try await response.body.collect(upTo: 20 * 1024 * 1024)
@@ -85,7 +86,7 @@ extension CLIError {
     /// The problem the server answered, as one line naming the fields.
     static func refusal(_ problem: Components.Responses.Problem) -> CLIError {
         guard case .applicationProblemJson(let body) = problem.body else { return .unexpectedAnswer(0) }
-        var fields = (body.errors ?? []).map { "\($0.field): \($0.message)" }
+        var fields = (body.errors ?? []).map { "\($0.field)\($0.line.map { " (line \($0))" } ?? ""): \($0.message)" }
         if let allowed = body.allowedTransitions, !(body.detail ?? "").contains("allowed") {
             fields.append("allowed: " + (allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")))
         }
