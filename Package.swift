@@ -105,6 +105,8 @@ let package = Package(
         .executableTarget(name: "InventoryBenchmark", dependencies: ["BasculeCore"], path: "Benchmarks/inventory/Sources"),
         // Forecast and critical path of large runbooks, forecast accuracy: Benchmarks/runbook/run.sh.
         .executableTarget(name: "RunbookBenchmark", dependencies: ["BasculeCore"], path: "Benchmarks/runbook/Sources"),
+        // Every indicator of a quarter over 100,000 releases, against a Python reference: Benchmarks/indicators/run.sh.
+        .executableTarget(name: "IndicatorBenchmark", dependencies: ["BasculeCore", "BasculeStore", "BasculeServer"], path: "Benchmarks/indicators/Sources"),
         .target(
             name: "BasculeTestSupport",
             dependencies: ["BasculeStore", "BasculeCore", .product(name: "PostgresKit", package: "postgres-kit")],

@@ -144,9 +144,15 @@ public struct IncidentRepository: Sendable {
                 + DeploymentRepository.conditions(IndicatorFilter(environment: filter.environment, tag: filter.tag)) + ")"
         }
         let rows = try await db.raw(sql + " ORDER BY i.opened_at, i.reference").all()
-        var found: [Incident] = []
-        for row in rows { found.append(try await stored(row).incident) }
-        return found
+        // The items of all of them in one query: a query per incident cost most of a quarter's indicators.
+        var items: [String: [String]] = [:]
+        for row in try await db.raw("""
+            SELECT ii.incident_id, ii.item FROM incident_items ii JOIN incidents i ON i.id = ii.incident_id
+            WHERE i.opened_at >= \(bind: Columns.millis(period.start)) AND i.opened_at < \(bind: Columns.millis(period.end))
+            """).all() {
+            items[try row.decode(column: "incident_id", as: String.self), default: []].append(try row.decode(column: "item", as: String.self))
+        }
+        return try rows.map { row in try Self.incident(row, items: items[try row.decode(column: "id", as: String.self)] ?? []) }
     }
 
     // MARK: attribution
@@ -255,11 +261,14 @@ public struct IncidentRepository: Sendable {
         guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else { throw StoreError.corruptRow("incident id") }
         let items = try await db.raw("SELECT item FROM incident_items WHERE incident_id = \(bind: id.uuidString) ORDER BY item").all()
             .map { try $0.decode(column: "item", as: String.self) }
-        let incident = try Incident(
+        return StoredIncident(id: id, source: try row.decode(column: "source", as: String.self), incident: try Self.incident(row, items: items))
+    }
+
+    private static func incident(_ row: any SQLRow, items: [String]) throws -> Incident {
+        try Incident(
             reference: try row.decode(column: "reference", as: String.self), title: try row.decode(column: "title", as: String.self),
             severity: try row.decode(column: "severity", as: Int.self), openedAt: Columns.date(try row.decode(column: "opened_at", as: Int64.self)),
             resolvedAt: try row.decode(column: "resolved_at", as: Int64?.self).map(Columns.date), items: items,
             link: try row.decode(column: "link", as: String?.self))
-        return StoredIncident(id: id, source: try row.decode(column: "source", as: String.self), incident: incident)
     }
 }

@@ -24,36 +24,39 @@ public struct ReportService: Sendable {
         guard period.duration > 0, period.duration <= Self.longest else {
             throw ServiceError.invalid([FieldError("to", "must be after from, and at most three years after it")])
         }
-        return try await store.withConnection { db in
-            let policy = try await PolicyInForce.load(in: db)
-            return try await Self.indicators(over: period, filter: filter, incidentDays: policy.afterRelease.incidentDays, in: db)
-        }
+        let policy = try await store.withConnection { try await PolicyInForce.load(in: $0) }
+        return try await Self.indicators(over: period, filter: filter, incidentDays: policy.afterRelease.incidentDays, store: store)
     }
 
-    static func indicators(over period: DateInterval, filter: IndicatorFilter, incidentDays: Int, in db: any SQLDatabase) async throws -> IndicatorSet {
-        let deployments = DeploymentRepository(db)
-        let ended = try await deployments.ended(in: period, filter: filter)
-        let changes = try await deployments.changes(in: period, filter: filter)
-        let confirmed = try await deployments.confirmedIncidents(in: period, filter: filter)
-        let incidents = try await IncidentRepository(db).opened(in: period, filter: filter)
-        return IndicatorSet(period: period, deployments: ended, changes: changes, incidents: incidents, confirmed: confirmed, incidentDays: incidentDays)
+    /// What the indicators read: four independent reads, each on a connection of its own so that
+    /// they run side by side (a quarter over 100,000 releases: docs/BENCHMARKS.md, "Indicators").
+    /// The server's path, and the benchmark's.
+    public static func indicators(over period: DateInterval, filter: IndicatorFilter, incidentDays: Int, store: Store) async throws -> IndicatorSet {
+        async let ended = store.withConnection { try await DeploymentRepository($0).ended(in: period, filter: filter) }
+        async let changes = store.withConnection { try await DeploymentRepository($0).changes(in: period, filter: filter) }
+        async let confirmed = store.withConnection { try await DeploymentRepository($0).confirmedIncidents(in: period, filter: filter) }
+        async let incidents = store.withConnection { try await IncidentRepository($0).opened(in: period, filter: filter) }
+        return IndicatorSet(period: period, deployments: try await ended, changes: try await changes, incidents: try await incidents,
+                            confirmed: try await confirmed, incidentDays: incidentDays)
     }
 
     /// The report of the period holding `at` (the last complete one when nil), in the policy's time zone.
     public func report(_ period: ReportPeriod, at: Date? = nil, filter: IndicatorFilter = IndicatorFilter()) async throws -> PeriodReport {
         try await gate.require(.incidentRead)
         return try await refusing {
-            try await store.withConnection { db in
-                let policy = try await PolicyInForce.load(in: db)
-                let zone = policy.clock.timeZone
-                let moment = now()
-                let interval = at.map { period.interval(containing: $0, timeZone: zone) } ?? period.lastComplete(at: moment, timeZone: zone)
-                let next = period.interval(containing: interval.start.addingTimeInterval(1), offset: 1, timeZone: zone)
-                var history: [IndicatorSet] = []
-                for offset in stride(from: -(PeriodReport.trendLength - 1), through: 0, by: 1) {
-                    let span = period.interval(containing: interval.start.addingTimeInterval(1), offset: offset, timeZone: zone)
-                    history.append(try await Self.indicators(over: span, filter: filter, incidentDays: policy.afterRelease.incidentDays, in: db))
-                }
+            let policy = try await store.withConnection { try await PolicyInForce.load(in: $0) }
+            let zone = policy.clock.timeZone
+            let moment = now()
+            let interval = at.map { period.interval(containing: $0, timeZone: zone) } ?? period.lastComplete(at: moment, timeZone: zone)
+            let next = period.interval(containing: interval.start.addingTimeInterval(1), offset: 1, timeZone: zone)
+            // Each period's indicators take connections of their own: none is held meanwhile.
+            var history: [IndicatorSet] = []
+            for offset in stride(from: -(PeriodReport.trendLength - 1), through: 0, by: 1) {
+                let span = period.interval(containing: interval.start.addingTimeInterval(1), offset: offset, timeZone: zone)
+                history.append(try await Self.indicators(over: span, filter: filter, incidentDays: policy.afterRelease.incidentDays, store: store))
+            }
+            let records = history
+            return try await store.withConnection { db in
                 let releases = ReleaseRepository(db)
                 let ended = try await DeploymentRepository(db).ended(in: interval, filter: filter)
                 var titles: [String: String] = [:]
@@ -65,7 +68,7 @@ public struct ReportService: Sendable {
                 let overdue = try await overdueMilestones(at: min(moment, interval.end), filter: filter, in: db)
                 let incidents = try await incidentLines(in: interval, filter: filter, in: db)
                 return PeriodReport(period: period, interval: interval, next: next, timeZone: zone, filter: filter, generatedAt: moment,
-                                    cutovers: cutovers, upcoming: upcoming, freezes: freezes, overdue: overdue, incidents: incidents, history: history)
+                                    cutovers: cutovers, upcoming: upcoming, freezes: freezes, overdue: overdue, incidents: incidents, history: records)
             }
         }
     }
