@@ -25,7 +25,7 @@ start_demo_server "$bascule" "$work" || fail "the server did not start"
 pids+=("$SERVER_PID")
 server=$SERVER_URL
 export BASCULE_SERVER=$server
-grep -q "Demo: added 4 environments and 26 sample releases" "$SERVER_LOG" || fail "the demo was not announced"
+grep -q "Demo: added 4 environments and 26 sample releases, and a year of history" "$SERVER_LOG" || fail "the demo was not announced"
 [ -f "$work/bascule-data/bascule.sqlite" ] || fail "no ./bascule-data/bascule.sqlite was created"
 admin_password=$(sed -n 's/^Created the first user: admin, password \(.*\)$/\1/p' "$SERVER_LOG")
 [ -n "$admin_password" ] || fail "the first admin's password was not printed"

@@ -99,8 +99,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if demo {
             switch try await DemoPortfolio.seed(services, timeZone: zone, server: "http://\(host):\(port)") {
-            case .seeded(let releases, let environments):
-                Console.say("Demo: added \(environments) environments and \(releases) sample releases.")
+            case .seeded(let releases, let environments, let history):
+                Console.say("Demo: added \(environments) environments and \(releases) sample releases, and a year of history (\(history) past releases with their incidents).")
                 Console.say("Demo users (password: the username followed by -bascule-demo): "
                     + DemoPortfolio.demoUsers.map { "\($0.0) (\($0.1.rawValue))" }.joined(separator: ", "))
             case .skipped:

@@ -85,7 +85,9 @@ enum DemoHistory {
                     let fields = ReleaseFields(title: "\(application.name) \(3).\(minor)", version: "3.\(minor).0", type: type, window: window,
                                                environment: "production", owner: "Claire Martin",
                                                description: "A past release of \(application.name), from the demo's year of history.", tags: application.tags)
-                    let status: ReleaseStatus = result == .deployed ? (now.timeIntervalSince(plannedStart) > 14 * 86_400 ? .closed : .deployed) : (result == .rolledBack ? .rolledBack : .failed)
+                    // Closed two weeks after the cutover, whatever its outcome (the cutover row keeps it).
+                    let recent = now.timeIntervalSince(plannedStart) <= 14 * 86_400
+                    let status: ReleaseStatus = !recent ? .closed : result == .deployed ? .deployed : result == .rolledBack ? .rolledBack : .failed
                     let release = Release(key: key, fields: fields, status: status, createdAt: plannedStart.addingTimeInterval(-30 * 86_400))
                     try await releases.insert(release)
                     // Changes made 2 to 30 days before, sooner as the year goes on.

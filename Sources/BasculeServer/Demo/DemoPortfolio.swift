@@ -6,7 +6,8 @@ import Foundation
 /// releases of several applications, spread over the coming weeks and through the lifecycle.
 public enum DemoPortfolio {
     public enum Outcome: Sendable, Equatable {
-        case seeded(releases: Int, environments: Int)
+        /// `history`: the past releases of the generated year (docs/AFTER_RELEASE.md#demo).
+        case seeded(releases: Int, environments: Int, history: Int)
         /// The database already held data; nothing was changed.
         case skipped
     }
@@ -110,7 +111,7 @@ public enum DemoPortfolio {
             try await ReleaseRepository(db).sorted(ReleaseQuery(statuses: [.inProgress]), by: .window, descending: false, limit: 1, offset: 0).items.first
         }
         try await DemoNotifications.seed(services, cutover: underWay?.key.description)
-        return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling + history, environments: 4)
+        return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling, environments: 4, history: history)
     }
 
     private static func input(

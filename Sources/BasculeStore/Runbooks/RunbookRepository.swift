@@ -123,10 +123,13 @@ public struct RunRepository: Sendable {
         return runs
     }
 
-    /// The installation's most recent finished live runs, newest first: what forecasts learn from.
+    /// The installation's most recent finished live runs that were rehearsed first, newest first:
+    /// what forecasts learn from (how live runs compare with their own rehearsals) and what the
+    /// calibration report remakes. A cutover never rehearsed teaches neither.
     public func finishedLive(limit: Int) async throws -> [Run] {
         var runs: [Run] = []
-        for row in try await db.raw(Self.select + " WHERE u.kind = 'live' AND u.status = 'finished' ORDER BY u.updated_at DESC, u.id LIMIT \(bind: limit)").all() {
+        for row in try await db.raw(Self.select + " WHERE u.kind = 'live' AND u.status = 'finished' AND " + Self.rehearsedFirst("u")
+                                    + " ORDER BY u.updated_at DESC, u.id LIMIT \(bind: limit)").all() {
             runs.append(try await run(row))
         }
         return runs
@@ -136,9 +139,13 @@ public struct RunRepository: Sendable {
     /// what forecasts learn from must be read again.
     public func finishedLiveSignature() async throws -> String {
         guard let row = try await db.raw("""
-            SELECT COUNT(*) AS finished, MAX(updated_at) AS latest FROM runs WHERE kind = 'live' AND status = 'finished'
-            """).first() else { return "0" }
+            SELECT COUNT(*) AS finished, MAX(updated_at) AS latest FROM runs l WHERE kind = 'live' AND status = 'finished' AND
+            """ + " " + Self.rehearsedFirst("l")).first() else { return "0" }
         return "\(try row.decode(column: "finished", as: Int.self)):\(try row.decode(column: "latest", as: Int64?.self) ?? 0)"
+    }
+
+    private static func rehearsedFirst(_ alias: String) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM runs h WHERE h.release_id = \(unsafeRaw: alias).release_id AND h.kind = 'rehearsal' AND h.created_at < \(unsafeRaw: alias).created_at)"
     }
 
     /// Whether the release has a live run under way, without reading any run: a release may

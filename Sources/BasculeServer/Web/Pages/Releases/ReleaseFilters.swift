@@ -60,9 +60,14 @@ struct ReleaseFilters: Sendable, Equatable {
         return (filters, errors)
     }
 
+    /// What the list shows when no status is ticked: the releases still to be dealt with. A
+    /// year of closed releases would otherwise fill the first pages; ticking Closed or
+    /// Cancelled shows them.
+    static let unlessTicked = ReleaseStatus.allCases.filter { $0 != .closed && $0 != .cancelled }
+
     func query(formatting: WebFormatting) -> ReleaseQuery {
         ReleaseQuery(
-            statuses: statuses, environment: environment,
+            statuses: statuses.isEmpty ? Self.unlessTicked : statuses, environment: environment,
             from: from.flatMap { formatting.parseInput($0 + "T00:00") },
             // The end day is included: the window must start before the next midnight.
             to: to.flatMap { formatting.parseInput($0 + "T00:00") }.map { formatting.calendar.date(byAdding: .day, value: 1, to: $0) ?? $0 },
