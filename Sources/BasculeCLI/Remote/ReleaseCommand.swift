@@ -11,7 +11,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List releases by planned start.")
 
         @OptionGroup var remote: RemoteOptions
-        @Option(help: "Keep these statuses (repeat, or separate with commas).") var status: [String] = []
+        @Option(help: "Keep these statuses (repeat, or separate with commas); without it, all but closed and cancelled.") var status: [String] = []
         @Option(help: "Keep releases targeting this environment.") var environment: String?
         @Option(name: .customLong("search"), help: "Text in the key, title, version or owner.") var text: String?
         @Option(help: "Page size, 1 to 200.") var limit: Int?
@@ -29,7 +29,9 @@ struct ReleaseCommand: AsyncParsableCommand {
             let client = try remote.client()
             let output = try await remote.call {
                 try await client.listReleases(query: .init(
-                    status: statuses.isEmpty ? nil : statuses, environment: environment, q: text, limit: limit, cursor: cursor))
+                    // As the releases page: what is still to be dealt with, unless statuses are named.
+                    status: statuses.isEmpty ? Components.Schemas.ReleaseStatus.allCases.filter { $0 != .closed && $0 != .cancelled } : statuses,
+                    environment: environment, q: text, limit: limit, cursor: cursor))
             }
             switch output {
             case .ok(let ok):

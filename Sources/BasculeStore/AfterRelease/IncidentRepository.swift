@@ -7,6 +7,12 @@ public struct StoredIncident: Sendable, Equatable {
     public let id: UUID
     public let source: String
     public let incident: Incident
+
+    public init(id: UUID, source: String, incident: Incident) {
+        self.id = id
+        self.source = source
+        self.incident = incident
+    }
 }
 
 public enum AttributionState: String, Sendable, Codable, CaseIterable {
@@ -27,6 +33,22 @@ public struct StoredAttribution: Sendable, Equatable {
     public let confidence: Double
     public let decidedBy: String?
     public let decidedAt: Date?
+
+    public init(release: String, incident: String, incidentTitle: String, severity: Int, openedAt: Date, resolvedAt: Date?, state: AttributionState,
+                path: [String], sinceDeployment: TimeInterval, confidence: Double, decidedBy: String?, decidedAt: Date?) {
+        self.release = release
+        self.incident = incident
+        self.incidentTitle = incidentTitle
+        self.severity = severity
+        self.openedAt = openedAt
+        self.resolvedAt = resolvedAt
+        self.state = state
+        self.path = path
+        self.sinceDeployment = sinceDeployment
+        self.confidence = confidence
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
 }
 
 /// A tool allowed to send incidents, with its own token (only its hash is kept).
