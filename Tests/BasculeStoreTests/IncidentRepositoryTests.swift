@@ -18,15 +18,15 @@ struct IncidentRepositoryTests {
             // when
             let found = try await store.withConnection { try await IncidentRepository($0).find(reference: "INC-7") }
             let inPeriod = try await store.withConnection {
-                try await IncidentRepository($0).opened(in: DateInterval(start: Self.t0.addingTimeInterval(-60), duration: 120))
+                try await IncidentRepository($0).opened(in: DateInterval(start: Self.t0.addingTimeInterval(-60), duration: 120), filter: IndicatorFilter())
             }
             let outside = try await store.withConnection {
-                try await IncidentRepository($0).opened(in: DateInterval(start: Self.t0.addingTimeInterval(60), duration: 120))
+                try await IncidentRepository($0).opened(in: DateInterval(start: Self.t0.addingTimeInterval(60), duration: 120), filter: IndicatorFilter())
             }
             // then
             #expect(found?.incident == incident)
             #expect(found?.source == "api")
-            #expect(inPeriod.map(\.incident.reference) == ["INC-7"])
+            #expect(inPeriod == [incident], "with its items, read in one query")
             #expect(outside.isEmpty)
             await #expect(throws: StoreError.self) {
                 try await store.transaction { try await IncidentRepository($0).insert(incident, source: "csv", at: Self.t0) }

@@ -9,6 +9,8 @@ public enum IncidentCSV {
 
     public struct Result: Sendable {
         public let incidents: [Incident]
+        /// The line of each incident in `incidents`, in the same order.
+        public let lines: [Int]
         /// Each refused row, with its line and what is wrong.
         public let errors: [FieldError]
     }
@@ -24,7 +26,7 @@ public enum IncidentCSV {
         guard missing.isEmpty else {
             throw CoreError.invalid([FieldError("file", "the header lacks \(missing.joined(separator: ", ")) (it reads: \(columns.joined(separator: ", ")))", line: header.line)])
         }
-        var incidents: [Incident] = [], errors: [FieldError] = [], seen = Set<String>()
+        var incidents: [Incident] = [], lines: [Int] = [], errors: [FieldError] = [], seen = Set<String>()
         for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             func value(_ name: String) -> String {
                 guard let index = columns.firstIndex(of: name), index < record.fields.count else { return "" }
@@ -54,11 +56,12 @@ public enum IncidentCSV {
                     continue
                 }
                 incidents.append(incident)
+                lines.append(record.line)
             } catch CoreError.invalid(let fields) {
                 errors.append(FieldError("row", fields.map(\.description).joined(separator: "; "), line: record.line))
             }
         }
-        return Result(incidents: incidents, errors: errors)
+        return Result(incidents: incidents, lines: lines, errors: errors)
     }
 
     private static func time(_ text: String) -> Date? {

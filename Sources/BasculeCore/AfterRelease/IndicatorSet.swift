@@ -38,8 +38,6 @@ public struct IndicatorSet: Sendable, Equatable {
         public let counted: [Entry]
         public let over: [Entry]
         public let band: DORA.Band?
-
-        public var isDORA: Bool { [.deploymentFrequency, .leadTime, .changeFailureRate, .timeToRestore].contains(key) }
     }
 
     /// A change as lead time counts it: from its creation (or commit) to its release's deployment.

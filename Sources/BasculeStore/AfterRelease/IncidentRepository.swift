@@ -106,18 +106,6 @@ public struct IncidentRepository: Sendable {
         return try await stored(row)
     }
 
-    /// The incidents opened in `period`, oldest first.
-    public func opened(in period: DateInterval) async throws -> [StoredIncident] {
-        var result: [StoredIncident] = []
-        for row in try await db.raw("""
-            SELECT \(unsafeRaw: Self.columns) FROM incidents
-            WHERE opened_at >= \(bind: Columns.millis(period.start)) AND opened_at < \(bind: Columns.millis(period.end)) ORDER BY opened_at, reference
-            """).all() {
-            result.append(try await stored(row))
-        }
-        return result
-    }
-
     /// Replaces what an incident says (its reference stays).
     public func update(_ incident: Incident, id: UUID, at: Date) async throws {
         try await db.raw("""

@@ -75,6 +75,7 @@ public struct EvidenceService: Sendable {
     /// Writes in the audit trail that a pack was made, with its manifest's digest: the
     /// auditor's anchor when the manifest itself is in doubt.
     public func recordPack(_ key: String, manifestDigest: String, files: Int) async throws {
+        try await gate.require(.auditRead)
         try await store.transaction { db in
             try await AuditLog.record(.evidencePack, target: key.uppercased(),
                                       summary: "evidence pack of \(files) files, manifest SHA-256 \(manifestDigest)", at: now(), in: db)

@@ -130,8 +130,7 @@ public struct IncidentService: Sendable {
                 let incidents = IncidentRepository(db)
                 let known = try await InventoryRepository(db).existing(parsed.incidents.flatMap(\.items).compactMap(CIKey.init))
                 var good: [Incident] = [], refused = parsed.errors
-                for (index, incident) in parsed.incidents.enumerated() {
-                    let line = Self.line(of: incident.reference, in: text) ?? index + 2
+                for (incident, line) in zip(parsed.incidents, parsed.lines) {
                     if let unknown = incident.items.first(where: { CIKey($0).map { !known.contains($0) } ?? true }) {
                         refused.append(FieldError("row", "the configuration item \(unknown) does not exist", line: line))
                     } else if try await incidents.find(reference: incident.reference) != nil {
@@ -267,15 +266,6 @@ public struct IncidentService: Sendable {
         var origin = RequestOrigin.current
         origin.principal = .system
         return origin
-    }
-
-    private static func line(of reference: String, in text: String) -> Int? {
-        var line = 0
-        for row in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            line += 1
-            if row.hasPrefix(reference + ",") || row.hasPrefix(reference + ";") || row.hasPrefix("\"\(reference)\"") { return line }
-        }
-        return nil
     }
 
     static func difference(_ before: Incident, _ after: Incident) -> String {

@@ -27,7 +27,6 @@ struct AfterReleasePanel: Sendable {
     let incidents: [Incident]
     let showIncidents: Bool
     let evidenceHref: String?
-    let incidentsHref: String
 
     /// Nil when there is nothing to show yet: no cutover ended, no incident, no pack to give.
     static func model(_ release: Release, deployments: [Deployment], attributions: [StoredAttribution]?, mayExport: Bool, _ words: Words) -> AfterReleasePanel? {
@@ -46,7 +45,6 @@ struct AfterReleasePanel: Sendable {
                          severity: words.text("severity_\(attribution.severity)"), state: words.label(attribution.state),
                          confirmed: attribution.state == .confirmed, path: attribution.path.joined(separator: " → "))
             },
-            showIncidents: attributions != nil, evidenceHref: mayExport ? "/api/v1/releases/\(release.key)/evidence-pack" : nil,
-            incidentsHref: "/incidents")
+            showIncidents: attributions != nil, evidenceHref: mayExport ? "/api/v1/releases/\(release.key)/evidence-pack" : nil)
     }
 }
