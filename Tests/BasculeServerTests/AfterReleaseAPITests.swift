@@ -174,6 +174,23 @@ struct AfterReleaseAPITests {
         }
     }
 
+    @Test("a second incident source of the same name is 409 and the first one's token still works", arguments: TestEngine.available)
+    func duplicateSource(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, _ in
+            // given
+            let first = try await client.send(.post, "/api/v1/incident-sources", json: #"{"name":"nagios"}"#)
+            let token = try #require(try first.json()["token"] as? String)
+            // when
+            let second = try await client.send(.post, "/api/v1/incident-sources", json: #"{"name":"nagios"}"#)
+            let sent = try await client.raw.send(.post, "/api/v1/inbound/incidents", json: Self.incident("INC-8", items: []),
+                                                 headers: [.authorization: "Bearer \(token)"])
+            // then
+            #expect(second.status == .conflict, "\(second.text)")
+            #expect(second.text.contains("nagios"))
+            #expect(sent.status == .created, "\(sent.text)")
+        }
+    }
+
     @Test("the evidence pack of a deployed release verifies, its digest is in the audit trail, and an edited file is named", arguments: TestEngine.available)
     func evidencePack(engine: TestEngine) async throws {
         try await TestApp.with(engine) { client, services in

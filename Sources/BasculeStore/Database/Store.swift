@@ -213,7 +213,10 @@ public final class Store: Sendable {
     /// Whether `error` is the database refusing a duplicate on a unique column.
     static func isUniqueViolation(_ error: any Error) -> Bool {
         if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
-        if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed || error.reason == .constraint }
+        // SQLite names a duplicate primary key apart from a duplicate on another unique column.
+        if let error = error as? SQLiteError {
+            return [.constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraint].contains(error.reason)
+        }
         return false
     }
 }
