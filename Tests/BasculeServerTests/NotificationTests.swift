@@ -62,8 +62,11 @@ struct NotificationTests {
         try await TestApp.with(engine) { client, services in
             // given
             try await Self.plannedRelease(services)
-            _ = try await client.send(.post, "/api/v1/subscriptions", json: #"{"scope":"tag","value":"payroll","channels":["inbox"]}"#)
-            _ = try await client.send(.post, "/api/v1/webhooks", json: #"{"name":"chat","url":"http://127.0.0.1:9/hook"}"#)
+            // (a set-up step that fails says so, rather than showing as an empty inbox)
+            let subscribed = try await client.send(.post, "/api/v1/subscriptions", json: #"{"scope":"tag","value":"payroll","channels":["inbox"]}"#)
+            try #require(subscribed.status == .created, "\(subscribed.text)")
+            let hooked = try await client.send(.post, "/api/v1/webhooks", json: #"{"name":"chat","url":"http://127.0.0.1:9/hook"}"#)
+            try #require(hooked.status == .created, "\(hooked.text)")
             try await Self.move(services)
             // when
             let fanout = NoticeFanout(store: services.store, now: Date.init)
