@@ -132,6 +132,14 @@ struct PermissionMatrixTests {
         Route(method: .get, path: "/api/v1/incident-sources", body: nil, permission: .incidentSourceManage),
         Route(method: .post, path: "/api/v1/incident-sources", body: #"{"name":"nagios"}"#, permission: .incidentSourceManage),
         Route(method: .get, path: "/api/v1/releases/REL-1/evidence-pack", body: nil, permission: .auditRead),
+        Route(method: .get, path: "/api/v1/meetings", body: nil, permission: .meetingRead),
+        Route(method: .post, path: "/api/v1/meetings", body: #"{"kind":"cab","title":"CAB","start":"2027-02-24T13:00:00Z","end":"2027-02-24T14:00:00Z"}"#, permission: .meetingManage),
+        Route(method: .post, path: "/api/v1/meetings/MTG-404/decisions", body: #"{"release":"REL-3","decision":"approve"}"#, permission: .approvalDecide),
+        Route(method: .get, path: "/api/v1/meeting-series", body: nil, permission: .meetingRead),
+        Route(method: .post, path: "/api/v1/meeting-series", body: #"{"name":"CAB","weekday":"tue","time":"14:00","durationMinutes":60}"#, permission: .meetingManage),
+        Route(method: .get, path: "/api/v1/actions?mine=true", body: nil, permission: .meetingRead),
+        Route(method: .post, path: "/api/v1/actions", body: #"{"title":"Check","owner":"someone","dueAt":"2027-02-01T10:00:00Z"}"#, permission: .actionManage),
+        Route(method: .get, path: "/api/v1/releases/REL-1/actions", body: nil, permission: .meetingRead),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

@@ -91,6 +91,11 @@ extension TestResponse {
         return object
     }
 
+    func jsonArray() throws -> [Any] {
+        guard let array = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { throw TestAppError.notAnObject(text) }
+        return array
+    }
+
     /// The fields named in a problem body.
     func problemFields() throws -> [String] {
         (try json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }

@@ -41,7 +41,9 @@ public enum TestDatabase {
         }
         let store: Store
         do {
-            store = try await Store.open(location, logger: Logger(label: "test"), timeout: .seconds(20))
+            // The whole suite runs at once on a couple of cores: a use case may wait long for a
+            // connection there without anything being wrong.
+            store = try await Store.open(location, logger: Logger(label: "test"), timeout: .seconds(20), connectionWait: .seconds(180))
             if migrate { try await Migrator(store: store).migrate() }
         } catch {
             await cleanup()

@@ -158,4 +158,16 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case incidentSourceDelete = "incident-source.delete"
     /// An evidence pack made, with its manifest's digest: the auditor's anchor.
     case evidencePack = "evidence.pack"
+    case meetingCreate = "meeting.create"
+    case meetingUpdate = "meeting.update"
+    case meetingMinutes = "meeting.minutes"
+    case meetingAgenda = "meeting.agenda"
+    /// A decision on an agenda item, taken in the meeting (the approval is audited as well).
+    case meetingDecide = "meeting.decide"
+    case meetingClose = "meeting.close"
+    case meetingCancel = "meeting.cancel"
+    case meetingSeriesCreate = "meeting-series.create"
+    case meetingSeriesEnd = "meeting-series.end"
+    case actionCreate = "action.create"
+    case actionUpdate = "action.update"
 }

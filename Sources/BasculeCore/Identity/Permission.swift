@@ -46,6 +46,12 @@ public enum Permission: String, Sendable, CaseIterable, Codable, Hashable {
     case incidentAttribute
     /// Allow a monitoring or ITSM tool to send incidents, with a token of its own.
     case incidentSourceManage
+    /// See meetings, their agenda, minutes and actions.
+    case meetingRead
+    /// Plan meetings and series, keep their agenda and minutes, close them.
+    case meetingManage
+    /// Hand out action items and edit anyone's (an owner may always close their own).
+    case actionManage
 }
 
 /// Which role may do what. Written out once here and in docs/PERMISSIONS.md; a test walks
@@ -58,15 +64,17 @@ public enum PermissionTable {
             .environmentRead, .environmentManage, .auditRead, .userRead, .teamRead, .teamManage, .tokenOwn,
             .planEdit, .changeManage, .testRecord, .policyRead, .policyManage, .approvalRequest, .inventoryRead, .inventoryManage,
             .runbookEdit, .runExecute, .runDecide, .agentRead, .notificationsOwn, .webhookManage, .statusManage,
-            .incidentRead, .incidentRecord, .incidentAttribute,
+            .incidentRead, .incidentRecord, .incidentAttribute, .meetingRead, .meetingManage, .actionManage,
         ],
-        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead, .notificationsOwn, .incidentRead],
-        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead, .notificationsOwn, .incidentRead, .incidentRecord],
+        .approver: [.releaseRead, .environmentRead, .auditRead, .userRead, .teamRead, .tokenOwn, .policyRead, .approvalDecide, .inventoryRead, .notificationsOwn, .incidentRead,
+                    .meetingRead],
+        .operator: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .testRecord, .inventoryRead, .runExecute, .agentRead, .notificationsOwn, .incidentRead,
+                    .incidentRecord, .meetingRead],
         .contributor: [
             .releaseRead, .releaseCreate, .releaseEdit, .environmentRead, .teamRead, .tokenOwn,
-            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit, .notificationsOwn, .incidentRead,
+            .planEdit, .changeManage, .testRecord, .policyRead, .inventoryRead, .runbookEdit, .notificationsOwn, .incidentRead, .meetingRead,
         ],
-        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead, .notificationsOwn, .incidentRead],
+        .viewer: [.releaseRead, .environmentRead, .teamRead, .tokenOwn, .policyRead, .inventoryRead, .notificationsOwn, .incidentRead, .meetingRead],
     ]
 
     public static func allows(_ roles: Set<Role>, _ permission: Permission) -> Bool {

@@ -31,6 +31,9 @@ struct APIHandler: APIProtocol {
     let incidents: IncidentService
     let reports: ReportService
     let evidence: EvidenceService
+    let meetings: MeetingService
+    let meetingSeries: MeetingSeriesService
+    let actions: ActionService
     /// The zone notices are worded in.
     let timeZone: TimeZone
     /// The words of the SVG the API draws (the reliability diagram), read once.
@@ -43,6 +46,9 @@ struct APIHandler: APIProtocol {
         incidents = services.incidents
         reports = services.reports
         evidence = services.evidence
+        meetings = services.meetings
+        meetingSeries = services.meetingSeries
+        actions = services.actions
         self.timeZone = timeZone
         releases = services.releases
         environments = services.environments

@@ -1,5 +1,6 @@
 import BasculeAPI
 import BasculeCore
+import BasculeStore
 import Foundation
 import HTTPTypes
 import Logging
@@ -66,6 +67,9 @@ struct ProblemMiddleware: ServerMiddleware {
             return ProblemDocument(
                 status: 400, detail: "the request could not be read",
                 errors: [field ?? DecodingFailure.fieldError(decoding, body: body)])
+        case StoreError.busy:
+            logger.warning("no database connection came free in time", metadata: ["operation": "\(operationID)"])
+            return ProblemDocument(status: 503, detail: StoreError.busy.description)
         default:
             if error.httpStatus.code >= 400, error.httpStatus.code < 500 {
                 return ProblemDocument(status: error.httpStatus.code, detail: error.causeDescription)

@@ -35,6 +35,9 @@ public struct BasculeServices: Sendable {
     public let incidents: IncidentService
     public let reports: ReportService
     public let evidence: EvidenceService
+    public let meetings: MeetingService
+    public let meetingSeries: MeetingSeriesService
+    public let actions: ActionService
     /// Rung when notices or deliveries may be waiting: the sender looks at once.
     let deliveryBell = DeliveryBell()
     let vault: SecretVault
@@ -78,6 +81,9 @@ public struct BasculeServices: Sendable {
         incidents = IncidentService(store: store, now: now)
         reports = ReportService(store: store, now: now)
         evidence = EvidenceService(store: store, now: now)
+        meetings = MeetingService(store: store, now: now)
+        meetingSeries = MeetingSeriesService(store: store, now: now)
+        actions = ActionService(store: store, now: now)
         feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
@@ -116,7 +122,8 @@ func applicationServices(_ configuration: ServerConfiguration, services: Bascule
 
 /// The recurring work replicas share: the purge always, backups when configured.
 func backgroundJobs(_ configuration: ServerConfiguration, services: BasculeServices) -> [BackgroundJob] {
-    var jobs = [BackgroundJob.purge(store: services.store, now: Date.init), CalendarWatch(store: services.store, now: Date.init).job()]
+    var jobs = [BackgroundJob.purge(store: services.store, now: Date.init), CalendarWatch(store: services.store, now: Date.init).job(),
+                services.meetingSeries.job()]
     if let schedule = configuration.backups {
         jobs.append(.backup(store: services.store, into: BackupFolder(folder: schedule.folder, keep: schedule.keep), every: schedule.every, now: Date.init))
     }

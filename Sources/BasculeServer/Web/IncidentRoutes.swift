@@ -81,13 +81,7 @@ struct IncidentRoutes<Context: RequestContext>: Sendable {
 
     private func acting(_ request: Request, page: ([FieldError], HTTPResponse.Status) async throws -> Response,
                         _ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let error as ServiceError where !error.fieldErrors.isEmpty || error.status == 409 {
-            return try await page(error.fieldErrors.isEmpty ? [FieldError("form", error.description)] : error.fieldErrors, .init(code: error.status))
-        } catch let error as ServiceError {
-            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
-        }
+        try await renderer.acting(request, page: page, body)
     }
 
     private func listPage(_ request: Request, errors: [FieldError] = [], importResult: (imported: [String], refused: [FieldError])? = nil,

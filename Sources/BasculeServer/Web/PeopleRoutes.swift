@@ -72,14 +72,7 @@ struct PeopleRoutes<Context: RequestContext>: Sendable {
 
     /// A refusal with fields comes back on the page; one without (forbidden, missing) is the error page.
     private func acting(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let error as ServiceError where !error.fieldErrors.isEmpty || error.status == 409 {
-            let errors = error.fieldErrors.isEmpty ? [FieldError("form", error.description)] : error.fieldErrors
-            return try await page(request: request, errors: errors, status: .init(code: error.status))
-        } catch let error as ServiceError {
-            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
-        }
+        try await renderer.acting(request, page: { try await page(request: request, errors: $0, status: $1) }, body)
     }
 
     private func page(request: Request, password: (String, String)? = nil, errors: [FieldError] = [], status: HTTPResponse.Status = .ok) async throws -> Response {

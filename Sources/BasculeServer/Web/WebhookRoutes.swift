@@ -76,14 +76,7 @@ struct WebhookRoutes<Context: RequestContext>: Sendable {
     }
 
     private func acting(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let error as ServiceError where !error.fieldErrors.isEmpty || error.status == 409 {
-            let errors = error.fieldErrors.isEmpty ? [FieldError("form", error.description)] : error.fieldErrors
-            return try await page(request, errors: errors, status: .init(code: error.status))
-        } catch let error as ServiceError {
-            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
-        }
+        try await renderer.acting(request, page: { try await page(request, errors: $0, status: $1) }, body)
     }
 
     private func page(_ request: Request, secret: (String, String)? = nil, errors: [FieldError] = [], status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -51,10 +51,13 @@ public final class Store: Sendable {
     }
 
     /// Opens the database and checks that it answers within `timeout`: PostgresNIO alone
-    /// would wait about a minute on a wrong password or an unreachable host.
+    /// would wait about a minute on a wrong password or an unreachable host. A use case waits
+    /// at most `connectionWait` for a connection of the pool before it fails.
     public static func open(
-        _ location: StoreLocation, logger: Logger = Logger(label: "bascule.store"), timeout: Duration = .seconds(15)
+        _ location: StoreLocation, logger: Logger = Logger(label: "bascule.store"), timeout: Duration = .seconds(15),
+        connectionWait: Duration = .seconds(15)
     ) async throws -> Store {
+        let wait = TimeAmount.seconds(max(1, connectionWait.components.seconds))
         let store: Store
         switch location {
         case .sqlite(let path):
@@ -69,12 +72,12 @@ public final class Store: Sendable {
             let threads = NIOThreadPool(numberOfThreads: max(4, System.coreCount))
             threads.start()
             let pool = EventLoopGroupConnectionPool(
-                source: SQLiteSource(path: path, threadPool: threads), maxConnectionsPerEventLoop: 4, logger: logger,
+                source: SQLiteSource(path: path, threadPool: threads), maxConnectionsPerEventLoop: 4, requestTimeout: wait, logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
             let writerThread = NIOThreadPool(numberOfThreads: 1)
             writerThread.start()
             let writer = EventLoopGroupConnectionPool(
-                source: SQLiteSource(path: path, threadPool: writerThread), maxConnectionsPerEventLoop: 1, logger: logger,
+                source: SQLiteSource(path: path, threadPool: writerThread), maxConnectionsPerEventLoop: 1, requestTimeout: wait, logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
             store = Store(engine: .sqlite, location: location, pool: .sqlite(pool, threads, writer: writer, writerThread: writerThread), logger: logger)
         case .postgres(let url):
@@ -86,7 +89,7 @@ public final class Store: Sendable {
             }
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
-                requestTimeout: .seconds(Int64(timeout.components.seconds)), logger: logger,
+                requestTimeout: wait, logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
             store = Store(engine: .postgresql, location: location, pool: .postgres(pool), logger: logger)
         }
@@ -148,6 +151,14 @@ public final class Store: Sendable {
     }
 
     private func withConnection<R: Sendable>(writing: Bool, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        do {
+            return try await pooledConnection(writing: writing, body)
+        } catch ConnectionPoolTimeoutError.connectionRequestTimeout {
+            throw StoreError.busy
+        }
+    }
+
+    private func pooledConnection<R: Sendable>(writing: Bool, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         pooled.withLockedValue { $0.waiting += 1 }
         var obtained = false
         defer { pooled.withLockedValue { if obtained { $0.inUse -= 1 } else { $0.waiting -= 1 } } }

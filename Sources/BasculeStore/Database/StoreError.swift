@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case duplicate(String)
     case corruptRow(String)
     case backupFailed(String)
+    /// No connection of the pool came free in time: the server is overloaded, not broken.
+    case busy
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "a stored row cannot be read: \(what)"
         case .backupFailed(let reason):
             return reason
+        case .busy:
+            return "the database had no free connection in time; the server is overloaded, try again shortly"
         }
     }
 }

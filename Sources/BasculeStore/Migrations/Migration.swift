@@ -22,6 +22,7 @@ enum Migrations {
         m011RollingUpdates,
         m012Notifications,
         m013AfterRelease,
+        m014Meetings,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

@@ -65,26 +65,33 @@ public struct ApprovalService: Sendable {
             }
             return try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
-                let approvals = ApprovalRepository(db)
-                guard let round = try await approvals.latest(for: release), round.awaitsDecisions(on: release) else {
-                    throw ServiceError.conflict("\(release.key) is not awaiting approval (request approval first)")
-                }
-                let origin = RequestOrigin.current
-                let requesters = try await Self.changeRequesters(of: release, in: db)
-                let made = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: decision,
-                                            comment: comment.trimmingCharacters(in: .whitespacesAndNewlines),
-                                            conditions: conditions.trimmingCharacters(in: .whitespacesAndNewlines), at: now())
-                let next = try round.deciding(made, changeRequesters: requesters, releaseOwner: release.fields.owner)
-                try await approvals.add(made, to: round)
-                let quorum = next.isApproved ? "; quorum reached" : ""
-                try await AuditLog.record(.approvalDecide, target: release.key.description,
-                                          summary: "\(decision.rawValue)\(made.comment.isEmpty ? "" : ": \(made.comment)")\(quorum)", at: made.at, in: db)
-                try await Notices.record(try await Notices.about(release, .approvalDecided, facts: [
-                    "decision": decision.rawValue, "comment": made.comment, "approved": next.isApproved ? "true" : "false",
-                ], at: made.at, in: db), in: db)
-                return next
+                return try await Self.record(decision, comment: comment, conditions: conditions, on: release, at: now(), in: db).round
             }
         }
+    }
+
+    /// Records the signed-in person's decision in the release's open round, in the caller's
+    /// transaction: the approvals page and a meeting's agenda both decide through here.
+    static func record(_ decision: ApprovalDecisionKind, comment: String, conditions: String, on release: Release, at: Date,
+                       in db: any SQLDatabase) async throws -> (made: ApprovalDecision, round: ApprovalRound) {
+        let approvals = ApprovalRepository(db)
+        guard let round = try await approvals.latest(for: release), round.awaitsDecisions(on: release) else {
+            throw ServiceError.conflict("\(release.key) is not awaiting approval (request approval first)")
+        }
+        let origin = RequestOrigin.current
+        let requesters = try await Self.changeRequesters(of: release, in: db)
+        let made = ApprovalDecision(approver: origin.actor, roles: origin.principal.roles, decision: decision,
+                                    comment: comment.trimmingCharacters(in: .whitespacesAndNewlines),
+                                    conditions: conditions.trimmingCharacters(in: .whitespacesAndNewlines), at: at)
+        let next = try round.deciding(made, changeRequesters: requesters, releaseOwner: release.fields.owner)
+        try await approvals.add(made, to: round)
+        let quorum = next.isApproved ? "; quorum reached" : ""
+        try await AuditLog.record(.approvalDecide, target: release.key.description,
+                                  summary: "\(decision.rawValue)\(made.comment.isEmpty ? "" : ": \(made.comment)")\(quorum)", at: made.at, in: db)
+        try await Notices.record(try await Notices.about(release, .approvalDecided, facts: [
+            "decision": decision.rawValue, "comment": made.comment, "approved": next.isApproved ? "true" : "false",
+        ], at: made.at, in: db), in: db)
+        return (made, next)
     }
 
     public struct InboxItem: Sendable {

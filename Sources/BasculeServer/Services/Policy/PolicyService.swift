@@ -97,10 +97,16 @@ public struct PolicyService: Sendable {
     }
 
     private func score(_ release: Release, in db: any SQLDatabase, policy: ReleasePolicy? = nil) async throws -> RiskScore {
-        let gate = try await GateCheck.run(release, to: release.nextGate, in: db, now: now(), graphs: store.dependencyGraphs, inForce: policy)
+        try await Self.assess(release, in: db, policy: policy, now: now(), graphs: store.dependencyGraphs).score
+    }
+
+    /// The release's risk score with the gate check it comes from (the rules failing at its next gate).
+    static func assess(_ release: Release, in db: any SQLDatabase, policy: ReleasePolicy?, now: Date,
+                       graphs: DependencyGraphCache) async throws -> (score: RiskScore, gate: GateCheck.Outcome) {
+        let gate = try await GateCheck.run(release, to: release.nextGate, in: db, now: now, graphs: graphs, inForce: policy)
         let signals = RiskScore.Signals(overrides: try await ApprovalRepository(db).overrides(for: release),
-                                        liveDelay: try await Self.liveDelay(of: release, in: db, now: now()))
-        return RiskScore(dossier: gate.dossier, policyFailures: gate.check.failures, signals: signals)
+                                        liveDelay: try await Self.liveDelay(of: release, in: db, now: now))
+        return (RiskScore(dossier: gate.dossier, policyFailures: gate.check.failures, signals: signals), gate)
     }
 
     /// How far behind plan the live run under way is, from the durations known so far (the

@@ -24,7 +24,7 @@ enum PageLabels {
         StepPhase.labelKeys, StepKind.labelKeys, GoNoGo.labelKeys, RunAction.Kind.labelKeys, AuditAction.labelKeys,
         AgentState.labelKeys, AttemptState.labelKeys, NoticeKind.labelKeys, NoticeChannel.labelKeys, Delivery.State.labelKeys, WebhookFormat.labelKeys,
         DisruptionState.labelKeys, IndicatorSet.Key.labelKeys, DORA.Band.labelKeys, CutoverOutcome.Result.labelKeys, AttributionState.labelKeys,
-        ReportPeriod.labelKeys,
+        ReportPeriod.labelKeys, MeetingKind.labelKeys, MeetingStatus.labelKeys, ActionStatus.labelKeys,
     ].flatMap { $0 }
 }
 
@@ -58,3 +58,6 @@ extension StepKind: PageLabel { static var labelPrefix: String { "stepkind" } }
 extension GoNoGo: PageLabel { static var labelPrefix: String { "gonogo" } }
 extension RunAction.Kind: PageLabel { static var labelPrefix: String { "runaction" } }
 extension AuditAction: PageLabel { static var labelPrefix: String { "audit" } }
+extension MeetingKind: PageLabel { static var labelPrefix: String { "meetingkind" } }
+extension MeetingStatus: PageLabel { static var labelPrefix: String { "meetingstatus" } }
+extension ActionStatus: PageLabel { static var labelPrefix: String { "actionstatus" } }
