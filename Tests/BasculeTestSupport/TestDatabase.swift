@@ -42,8 +42,10 @@ public enum TestDatabase {
         let store: Store
         do {
             // The whole suite runs at once on a couple of cores: a use case may wait long for a
-            // connection there without anything being wrong.
-            store = try await Store.open(location, logger: Logger(label: "test"), timeout: .seconds(20), connectionWait: .seconds(180))
+            // connection there without anything being wrong, and hundreds of databases at once
+            // must stay under the server's max_connections.
+            store = try await Store.open(location, logger: Logger(label: "test"), timeout: .seconds(20), connectionWait: .seconds(180),
+                                         postgresConnectionsPerLoop: 3)
             if migrate { try await Migrator(store: store).migrate() }
         } catch {
             await cleanup()

@@ -98,7 +98,15 @@ struct ServeCommand: AsyncParsableCommand {
             Console.say("  It is shown only now. Sign in at http://\(host):\(port)/login; change it with `bascule user reset-password admin`.")
         }
         if demo {
-            switch try await DemoPortfolio.seed(services, timeZone: zone, server: "http://\(host):\(port)") {
+            let outcome: DemoPortfolio.Outcome
+            do {
+                outcome = try await DemoPortfolio.seed(services, timeZone: zone, server: "http://\(host):\(port)")
+            } catch {
+                // Said before the store closes: a pool dropped open would end the process without the reason.
+                await store.close()
+                throw CLIError.store("the demo portfolio could not be written: \(error)")
+            }
+            switch outcome {
             case .seeded(let releases, let environments, let history):
                 Console.say("Demo: added \(environments) environments and \(releases) sample releases, and a year of history (\(history) past releases with their incidents).")
                 Console.say("Demo users (password: the username followed by -bascule-demo): "

@@ -51,8 +51,22 @@ public struct ICalendarFeed: Sendable {
             lines.append("STATUS:" + value)
         }
         if let key = entry.release, let base = releaseURL { lines.append("URL:" + base + key.description) }
+        if entry.kind == .meeting {
+            if let place = entry.place { lines.append("LOCATION:" + Self.escape(place)) }
+            lines += entry.attendees.map { "ATTENDEE;CN=" + Self.parameter($0.name) + ";ROLE=REQ-PARTICIPANT:mailto:" + $0.email }
+            lines.append("STATUS:" + (entry.cancelled ? "CANCELLED" : "CONFIRMED"))
+            if let key = entry.meeting, let base = releaseURL, base.hasSuffix("/releases/") {
+                lines.append("URL:" + base.dropLast("releases/".count) + "meetings/" + key.description)
+            }
+        }
         lines.append("END:VEVENT")
         return lines
+    }
+
+    /// A parameter value (RFC 5545 §3.2): quoted when it holds a separator, quotes removed.
+    static func parameter(_ text: String) -> String {
+        let clean = text.replacingOccurrences(of: "\"", with: "").filter { !$0.isNewline }
+        return clean.contains(where: { ":;,".contains($0) }) ? "\"" + clean + "\"" : clean
     }
 
     /// A recurring maintenance window: its first occurrence in the period and an RRULE.

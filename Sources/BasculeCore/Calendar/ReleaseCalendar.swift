@@ -1,8 +1,19 @@
 import Foundation
 
-/// One thing on the calendar: a release's cutover, a maintenance window, a freeze, a milestone.
+/// One thing on the calendar: a release's cutover, a maintenance window, a freeze, a milestone, a meeting.
 public struct CalendarEntry: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case release, maintenance, freeze, milestone }
+    public enum Kind: String, Sendable, CaseIterable { case release, maintenance, freeze, milestone, meeting }
+
+    /// Someone invited to a meeting, as a calendar client lists them.
+    public struct Attendee: Sendable, Equatable {
+        public let name: String
+        public let email: String
+
+        public init(name: String, email: String) {
+            self.name = name
+            self.email = email
+        }
+    }
 
     /// Stable across reads, so that calendar clients update an event instead of adding it again.
     public let uid: String
@@ -16,6 +27,11 @@ public struct CalendarEntry: Sendable, Equatable {
     public let items: [CIKey]
     public let detail: String
     public let conflicts: [Conflict]
+    /// A meeting's key, place and attendees.
+    public var meeting: MeetingKey? = nil
+    public var place: String? = nil
+    public var attendees: [Attendee] = []
+    public var cancelled = false
 
     public init(uid: String, kind: Kind, title: String, start: Date, end: Date, environment: String?, release: ReleaseKey?,
                 status: ReleaseStatus?, items: [CIKey], detail: String, conflicts: [Conflict]) {
@@ -169,5 +185,18 @@ public struct ReleaseCalendar: Sendable {
     private func showsFreeze(_ rule: FreezeRule, _ query: CalendarQuery) -> Bool {
         guard let environment = query.environment, case .environment(let scoped) = rule.scope else { return true }
         return scoped.lowercased() == environment.lowercased()
+    }
+}
+
+extension CalendarEntry {
+    /// A meeting on the calendar, with who attends (teams' members included, once each).
+    public init(_ meeting: Meeting, attendees: [Attendee]) {
+        self.init(uid: "meeting-\(meeting.id.uuidString.lowercased())", kind: .meeting, title: meeting.fields.title, start: meeting.fields.start,
+                  end: meeting.fields.end, environment: nil, release: nil, status: nil, items: [],
+                  detail: meeting.fields.kind.name.en + (meeting.agenda.isEmpty ? "" : " · " + meeting.agenda.map(\.release.description).joined(separator: ", ")), conflicts: [])
+        self.meeting = meeting.key
+        self.place = meeting.fields.place.isEmpty ? nil : meeting.fields.place
+        self.attendees = attendees
+        self.cancelled = meeting.status == .cancelled
     }
 }

@@ -2,6 +2,17 @@ import Foundation
 
 public enum MeetingKind: String, Sendable, CaseIterable, Codable {
     case planning, cab, goNoGo, review, followUp
+
+    /// For what Core writes itself (the calendar feed); pages use the localisation table.
+    public var name: LocalizedText {
+        switch self {
+        case .planning: LocalizedText(en: "Planning meeting", fr: "Réunion de planification")
+        case .cab: LocalizedText(en: "Change advisory board", fr: "Comité d'approbation des changements")
+        case .goNoGo: LocalizedText(en: "Go/no-go", fr: "Go/no-go")
+        case .review: LocalizedText(en: "Post-implementation review", fr: "Retour d'expérience")
+        case .followUp: LocalizedText(en: "Follow-up", fr: "Point de suivi")
+        }
+    }
 }
 
 public enum MeetingStatus: String, Sendable, CaseIterable, Codable {

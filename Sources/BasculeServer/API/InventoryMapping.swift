@@ -52,7 +52,8 @@ extension Components.Schemas.CalendarEntry {
     init(_ entry: CalendarEntry) {
         self.init(uid: entry.uid, kind: mapped(entry.kind, or: .release), title: entry.title, start: entry.start, end: entry.end,
                   environment: entry.environment, release: entry.release?.description, status: entry.status.map { mapped($0, or: .draft) },
-                  items: entry.items.map(\.text), detail: entry.detail, conflicts: entry.conflicts.map(Components.Schemas.Conflict.init))
+                  items: entry.items.map(\.text), detail: entry.detail, conflicts: entry.conflicts.map(Components.Schemas.Conflict.init),
+                  meeting: entry.meeting?.description, place: entry.place, attendees: entry.kind == .meeting ? entry.attendees.map(\.name) : nil)
     }
 }
 

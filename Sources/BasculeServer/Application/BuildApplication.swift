@@ -174,6 +174,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     RunbookLibraryRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     CalibrationRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     IncidentRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    MeetingRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     ReportRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     AgentPageRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PolicyRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)

@@ -64,8 +64,8 @@ enum DemoPolicy {
         """
     }
 
-    /// Returns how many releases it added.
-    static func seed(_ services: BasculeServices, today: Date, calendar: Calendar) async throws -> Int {
+    /// Returns how many releases it added, and those the last CAB approved.
+    static func seed(_ services: BasculeServices, today: Date, calendar: Calendar) async throws -> (count: Int, decidedInCAB: [String]) {
         func day(_ offset: Int) -> Date { calendar.date(byAdding: .day, value: offset, to: today) ?? today }
         /// The first day at least `after` days ahead that falls on `weekday` (1 is Sunday).
         func next(_ weekday: Int, after: Int) -> Int {
@@ -99,7 +99,7 @@ enum DemoPolicy {
                           environment: "production", owner: "Marc Dubois", description: "Passes every rule of the policy: ready to be approved.",
                           tags: ["intranet"]), true),
         ]
-        let approver = try await services.store.withConnection { try await UserRepository($0).named("approver") }
+        var decidedInCAB: [String] = []
         for (input, approved) in releases {
             let key = try await services.releases.create(input).key.description
             _ = try await services.releases.transition(key, to: .planned)
@@ -113,14 +113,10 @@ enum DemoPolicy {
                                                result: TestResult(passed: 412, failed: approved ? 0 : 9, skipped: 3,
                                                                   failingTests: approved ? [] : ["ConsentTests.testWithdrawal"]))
             _ = try await services.approvals.request(key)
-            if approved, let approver {
-                let origin = RequestOrigin(principal: .user(Identity(userID: approver.id, username: approver.username, roles: approver.roles)))
-                _ = try await RequestOrigin.$current.withValue(origin) {
-                    try await services.approvals.decide(key, decision: .approve, comment: "Rollback plan reviewed.", conditions: "")
-                }
-            }
+            // The approver approves these in the last CAB meeting (DemoMeetings).
+            if approved { decidedInCAB.append(key) }
         }
-        return releases.count
+        return (releases.count, decidedInCAB)
     }
 
     static func plan(for title: String, today: Date) -> ReleasePlan {

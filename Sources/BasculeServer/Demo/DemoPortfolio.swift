@@ -100,7 +100,7 @@ public enum DemoPortfolio {
         }
         // The policy comes after the history above, which predates it; then the releases that show its gates.
         try await DemoInventory.seedInventory(services)
-        let gated = try await DemoPolicy.seed(services, today: today, calendar: calendar)
+        let (gated, decidedInCAB) = try await DemoPolicy.seed(services, today: today, calendar: calendar)
         let clashing = try await DemoInventory.seedReleases(services, today: today, calendar: calendar)
         let cutover = try await DemoRunbook.seed(services, now: now, server: server)
         // Last, so that the releases above keep their keys (REL-19 is the cutover under way).
@@ -110,6 +110,7 @@ public enum DemoPortfolio {
         let underWay = try await services.store.withConnection { db in
             try await ReleaseRepository(db).sorted(ReleaseQuery(statuses: [.inProgress]), by: .window, descending: false, limit: 1, offset: 0).items.first
         }
+        try await DemoMeetings.seed(services, now: now, calendar: calendar, decidedInCAB: decidedInCAB)
         try await DemoNotifications.seed(services, cutover: underWay?.key.description)
         return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling, environments: 4, history: history)
     }

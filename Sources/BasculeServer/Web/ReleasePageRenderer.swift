@@ -40,7 +40,8 @@ struct ReleasePageRenderer: Sendable {
             calendar: tab == "calendar" ? try await tabs.calendar(release) : nil,
             runbook: tab == "runbook" ? try await tabs.runbook(release, draft: runbookDraft) : nil,
             people: tab == "overview" ? try await people(release, words) : nil,
-            afterRelease: tab == "overview" ? try await afterRelease(release, words) : nil)
+            afterRelease: tab == "overview" ? try await afterRelease(release, words) : nil,
+            meetings: tab == "overview" ? try await meetings(release, words) : nil)
         return renderer.page("release", title: "\(release.key) \(release.title)", model: model, request: request,
                              status: status ?? refusal.map { .init(code: $0.status) } ?? .ok)
     }
@@ -50,6 +51,14 @@ struct ReleasePageRenderer: Sendable {
         let attributions = RequestOrigin.current.may(.incidentRead) ? try await services.incidents.attributed(to: release.key.description) : nil
         return AfterReleasePanel.model(release, deployments: deployments, attributions: attributions,
                                        mayExport: RequestOrigin.current.may(.auditRead), words)
+    }
+
+    private func meetings(_ release: Release, _ words: Words) async throws -> MeetingsPanel? {
+        guard RequestOrigin.current.may(.meetingRead) else { return nil }
+        let key = release.key.description
+        let everWhen = DateInterval(start: .distantPast, end: Date.distantFuture)
+        return MeetingsPanel.model(meetings: try await services.meetings.list(period: everWhen, release: key),
+                                   actions: try await services.actions.list(.init(release: key)), now: Date(), words)
     }
 
     private func people(_ release: Release, _ words: Words) async throws -> StakeholdersPanel {

@@ -41,21 +41,23 @@ public final class Store: Sendable {
 
     public var poolUse: PoolUse { pooled.withLockedValue { $0 } }
 
-    private init(engine: Engine, location: StoreLocation, pool: Pool, logger: Logger) {
+    private init(engine: Engine, location: StoreLocation, pool: Pool, logger: Logger, perLoop: Int) {
         self.engine = engine
         self.location = location
         self.pool = pool
         self.logger = logger
         let loops = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { count, _ in count + 1 }
-        pooled.withLockedValue { $0.capacity = loops * (engine == .sqlite ? 4 + 1 : 8) }
+        pooled.withLockedValue { $0.capacity = loops * perLoop }
     }
 
     /// Opens the database and checks that it answers within `timeout`: PostgresNIO alone
     /// would wait about a minute on a wrong password or an unreachable host. A use case waits
-    /// at most `connectionWait` for a connection of the pool before it fails.
+    /// at most `connectionWait` for a connection of the pool before it fails. PostgreSQL gets
+    /// `postgresConnectionsPerLoop` connections per event loop (a server's processes share the
+    /// server's `max_connections`).
     public static func open(
         _ location: StoreLocation, logger: Logger = Logger(label: "bascule.store"), timeout: Duration = .seconds(15),
-        connectionWait: Duration = .seconds(15)
+        connectionWait: Duration = .seconds(15), postgresConnectionsPerLoop: Int = 8
     ) async throws -> Store {
         let wait = TimeAmount.seconds(max(1, connectionWait.components.seconds))
         let store: Store
@@ -79,7 +81,8 @@ public final class Store: Sendable {
             let writer = EventLoopGroupConnectionPool(
                 source: SQLiteSource(path: path, threadPool: writerThread), maxConnectionsPerEventLoop: 1, requestTimeout: wait, logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
-            store = Store(engine: .sqlite, location: location, pool: .sqlite(pool, threads, writer: writer, writerThread: writerThread), logger: logger)
+            store = Store(engine: .sqlite, location: location, pool: .sqlite(pool, threads, writer: writer, writerThread: writerThread), logger: logger,
+                          perLoop: 4 + 1)
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
             do {
@@ -88,10 +91,10 @@ public final class Store: Sendable {
                 throw StoreError.badDatabaseURL("it cannot be parsed")
             }
             let pool = EventLoopGroupConnectionPool(
-                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
+                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: max(1, postgresConnectionsPerLoop),
                 requestTimeout: wait, logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
-            store = Store(engine: .postgresql, location: location, pool: .postgres(pool), logger: logger)
+            store = Store(engine: .postgresql, location: location, pool: .postgres(pool), logger: logger, perLoop: max(1, postgresConnectionsPerLoop))
         }
         do {
             try await store.ping(timeout: timeout)

@@ -96,7 +96,7 @@ public struct ReportService: Sendable {
                 } else {
                     freezes.append(PeriodReport.Freeze(title: entry.title, start: entry.start, end: entry.end))
                 }
-            case .maintenance, .milestone:
+            case .maintenance, .milestone, .meeting:
                 continue
             }
         }

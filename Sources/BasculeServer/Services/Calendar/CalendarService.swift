@@ -26,7 +26,8 @@ public struct CalendarService: Sendable {
         return try await refusing {
             try await store.withConnection { db in
                 let calendar = try await calendar(query, in: db)
-                return (calendar.policy.clock.timeZone, calendar.entries(query))
+                let meetings = RequestOrigin.current.may(.meetingRead) ? try await meetingEntries(query, in: db).filter { !$0.cancelled } : []
+                return (calendar.policy.clock.timeZone, (calendar.entries(query) + meetings).sorted { $0.start < $1.start })
             }
         }
     }
@@ -69,6 +70,25 @@ public struct CalendarService: Sendable {
         }
     }
 
+    /// The meetings of the period with their attendees' addresses (a team's members included).
+    /// Filtered by an environment or an item, the calendar shows no meeting; by a team, those it attends.
+    private func meetingEntries(_ query: CalendarQuery, in db: any SQLDatabase) async throws -> [CalendarEntry] {
+        guard query.environment == nil, query.item == nil else { return [] }
+        var meetings = try await MeetingRepository(db).list(MeetingQuery(period: query.period), limit: 2_000)
+        if let team = query.team { meetings = meetings.filter { $0.fields.teams.contains(team) } }
+        guard !meetings.isEmpty else { return [] }
+        let people = try await SubscriptionRepository(db).people()
+        let teams = Dictionary(try await TeamRepository(db).all().map { ($0.name, $0.members) }, uniquingKeysWith: { first, _ in first })
+        return meetings.map { meeting in
+            var seen = Set<String>()
+            let names = (meeting.fields.attendees + meeting.fields.teams.flatMap { teams[$0] ?? [] }).filter { seen.insert($0).inserted }
+            let attendees = names.compactMap { name in
+                people[name].flatMap { $0.active && !$0.email.isEmpty ? CalendarEntry.Attendee(name: name, email: $0.email) : nil }
+            }
+            return CalendarEntry(meeting, attendees: attendees)
+        }
+    }
+
     // MARK: - Feed
 
     /// A new subscription token for the signed-in user; the previous one stops working.
@@ -108,8 +128,10 @@ public struct CalendarService: Sendable {
                 let period = DateInterval(start: at.addingTimeInterval(-Self.feedPast), end: at.addingTimeInterval(Self.feedAhead))
                 let query = CalendarQuery(period: period, environment: environment)
                 let calendar = try await calendar(query, in: db)
+                let meetings = PermissionTable.allows(Set(owner.roles), .meetingRead) ? try await meetingEntries(query, in: db) : []
                 return ICalendarFeed(name: "Bascule releases", timeZone: calendar.policy.clock.timeZone, releaseURL: releaseURL, generatedAt: at)
-                    .render(calendar.entries(query, expandingRecurringMaintenance: false), recurring: calendar.recurringMaintenance(query), period: period)
+                    .render(calendar.entries(query, expandingRecurringMaintenance: false) + meetings, recurring: calendar.recurringMaintenance(query),
+                            period: period)
             }
         }
     }

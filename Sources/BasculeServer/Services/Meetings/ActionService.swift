@@ -81,14 +81,13 @@ public struct ActionService: Sendable {
         return try await refusing {
             try await store.transaction { db in
                 var action = try await Self.load(key, in: db)
-                let me = try gate.currentUser()
-                let onlyStatus = changes.title == nil && changes.owner == nil && changes.dueAt == nil
-                if !me.may(.actionManage) {
-                    guard action.owner == me.username else {
-                        try await gate.require(.actionManage, on: key)
-                        return action
+                let origin = RequestOrigin.current
+                if !origin.may(.actionManage) {
+                    // Not a manager of actions: its owner, changing its status only, or refused (and audited).
+                    guard origin.actor == action.owner else { try await gate.require(.actionManage, on: key); return action }
+                    guard changes.title == nil, changes.owner == nil, changes.dueAt == nil else {
+                        throw ServiceError.forbidden("\(origin.actor) may only mark their own action done, cancelled or open")
                     }
-                    guard onlyStatus else { throw ServiceError.forbidden("\(me.username) may only mark their own action done, cancelled or open") }
                 }
                 if let ifRevision, ifRevision != action.revision { throw ServiceError.stale(current: action.revision) }
                 let checked = try ActionItem.checked(title: changes.title ?? action.title, owner: changes.owner ?? action.owner, dueAt: changes.dueAt ?? action.dueAt)

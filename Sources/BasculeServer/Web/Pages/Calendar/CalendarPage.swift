@@ -78,7 +78,7 @@ enum CalendarPage {
                 today: calendar.isDate(day, inSameDayAs: facts.now), frozen: !freezes.isEmpty, freezeTitle: freezes.map(\.title).joined(separator: ", "),
                 entries: shown.map { entry in
                     Entry(kind: entry.kind.rawValue, title: entry.title, time: words.time(entry.start), until: entry.end > entry.start ? words.time(entry.end) : nil,
-                          href: entry.release.map { "/releases/\($0)?tab=calendar" }, status: entry.status?.rawValue ?? "", conflicted: !entry.conflicts.isEmpty,
+                          href: entry.release.map { "/releases/\($0)?tab=calendar" } ?? entry.meeting.map { "/meetings/\($0)" }, status: entry.status?.rawValue ?? "", conflicted: !entry.conflicts.isEmpty,
                           conflictTitle: entry.conflicts.map { $0.explanation.text(for: language.rawValue) }.joined(separator: " · "))
                 }))
             day = next

@@ -85,6 +85,7 @@ enum ReleasePage {
         /// Stakeholders and following, on the overview.
         let people: StakeholdersPanel?
         let afterRelease: AfterReleasePanel?
+        let meetings: MeetingsPanel?
     }
 
     struct Tab: Sendable {

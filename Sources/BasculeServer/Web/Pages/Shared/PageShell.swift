@@ -35,7 +35,7 @@ struct PageShell: Sendable {
     /// The sections of the product and what opening each needs; one not built yet is not shown.
     private static let sections: [(key: String, href: String, needs: Permission)] = [
         ("nav_home", "/home", .releaseRead), ("nav_releases", "/releases", .releaseRead), ("nav_calendar", "/calendar", .releaseRead),
-        ("nav_inventory", "/inventory", .inventoryRead), ("nav_runbooks", "/runbooks", .releaseRead), ("nav_approvals", "/approvals", .releaseRead), ("nav_reports", "/reports", .incidentRead), ("nav_policy", "/policy", .policyRead), ("nav_agents", "/agents", .agentRead), ("nav_people", "/people", .teamRead),
+        ("nav_inventory", "/inventory", .inventoryRead), ("nav_runbooks", "/runbooks", .releaseRead), ("nav_approvals", "/approvals", .releaseRead), ("nav_meetings", "/meetings", .meetingRead), ("nav_reports", "/reports", .incidentRead), ("nav_policy", "/policy", .policyRead), ("nav_agents", "/agents", .agentRead), ("nav_people", "/people", .teamRead),
     ]
 
     init(request: Request, title: String, words: Words) {
