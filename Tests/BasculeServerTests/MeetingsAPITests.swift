@@ -159,6 +159,24 @@ struct MeetingsAPITests {
         }
     }
 
+    @Test("two replicas keeping a series ahead at once write each meeting once", arguments: TestEngine.available)
+    func seriesKeptAheadOnce(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
+            // given
+            let created = try await client.send(.post, "/api/v1/meeting-series", json: #"{"name":"CAB","weekday":"wed","time":"10:00","durationMinutes":30}"#)
+            try #require(created.status == .created)
+            try await services.store.execute(raw: "DELETE FROM meetings")
+            // when
+            async let first = services.meetingSeries.keepAhead()
+            async let second = services.meetingSeries.keepAhead()
+            let written = try await first + second
+            // then
+            let meetings = try await client.send(.get, "/api/v1/meetings?kind=cab").jsonArray()
+            #expect(written == 8)
+            #expect(meetings.count == 8)
+        }
+    }
+
     @Test("an action is due at the series' next meeting unless told otherwise, and once past due it shows as overdue among its owner's", arguments: TestEngine.available)
     func actionDueAtNextMeeting(engine: TestEngine) async throws {
         try await TestApp.with(engine) { client, services in

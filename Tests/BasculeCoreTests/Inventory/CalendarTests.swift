@@ -58,6 +58,27 @@ struct CalendarTests {
         #expect(lines.contains("URL:https://bascule.example/releases/REL-1"))
     }
 
+    @Test("a meeting in the feed carries its place, its attendees' addresses and a link to it")
+    func meetingInFeed() throws {
+        // given
+        let start = Paris.at("2027-03-09 14:00")
+        let meeting = Meeting(key: MeetingKey(number: 3), fields: MeetingFields(kind: .cab, title: "CAB", start: start, end: start.addingTimeInterval(3600),
+                                                                               place: "Room 4; floor 2"), createdBy: "claire", createdAt: start)
+        let entry = CalendarEntry(meeting, attendees: [CalendarEntry.Attendee(name: "ana", email: "ana@example.com"),
+                                                       CalendarEntry.Attendee(name: "Bob; Jr", email: "bob@example.com")])
+        let feed = ICalendarFeed(name: "Bascule", timeZone: Paris.zone, releaseURL: "https://bascule.example/releases/", generatedAt: start)
+        // when
+        let lines = feed.render([entry], period: Self.march).components(separatedBy: "\r\n")
+        // then
+        #expect(lines.contains("DTSTART;TZID=Europe/Paris:20270309T140000"))
+        #expect(lines.contains("LOCATION:Room 4\\; floor 2"))
+        #expect(lines.contains("ATTENDEE;CN=ana;ROLE=REQ-PARTICIPANT:mailto:ana@example.com"))
+        #expect(lines.contains("ATTENDEE;CN=\"Bob; Jr\";ROLE=REQ-PARTICIPANT:mailto:bob@example.com"))
+        #expect(lines.contains("STATUS:CONFIRMED"))
+        #expect(lines.contains("URL:https://bascule.example/meetings/MTG-3"))
+        #expect(lines.contains("CATEGORIES:meeting"))
+    }
+
     @Test("the assistant offers the earliest window per day that avoids a conflicting release, the freeze and the Friday rule")
     func slots() throws {
         // given Wednesday 3rd is taken by a release on the same database, Thursday 4th is frozen, Friday is forbidden
