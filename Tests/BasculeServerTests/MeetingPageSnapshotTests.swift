@@ -113,4 +113,61 @@ struct MeetingPageSnapshotTests {
         // then
         check(html, page: "actions", language)
     }
+
+    static func reviewDetail(status: Review.Status) -> ReviewService.Detail {
+        let release = PageFixtures.release(5, "Billing", status: .deployed, startInHours: -30)
+        let start = release.window!.start
+        let facts = ReviewFacts(
+            planned: .init(start: start, end: release.window!.end), live: .init(start: start.addingTimeInterval(600), end: start.addingTimeInterval(5 * 3600)),
+            rehearsals: [.init(start: start.addingTimeInterval(-7 * 86_400), end: start.addingTimeInterval(-7 * 86_400 + 3 * 3600))],
+            plannedDowntime: 1800, actualDowntime: 2700,
+            deviations: [.init(step: "M04", title: "Migrate ledger", planned: 3600, actual: 6000)],
+            rollbacks: [.init(kind: .rehearsal, number: 1)],
+            overrides: [.init(target: "ready", rules: ["lead-time"], reason: "Regulatory deadline", actor: "claire", at: start.addingTimeInterval(-86_400))],
+            incidents: [.init(reference: "INC0041001", title: "Invoices late", severity: 2, confirmed: true)])
+        var review = Review(release: release.key, outcome: .deployed, openedAt: start.addingTimeInterval(5 * 3600),
+                            objectives: [.init(statement: "Invoices on time", successCriterion: "All sent by 06:00", assessment: .partly, evidence: "Sent at 07:10")],
+                            lessons: "- Rehearse on production volumes.", documentation: [.init(title: "User manual", done: true)], closure: .successfulWithIssues)
+        if status == .published { review = try! review.publishing(facts: facts, by: "claire", at: PageFixtures.now) }
+        let feedback = [ReviewFeedback(author: nil, name: "Accounts", rating: 3, comment: "Late invoices", at: PageFixtures.now)]
+        let action = ActionItem(key: ActionKey(number: 6), title: "Load test the batch", owner: "olivier", dueAt: PageFixtures.now.addingTimeInterval(86_400),
+                                review: release.key, createdBy: "claire", createdAt: PageFixtures.now)
+        return ReviewService.Detail(release: release, review: review, facts: facts, feedback: feedback, actions: [action])
+    }
+
+    @Test("a draft review shows the facts of the cutover against its plan and the form to assess, write and publish", arguments: Language.allCases)
+    func draftReview(language: Language) async throws {
+        // given
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        // when
+        let model = await RequestOrigin.asSystem { ReviewPage.model(Self.reviewDetail(status: .draft), now: PageFixtures.now, words) }
+        let html = renderer.html("review", shell: PageFixtures.shell(words, title: "REL-5"), language: language, model: model)
+        // then
+        check(html, page: "review-draft", language)
+    }
+
+    @Test("a published review reads without forms", arguments: Language.allCases)
+    func publishedReview(language: Language) async throws {
+        // given
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        // when
+        let model = await RequestOrigin.asSystem { ReviewPage.model(Self.reviewDetail(status: .published), now: PageFixtures.now, words) }
+        let html = renderer.html("review", shell: PageFixtures.shell(words, title: "REL-5"), language: language, model: model)
+        // then
+        check(html, page: "review-published", language)
+    }
+
+    @Test("the feedback page an end user reaches through the link asks for a rating and a comment", arguments: Language.allCases)
+    func feedbackPage(language: Language) async throws {
+        // given
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        // when
+        let model = FeedbackPage.model(PageFixtures.release(5, "Billing", status: .deployed), token: "fbk_token", words)
+        let html = renderer.html("feedback", shell: PageFixtures.shell(words, title: "Billing"), language: language, model: model)
+        // then
+        check(html, page: "feedback", language)
+    }
 }

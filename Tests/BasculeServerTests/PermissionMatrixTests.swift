@@ -140,6 +140,12 @@ struct PermissionMatrixTests {
         Route(method: .get, path: "/api/v1/actions?mine=true", body: nil, permission: .meetingRead),
         Route(method: .post, path: "/api/v1/actions", body: #"{"title":"Check","owner":"someone","dueAt":"2027-02-01T10:00:00Z"}"#, permission: .actionManage),
         Route(method: .get, path: "/api/v1/releases/REL-1/actions", body: nil, permission: .meetingRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/review", body: nil, permission: .meetingRead),
+        Route(method: .put, path: "/api/v1/releases/REL-1/review", body: #"{"objectives":[],"lessons":"","documentation":[]}"#, permission: .meetingManage),
+        Route(method: .post, path: "/api/v1/releases/REL-1/review/publish", body: nil, permission: .meetingManage),
+        Route(method: .post, path: "/api/v1/releases/REL-1/review/feedback-link", body: nil, permission: .meetingManage),
+        Route(method: .post, path: "/api/v1/releases/REL-1/review/feedback", body: #"{"rating":4}"#, permission: .meetingRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/recommendations", body: nil, permission: .meetingRead),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

@@ -170,4 +170,9 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case meetingSeriesEnd = "meeting-series.end"
     case actionCreate = "action.create"
     case actionUpdate = "action.update"
+    case reviewOpen = "review.open"
+    case reviewUpdate = "review.update"
+    case reviewPublish = "review.publish"
+    case reviewFeedback = "review.feedback"
+    case reviewFeedbackLink = "review.feedback-link"
 }

@@ -97,7 +97,8 @@ extension APIHandler {
 
     func createAction(_ input: Operations.CreateAction.Input) async throws -> Operations.CreateAction.Output {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([FieldError("body", "must be JSON")]) }
-        let action = try await actions.create(.init(title: body.title, owner: body.owner, dueAt: body.dueAt, meeting: body.meeting, release: body.release))
+        let action = try await actions.create(.init(title: body.title, owner: body.owner, dueAt: body.dueAt, meeting: body.meeting, release: body.release,
+                                                    review: body.review))
         return .created(.init(body: .json(.init(action, at: Date()))))
     }
 

@@ -34,6 +34,7 @@ struct APIHandler: APIProtocol {
     let meetings: MeetingService
     let meetingSeries: MeetingSeriesService
     let actions: ActionService
+    let reviews: ReviewService
     /// The zone notices are worded in.
     let timeZone: TimeZone
     /// The words of the SVG the API draws (the reliability diagram), read once.
@@ -49,6 +50,7 @@ struct APIHandler: APIProtocol {
         meetings = services.meetings
         meetingSeries = services.meetingSeries
         actions = services.actions
+        reviews = services.reviews
         self.timeZone = timeZone
         releases = services.releases
         environments = services.environments

@@ -38,6 +38,7 @@ public struct BasculeServices: Sendable {
     public let meetings: MeetingService
     public let meetingSeries: MeetingSeriesService
     public let actions: ActionService
+    public let reviews: ReviewService
     /// Rung when notices or deliveries may be waiting: the sender looks at once.
     let deliveryBell = DeliveryBell()
     let vault: SecretVault
@@ -84,6 +85,7 @@ public struct BasculeServices: Sendable {
         meetings = MeetingService(store: store, now: now)
         meetingSeries = MeetingSeriesService(store: store, now: now)
         actions = ActionService(store: store, now: now)
+        reviews = ReviewService(store: store, now: now)
         feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
@@ -175,6 +177,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     CalibrationRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     IncidentRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     MeetingRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    ReviewRoutes<BasculeRequestContext>(services: services, renderer: renderer, siteURL: configuration.publicURL).register(on: router)
     ReportRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     AgentPageRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     PolicyRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)

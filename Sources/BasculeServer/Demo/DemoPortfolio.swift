@@ -111,6 +111,7 @@ public enum DemoPortfolio {
             try await ReleaseRepository(db).sorted(ReleaseQuery(statuses: [.inProgress]), by: .window, descending: false, limit: 1, offset: 0).items.first
         }
         try await DemoMeetings.seed(services, now: now, calendar: calendar, decidedInCAB: decidedInCAB)
+        try await DemoReviews.seed(services, now: now)
         try await DemoNotifications.seed(services, cutover: underWay?.key.description)
         return .seeded(releases: samples.count + cutovers + gated + clashing + cutover + rolling, environments: 4, history: history)
     }

@@ -21,6 +21,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case forbidden(String)
     /// Too many failed sign-ins (429); try again after this many seconds.
     case tooManyRequests(retryAfter: Int)
+    /// It existed and is no more (410): a feedback link once its review is published.
+    case gone(String)
 
     public init(_ error: CoreError) {
         switch error {
@@ -42,13 +44,14 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unauthorized: return 401
         case .forbidden: return 403
         case .tooManyRequests: return 429
+        case .gone: return 410
         }
     }
 
     public var fieldErrors: [FieldError] {
         switch self {
         case .badRequest(let errors), .invalid(let errors): return errors
-        case .notFound, .conflict, .stale, .unavailable, .unauthorized, .forbidden, .tooManyRequests: return []
+        case .notFound, .conflict, .stale, .unavailable, .unauthorized, .forbidden, .tooManyRequests, .gone: return []
         }
     }
 
@@ -64,6 +67,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unauthorized(let reason): return reason
         case .forbidden(let reason): return reason
         case .tooManyRequests(let seconds): return "too many failed sign-ins; try again in \(seconds) s"
+        case .gone(let reason): return reason
         }
     }
 }

@@ -57,8 +57,13 @@ struct ReleasePageRenderer: Sendable {
         guard RequestOrigin.current.may(.meetingRead) else { return nil }
         let key = release.key.description
         let everWhen = DateInterval(start: .distantPast, end: Date.distantFuture)
+        let review = try await services.store.withConnection { try await ReviewRepository($0).find(release.key) }
+        // Lessons matter before the cutover; once it has ended, its own review takes over.
+        let ended: Set<ReleaseStatus> = [.deployed, .rolledBack, .failed, .closed, .cancelled]
+        let recommendations = ended.contains(release.status) ? nil : try await services.reviews.recommendations(for: key)
         return MeetingsPanel.model(meetings: try await services.meetings.list(period: everWhen, release: key),
-                                   actions: try await services.actions.list(.init(release: key)), now: Date(), words)
+                                   actions: try await services.actions.list(.init(release: key)), review: review, recommendations: recommendations,
+                                   now: Date(), words)
     }
 
     private func people(_ release: Release, _ words: Words) async throws -> StakeholdersPanel {

@@ -23,6 +23,7 @@ enum Migrations {
         m012Notifications,
         m013AfterRelease,
         m014Meetings,
+        m015Reviews,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

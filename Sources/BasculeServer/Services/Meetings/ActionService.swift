@@ -22,13 +22,16 @@ public struct ActionService: Sendable {
         public var dueAt: Date?
         public var meeting: String?
         public var release: String?
+        /// The release whose post-implementation review hands it out.
+        public var review: String?
 
-        public init(title: String, owner: String?, dueAt: Date? = nil, meeting: String? = nil, release: String? = nil) {
+        public init(title: String, owner: String?, dueAt: Date? = nil, meeting: String? = nil, release: String? = nil, review: String? = nil) {
             self.title = title
             self.owner = owner
             self.dueAt = dueAt
             self.meeting = meeting
             self.release = release
+            self.review = review
         }
     }
 
@@ -59,13 +62,17 @@ public struct ActionService: Sendable {
                     }
                 }
                 let release = try await input.release.asyncMap { try await ReleaseService.load($0, from: ReleaseRepository(db)).key }
+                let review = try await input.review.asyncMap { try await ReviewService.load($0, in: db).1 }
+                if let review, review.status == .published {
+                    throw ServiceError.conflict("the review of \(review.release) is published; hand the action out on the release or in a meeting")
+                }
                 let checked = try ActionItem.checked(title: input.title, owner: input.owner, dueAt: dueAt)
                 try await Self.checkOwner(checked.owner, in: db)
                 let actions = ActionRepository(db)
                 let action = ActionItem(key: try await actions.nextKey(), title: checked.title, owner: checked.owner, dueAt: checked.dueAt,
-                                        meeting: meetingKey, release: release, createdBy: RequestOrigin.current.actor, createdAt: now())
+                                        meeting: meetingKey, release: release, review: review?.release, createdBy: RequestOrigin.current.actor, createdAt: now())
                 try await actions.insert(action)
-                let on = [meetingKey?.description, release?.description].compactMap { $0 }.joined(separator: ", ")
+                let on = [meetingKey?.description, release?.description, review.map { "review of \($0.release)" }].compactMap { $0 }.joined(separator: ", ")
                 try await AuditLog.record(.actionCreate, target: action.key.description,
                                           summary: "\"\(action.title)\" for \(action.owner), due \(action.dueAt.formatted(.iso8601))\(on.isEmpty ? "" : " (\(on))")",
                                           at: now(), in: db)

@@ -122,6 +122,9 @@ public struct ReleaseService: Sendable {
                 try await AuditLog.record(.releaseTransition, target: moved.key.description, summary: ReleaseChangeSummary.changes(from: current, to: moved), at: moved.updatedAt, in: db)
                 try await Notices.record(try await Notices.about(moved, .releaseTransitioned, facts: ["from": current.status.rawValue, "to": target.rawValue],
                                                                  at: moved.updatedAt, in: db), in: db)
+                if let opened = try await ReviewService.open(moved, by: RequestOrigin.current.actor, in: db, at: moved.updatedAt) {
+                    try await AuditLog.record(opened.action, target: opened.target, summary: opened.summary, at: moved.updatedAt, in: db)
+                }
                 return moved
             }
         }

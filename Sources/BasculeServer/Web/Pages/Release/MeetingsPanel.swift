@@ -19,20 +19,43 @@ struct MeetingsPanel: Sendable {
         let overdue: Bool
     }
 
+    struct Lesson: Sendable {
+        let release: String
+        let href: String
+        let title: String
+        let closure: String?
+        let html: String
+    }
+
     let meetings: [MeetingLine]
     let actions: [ActionLine]
+    /// The release's review: where it is and its state.
+    let review: MeetingLine?
+    /// What the last reviews of the same application left for this one.
+    let lessons: [Lesson]
+    let recommended: [ActionLine]
 
-    /// Nil when no meeting discussed it and no action was handed out on it.
-    static func model(meetings: [Meeting], actions: [ActionItem], now: Date, _ words: Words) -> MeetingsPanel? {
-        guard !meetings.isEmpty || !actions.isEmpty else { return nil }
+    /// Nil when no meeting discussed it, no action was handed out on it, it has no review and
+    /// nothing is recommended.
+    static func model(meetings: [Meeting], actions: [ActionItem], review: Review?, recommendations: ReviewService.Recommendations?, now: Date,
+                      _ words: Words) -> MeetingsPanel? {
+        let lessons = recommendations?.lessons ?? [], recommended = recommendations?.actions ?? []
+        guard !meetings.isEmpty || !actions.isEmpty || review != nil || !lessons.isEmpty || !recommended.isEmpty else { return nil }
+        func line(_ action: ActionItem) -> ActionLine {
+            ActionLine(key: action.key.description, title: action.title, owner: action.owner, due: words.date(action.dueAt),
+                       status: words.label(action.status), overdue: action.isOverdue(at: now))
+        }
         return MeetingsPanel(
             meetings: meetings.map { meeting in
                 MeetingLine(key: meeting.key.description, href: "/meetings/\(meeting.key)",
                             label: "\(words.label(meeting.fields.kind)) · \(words.date(meeting.fields.start)) · \(words.label(meeting.status))")
             },
-            actions: actions.map { action in
-                ActionLine(key: action.key.description, title: action.title, owner: action.owner, due: words.date(action.dueAt),
-                           status: words.label(action.status), overdue: action.isOverdue(at: now))
-            })
+            actions: actions.map(line),
+            review: review.map { MeetingLine(key: $0.release.description, href: "/releases/\($0.release)/review", label: words.label($0.status)) },
+            lessons: lessons.map {
+                Lesson(release: $0.release.description, href: "/releases/\($0.release)/review", title: $0.title, closure: $0.closure.map(words.label),
+                       html: MarkdownRenderer.html($0.lessons))
+            },
+            recommended: recommended.map(line))
     }
 }

@@ -25,6 +25,7 @@ enum PageLabels {
         AgentState.labelKeys, AttemptState.labelKeys, NoticeKind.labelKeys, NoticeChannel.labelKeys, Delivery.State.labelKeys, WebhookFormat.labelKeys,
         DisruptionState.labelKeys, IndicatorSet.Key.labelKeys, DORA.Band.labelKeys, CutoverOutcome.Result.labelKeys, AttributionState.labelKeys,
         ReportPeriod.labelKeys, MeetingKind.labelKeys, MeetingStatus.labelKeys, ActionStatus.labelKeys,
+        Review.Status.labelKeys, Review.Closure.labelKeys,
     ].flatMap { $0 }
 }
 
@@ -61,3 +62,5 @@ extension AuditAction: PageLabel { static var labelPrefix: String { "audit" } }
 extension MeetingKind: PageLabel { static var labelPrefix: String { "meetingkind" } }
 extension MeetingStatus: PageLabel { static var labelPrefix: String { "meetingstatus" } }
 extension ActionStatus: PageLabel { static var labelPrefix: String { "actionstatus" } }
+extension Review.Status: PageLabel { static var labelPrefix: String { "reviewstatus" } }
+extension Review.Closure: PageLabel { static var labelPrefix: String { "closure" } }
