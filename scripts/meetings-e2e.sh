@@ -53,5 +53,27 @@ python3 "$here/meetings_browser_check.py" "$server" approver approver-bascule-de
   || fail "the pages in a browser"
 echo "manager-bascule-demo" | "$bascule" login --username manager --password-stdin >/dev/null || fail "login"
 "$bascule" meeting show "$next" | grep -q "decided: $release approve by approver" || fail "the decision is not in the meeting's record"
+
+# --- reviews: the demo's published one reads with its facts; a feedback link works without an
+# account until the review is published, then answers 410
+token=$(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"username":"manager","password":"manager-bascule-demo"}' "$server/api/v1/login" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+api() { curl -sS -H "Authorization: Bearer $token" "$@"; }
+rolled=$(api "$server/api/v1/releases?status=rolledBack&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["key"])')
+api "$server/api/v1/releases/$rolled/review" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["status"] == "draft" and d["outcome"] == "rolledBack", d' \
+  || fail "the rolled-back release's review is not a draft"
+path=$(api -X POST "$server/api/v1/releases/$rolled/review/feedback-link" | python3 -c 'import json,sys; print(json.load(sys.stdin)["path"])')
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$server$path" -d 'name=Support&rating=2&comment=Refunds+stopped')
+[ "$status" = 200 ] || fail "the feedback link answered $status"
+status=$(api -o /dev/null -w '%{http_code}' -X POST "$server/api/v1/releases/$rolled/review/publish")
+[ "$status" = 422 ] || fail "a review with no closure code was published ($status)"
+body='{"objectives":[],"lessons":"Rehearse hotfixes too.","documentation":[],"closure":"unsuccessful"}'
+api -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$body" "$server/api/v1/releases/$rolled/review"
+status=$(api -o /dev/null -w '%{http_code}' -X POST "$server/api/v1/releases/$rolled/review/publish")
+[ "$status" = 200 ] || fail "the review was not published ($status)"
+status=$(curl -s -o /dev/null -w '%{http_code}' "$server$path")
+[ "$status" = 410 ] || fail "the feedback link answered $status once the review was published"
+api "$server/api/v1/releases/$rolled/review" | grep -q '"Support"' || fail "the end user's feedback is not in the review"
+check "reviews: an end user's feedback through the link, publishing refused without a closure code, then locked; the link is 410 after"
 check "the approver approved $release from the meeting in Chromium; the meeting's record names them"
 echo "meetings e2e: all passed"

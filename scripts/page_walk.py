@@ -20,7 +20,8 @@ from playwright.sync_api import sync_playwright
 # The prefixes of the localisation table that name enum values (PageLabel in the Swift code).
 ENUM_PREFIXES = ["status", "type", "role", "envkind", "decision", "verdict", "level", "riskstatus", "assessment", "resource", "raci",
                  "audience", "reqcat", "reqstatus", "doc", "testkind", "chgcat", "chgkind", "chgstatus", "conflict", "citype", "run",
-                 "runstatus", "step", "phase", "stepkind", "gonogo", "runaction", "audit"]
+                 "runstatus", "step", "phase", "stepkind", "gonogo", "runaction", "audit", "meetingkind", "meetingstatus", "actionstatus",
+                 "reviewstatus", "closure"]
 # Prefixes shared with other words of the table: only these values are enum values.
 AMBIGUOUS = {"run": {"rehearsal", "live"}, "step": {"pending", "running", "done", "failed", "skipped"}}
 # Not pages to walk: actions, files and feeds, the API, other languages, sign-out.
@@ -28,7 +29,7 @@ SKIP = re.compile(r"^/(api/|logout|language/|static/|calendar\.ics)|\.(csv|atom|
 # Where the walk reads text that the table supplies (data such as titles lives elsewhere).
 CHROME = "th, label, legend, button, h2, h3, nav, .status, .type, .badge, .hint, .alert, .flash, option, summary, dt, .step-state, .run-status, .eyebrow, .empty, .notice, .pager"
 # English values of the table that are French words too.
-ALSO_FRENCH = {"Comment"}
+ALSO_FRENCH = {"Comment", "Minutes"}
 CAMEL = re.compile(r"\b[a-z]+[A-Z][A-Za-z]*\b")
 
 

@@ -98,4 +98,52 @@ struct ReviewsAPITests {
             #expect((other["lessons"] as? [Any])?.isEmpty == true)
         }
     }
+
+    static let reviewPolicy = """
+        timeZone: Europe/Paris
+        rules:
+          - id: reviewed
+            kind: publishedReview
+          - id: lessons-first
+            kind: reviewActions
+        """
+
+    @Test("with the review rules, a release closes only once its review is published", arguments: TestEngine.available)
+    func closingNeedsPublishedReview(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
+            // given
+            try await AfterReleaseAPITests.deployedRelease(client, services)
+            try await client.send(.put, "/api/v1/policy", json: Self.reviewPolicy, headers: [.contentType: "application/yaml"])
+            // when
+            let early = try await client.send(.post, "/api/v1/releases/REL-1/transitions", json: #"{"to":"closed"}"#)
+            try await client.send(.put, "/api/v1/releases/REL-1/review", json: Self.assessed)
+            try await client.send(.post, "/api/v1/releases/REL-1/review/publish")
+            let closed = try await client.send(.post, "/api/v1/releases/REL-1/transitions", json: #"{"to":"closed"}"#)
+            // then
+            #expect(early.status == .unprocessableContent)
+            #expect(try early.problemFields() == ["policy.reviewed"])
+            #expect(closed.status == .ok, "\(closed.text)")
+        }
+    }
+
+    @Test("with the review rules, the next release of the application is not approved while an action of the last review is overdue", arguments: TestEngine.available)
+    func overdueReviewActionHoldsApproval(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
+            // given: REL-1 (tag billing) with an overdue action from its review; REL-2 of the same application
+            try await AfterReleaseAPITests.deployedRelease(client, services)
+            try await client.send(.post, "/api/v1/actions", json: #"{"title":"Load test the batch","owner":"admin","dueAt":"2020-01-01T00:00:00Z","review":"REL-1"}"#)
+            try await client.send(.put, "/api/v1/policy", json: Self.reviewPolicy, headers: [.contentType: "application/yaml"])
+            try await client.send(.post, "/api/v1/releases", json: #"{"title":"Billing 4.3","version":"4.3.0","type":"minor","tags":["billing"],"plannedStart":"2027-03-10T20:00:00Z","plannedEnd":"2027-03-10T22:00:00Z","environment":"production"}"#)
+            let planned = try await client.send(.post, "/api/v1/releases/REL-2/transitions", json: #"{"to":"planned"}"#)
+            try #require(planned.status == .ok, "\(planned.text)")
+            // when
+            let held = try await client.send(.post, "/api/v1/releases/REL-2/transitions", json: #"{"to":"approved"}"#)
+            try await client.send(.patch, "/api/v1/actions/ACT-1", json: #"{"status":"done"}"#)
+            let approved = try await client.send(.post, "/api/v1/releases/REL-2/transitions", json: #"{"to":"approved"}"#)
+            // then
+            #expect(held.status == .unprocessableContent, "\(held.text)")
+            #expect(held.text.contains("ACT-1"))
+            #expect(approved.status == .ok, "\(approved.text)")
+        }
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 extension PolicyDocument {
     /// The rule kinds of the release policy itself.
-    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts, rehearsal, backupBeforeDowntime, rehearsedInterruption]
+    public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts, rehearsal, backupBeforeDowntime, rehearsedInterruption,
+                                                          publishedReview, reviewActions]
 
     static let freeze = PolicyRuleKind(name: "freeze", keys: ["reason", "from", "to", "recurring", "scope"]) { id, entries, gates, clock throws(FieldError) in
         let reason = try required(entries, "reason", in: id).string()
@@ -79,6 +80,14 @@ extension PolicyDocument {
 
     static let rehearsal = PolicyRuleKind(name: "rehearsal", keys: ["within"]) { id, entries, gates, _ throws(FieldError) in
         RehearsalRule(id: id, within: try required(entries, "within", in: id).duration(), gates: gates ?? [.ready])
+    }
+
+    static let publishedReview = PolicyRuleKind(name: "publishedReview", keys: []) { id, _, gates, _ throws(FieldError) in
+        PublishedReviewRule(id: id, gates: gates ?? [.closed])
+    }
+
+    static let reviewActions = PolicyRuleKind(name: "reviewActions", keys: []) { id, _, gates, _ throws(FieldError) in
+        ReviewActionsRule(id: id, gates: gates ?? [.approved])
     }
 
     static let backupBeforeDowntime = PolicyRuleKind(name: "backupBeforeDowntime", keys: []) { id, _, gates, _ throws(FieldError) in

@@ -20,6 +20,10 @@ public struct ReleaseDossier: Sendable {
     public let runbook: Runbook?
     /// The rehearsals run so far, oldest first.
     public let rehearsals: [RehearsalRecord]
+    /// Its post-implementation review; nil when it has none or it was not looked up.
+    public var review: Review? = nil
+    /// The overdue actions of earlier reviews of the same application; nil when not looked up.
+    public var overdueReviewActions: [ActionItem]? = nil
 
     public init(release: Release, plan: ReleasePlan = ReleasePlan(), changes: [Change] = [], documents: Set<DocumentKind> = [],
                 campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date, conflicts: [Conflict]? = nil,

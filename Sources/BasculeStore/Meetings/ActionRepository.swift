@@ -88,6 +88,14 @@ public struct ActionRepository: Sendable {
             .all().map(Self.action)
     }
 
+    /// The open actions past due that the reviews of these releases (by number) handed out.
+    public func overdue(ofReviews numbers: [Int], at now: Date) async throws -> [ActionItem] {
+        guard !numbers.isEmpty else { return [] }
+        let list = SQLQueryString(numbers.map(String.init).joined(separator: ", "))
+        return try await db.raw(SQLQueryString(Self.select) + " WHERE a.status = 'open' AND a.due_at < \(bind: Columns.millis(now)) AND v.number IN ("
+                                + list + ") ORDER BY a.due_at").all().map(Self.action)
+    }
+
     /// How many actions each meeting handed out (cancelled ones do not count).
     public func count(ofMeeting meeting: Meeting) async throws -> Int {
         try await db.raw("SELECT COUNT(*) AS n FROM action_items WHERE meeting_id = \(bind: meeting.id.uuidString) AND status <> 'cancelled'")

@@ -12,7 +12,7 @@ enum Dossier {
         let needsCalendar = rules.contains { $0 is ConflictsRule }
         let needsRunbook = rules.contains { $0 is BackupBeforeDowntimeRule || $0 is RehearsedInterruptionRule }
         let needsRehearsals = rules.contains { $0 is RehearsalRule || $0 is RehearsedInterruptionRule }
-        return ReleaseDossier(
+        var dossier = ReleaseDossier(
             release: release, plan: try await PlanRepository(db).find(for: release).plan,
             changes: try await ChangeRepository(db).all(of: release), documents: try await DocumentRepository(db).present(for: release),
             campaigns: try await TestCampaignRepository(db).all(of: release), approvals: try await ApprovalRepository(db).latest(for: release),
@@ -24,6 +24,13 @@ enum Dossier {
                     return RehearsalRecord(status: run.status, startedAt: run.startedAt, endedAt: run.endedAt,
                                            measuredInterruption: measured.isEmpty ? nil : measured.reduce(0, +))
                 } : [])
+        if rules.contains(where: { $0 is PublishedReviewRule }) { dossier.review = try await ReviewRepository(db).find(release.key) }
+        if rules.contains(where: { $0 is ReviewActionsRule }) {
+            let items = Set(dossier.changes.flatMap(\.fields.items)).sorted()
+            let related = try await ReviewRepository(db).related(to: release, tags: release.fields.tags, items: items)
+            dossier.overdueReviewActions = try await ActionRepository(db).overdue(ofReviews: related, at: now)
+        }
+        return dossier
     }
 }
 
