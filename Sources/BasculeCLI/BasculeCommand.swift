@@ -12,7 +12,7 @@ public struct BasculeCommand: AsyncParsableCommand {
             LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, EnvironmentCommand.self, PolicyCommand.self, ApprovalCommand.self,
             TestCommand.self, InventoryCommand.self, RunbookCommand.self, RunCommand.self,
             AgentCommand.self, AgentTokenCommand.self, AgentsCommand.self, SecretCommand.self, ProbeCommand.self, WebhookCommand.self, NotifyCommand.self,
-            IncidentCommand.self, ReportCommand.self, EvidenceCommand.self, MeetingCommand.self, ActionCommand.self,
+            IncidentCommand.self, ReportCommand.self, EvidenceCommand.self, MeetingCommand.self, ActionCommand.self, ReviewCommand.self,
         ])
 
     public init() {}

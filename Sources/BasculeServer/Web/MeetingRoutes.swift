@@ -15,6 +15,7 @@ struct MeetingRoutes<Context: RequestContext>: Sendable {
         router.post("/meetings/series", use: createSeries)
         router.post("/meetings/series/{id}/end", use: endSeries)
         router.get("/meetings/{key}", use: show)
+        router.post("/meetings/{key}", use: update)
         router.post("/meetings/{key}/agenda", use: addToAgenda)
         router.post("/meetings/{key}/agenda/remove", use: removeFromAgenda)
         router.post("/meetings/{key}/decisions", use: decide)
@@ -65,6 +66,14 @@ struct MeetingRoutes<Context: RequestContext>: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         try await meetingPage(request, key: try context.parameters.require("key"))
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let words = renderer.words(request)
+        return try await onMeeting(request, context) { key, fields in
+            _ = try await services.meetings.update(key, fields: try Self.meetingFields(fields, words), ifRevision: fields["revision"].flatMap { Int($0) })
+            return "meeting_updated"
+        }
     }
 
     @Sendable func addToAgenda(_ request: Request, context: Context) async throws -> Response {

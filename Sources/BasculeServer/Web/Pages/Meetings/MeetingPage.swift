@@ -63,6 +63,19 @@ enum MeetingPage {
         let people: [String]
         let due: String
         let errors: [String]
+        /// What the form to change the meeting shows.
+        let edit: Edit
+    }
+
+    struct Edit: Sendable {
+        let kinds: [Choice]
+        let title: String
+        let start: String
+        let end: String
+        let place: String
+        let attendees: String
+        let teams: String
+        let revision: Int
     }
 
     struct ReleaseLinkText: Sendable {
@@ -110,7 +123,11 @@ enum MeetingPage {
             mayDecide: detail.mayDecide, mayCancel: meeting.isOpen && meeting.decisions.isEmpty && origin.may(.meetingManage),
             decisionKinds: ApprovalDecisionKind.allCases.map { Choice(value: $0.rawValue, label: words.label($0), selected: $0 == .approve) },
             people: people, due: words.formatting.inputValue(detail.next?.fields.start ?? meeting.fields.start.addingTimeInterval(7 * 86_400)),
-            errors: errors.map(words.error))
+            errors: errors.map(words.error),
+            edit: Edit(kinds: MeetingKind.allCases.map { Choice(value: $0.rawValue, label: words.label($0), selected: $0 == meeting.fields.kind) },
+                       title: meeting.fields.title, start: words.formatting.inputValue(meeting.fields.start), end: words.formatting.inputValue(meeting.fields.end),
+                       place: meeting.fields.place, attendees: meeting.fields.attendees.joined(separator: ", "), teams: meeting.fields.teams.joined(separator: ", "),
+                       revision: meeting.revision))
     }
 
     static func row(_ line: AgendaLine, position: Int, meeting: Meeting, _ words: Words) -> AgendaRow {
