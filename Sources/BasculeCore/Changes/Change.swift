@@ -1,22 +1,13 @@
 import Foundation
 
 /// The human key of a change, `CHG-12`, numbered across the installation.
-public struct ChangeKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct ChangeKey: NumberedHumanKey {
     public static let prefix = "CHG-"
     public let number: Int
 
     public init(number: Int) {
         self.number = number
     }
-
-    public init?(_ text: String) {
-        guard let number = NumberedKey.number(in: text, prefix: Self.prefix) else { return nil }
-        self.number = number
-    }
-
-    public var description: String { "\(Self.prefix)\(number)" }
-
-    public static func < (lhs: ChangeKey, rhs: ChangeKey) -> Bool { lhs.number < rhs.number }
 }
 
 public enum ChangeCategory: String, Sendable, CaseIterable, Codable { case standard, normal, emergency }

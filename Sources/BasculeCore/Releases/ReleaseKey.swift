@@ -1,21 +1,30 @@
 /// The human key of a release, `REL-42`: what people say in meetings and type in URLs.
-public struct ReleaseKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct ReleaseKey: NumberedHumanKey {
     public static let prefix = "REL-"
     public let number: Int
 
     public init(number: Int) {
         self.number = number
     }
+}
 
-    /// Accepts `REL-42` in any letter case; nothing else.
+/// A human key made of a prefix and a number (`MTG-3`, `ACT-12`): what people say and type.
+public protocol NumberedHumanKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    static var prefix: String { get }
+    var number: Int { get }
+    init(number: Int)
+}
+
+extension NumberedHumanKey {
+    /// Accepts the prefix in any letter case followed by digits; nothing else.
     public init?(_ text: String) {
         guard let number = NumberedKey.number(in: text, prefix: Self.prefix) else { return nil }
-        self.number = number
+        self.init(number: number)
     }
 
     public var description: String { "\(Self.prefix)\(number)" }
 
-    public static func < (lhs: ReleaseKey, rhs: ReleaseKey) -> Bool { lhs.number < rhs.number }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.number < rhs.number }
 }
 
 /// The shape shared by the human keys (`REL-42`, `CHG-7`): a prefix and a positive number.
