@@ -23,6 +23,12 @@ public enum CABAgenda {
         }
     }
 
+    /// Whether the board has something to decide on the release: its round still awaits
+    /// decisions and has not reached its quorum.
+    public static func awaitsTheBoard(_ round: ApprovalRound, on release: Release) -> Bool {
+        !round.isApproved && round.awaitsDecisions(on: release)
+    }
+
     public struct Entry: Sendable, Equatable {
         public let candidate: Candidate
         public let minutes: Int

@@ -179,14 +179,4 @@ public struct Meeting: Sendable, Equatable {
         next.closedBy = username
         return next
     }
-
-    /// The minutes as they read with the decisions taken: Markdown, one line per decision.
-    public var decisionsMarkdown: String {
-        decisions.map { decision in
-            var line = "- **\(decision.release)**: \(decision.decision.rawValue) by \(decision.approver)"
-            if !decision.comment.isEmpty { line += " — \(decision.comment)" }
-            if !decision.conditions.isEmpty { line += " (conditions: \(decision.conditions))" }
-            return line
-        }.joined(separator: "\n")
-    }
 }

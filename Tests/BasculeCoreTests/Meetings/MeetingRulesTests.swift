@@ -60,6 +60,17 @@ struct MeetingRulesTests {
         #expect(agenda.map(\.candidate.release.key.number) == [2, 1])
     }
 
+    @Test("the board decides on a round still short of its quorum, not on one that reached it")
+    func awaitingTheBoard() throws {
+        // given
+        let release = release(1, startsIn: 2)
+        let round = ApprovalRound(requestedBy: "claire", requestedAt: Fixtures.t0, requirements: [ApprovalRequirement(rule: "cab", roles: [.approver], count: 1)])
+        let approved = try round.deciding(ApprovalDecision(approver: "ana", roles: [.approver], decision: .approve, comment: "", at: Fixtures.t0), changeRequesters: [:])
+        // then
+        #expect(CABAgenda.awaitsTheBoard(round, on: release))
+        #expect(!CABAgenda.awaitsTheBoard(approved, on: release))
+    }
+
     @Test("a release on track gets 5 minutes, 5 more when a rule fails or the calendar shows a conflict")
     func agendaMinutes() {
         // when

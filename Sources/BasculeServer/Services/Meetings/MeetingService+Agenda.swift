@@ -45,8 +45,7 @@ extension MeetingService {
         }
         var candidates: [CABAgenda.Candidate] = []
         for (number, round) in try await approvals.open() where !present.contains(ReleaseKey(number: number)) {
-            // A round whose quorum is reached no longer waits for the board.
-            guard !round.isApproved, let release = try await releases.find(ReleaseKey(number: number)), round.awaitsDecisions(on: release) else { continue }
+            guard let release = try await releases.find(ReleaseKey(number: number)), CABAgenda.awaitsTheBoard(round, on: release) else { continue }
             candidates.append(try await candidate(release))
         }
         for entry in CABAgenda.build(candidates, before: try await deadline(of: meeting, in: db)) {

@@ -16,7 +16,6 @@ enum MeetingPage {
         let conflicts: [String]
         let changes: [String]
         let approvals: String
-        let approved: Bool
         let decided: [String]
         let removable: Bool
     }
@@ -38,8 +37,6 @@ enum MeetingPage {
         let title: String
         let kind: String
         let status: String
-        let open: Bool
-        let closed: Bool
         let when: String
         let place: String?
         let placeIsLink: Bool
@@ -91,7 +88,7 @@ enum MeetingPage {
         let me: String? = { if case .user(let identity) = origin.principal { return identity.username } else { return nil } }()
         return Model(
             key: meeting.key.description, action: "/meetings/\(meeting.key)", title: meeting.fields.title, kind: words.label(meeting.fields.kind),
-            status: words.label(meeting.status), open: meeting.isOpen, closed: meeting.status == .closed,
+            status: words.label(meeting.status),
             when: words.window(meeting.fields.start, meeting.fields.end), place: meeting.fields.place.isEmpty ? nil : meeting.fields.place,
             placeIsLink: meeting.fields.place.hasPrefix("https://") || meeting.fields.place.hasPrefix("http://"),
             attendees: (meeting.fields.attendees + meeting.fields.teams.map { words.text("meeting_team", ["name": $0]) }).joined(separator: ", "),
@@ -154,7 +151,7 @@ enum MeetingPage {
                 assessed.failing.contains { $0.kind == "conflicts" } ? [] : assessed.conflicts.map { $0.explanation.text(for: words.language.rawValue) }
             } ?? [],
             changes: assessment?.proposedChanges.map { "\($0.key) \($0.fields.title) (\(words.label($0.fields.risk)))" } ?? [],
-            approvals: approvals, approved: round?.isApproved ?? false,
+            approvals: approvals,
             decided: meeting.decisions.filter { $0.release == line.item.release }.map {
                 words.text("meeting_decided_by", ["who": $0.approver, "decision": words.text("meeting_decided_\($0.decision.rawValue)")])
             },

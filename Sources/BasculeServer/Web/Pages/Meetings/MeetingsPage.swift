@@ -13,8 +13,6 @@ enum MeetingsPage {
         let place: String
         let agenda: String
         let status: String
-        let closed: Bool
-        let cancelled: Bool
     }
 
     struct SeriesLine: Sendable {
@@ -65,7 +63,6 @@ enum MeetingsPage {
     static func line(_ meeting: Meeting, _ words: Words) -> Line {
         Line(key: meeting.key.description, href: "/meetings/\(meeting.key)", when: words.window(meeting.fields.start, meeting.fields.end),
              kind: words.label(meeting.fields.kind), title: meeting.fields.title, place: meeting.fields.place,
-             agenda: meeting.agenda.isEmpty ? "—" : words.number(meeting.agenda.count), status: words.label(meeting.status),
-             closed: meeting.status == .closed, cancelled: meeting.status == .cancelled)
+             agenda: meeting.agenda.isEmpty ? "—" : words.number(meeting.agenda.count), status: words.label(meeting.status))
     }
 }
