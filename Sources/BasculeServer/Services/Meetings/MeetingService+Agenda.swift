@@ -56,6 +56,21 @@ extension MeetingService {
         return lines
     }
 
+    /// The release's line of the agenda, if it has one: put there by hand or decided on, or, for
+    /// an open CAB, proposed by the builder. Only this release is weighed, not the whole agenda.
+    func agendaItem(for release: Release, of meeting: Meeting, in db: any SQLDatabase) async throws -> AgendaItem? {
+        if let item = meeting.agenda.first(where: { $0.release == release.key }) { return item }
+        guard meeting.isOpen, meeting.fields.kind == .cab, let round = try await ApprovalRepository(db).latest(for: release) else { return nil }
+        let decidedHere = meeting.decisions.contains { $0.release == release.key }
+        guard decidedHere || CABAgenda.awaitsTheBoard(round, on: release) else { return nil }
+        let policy = try await PolicyInForce.load(in: db)
+        let (score, gate) = try await PolicyService.assess(release, in: db, policy: policy, now: now(), graphs: store.dependencyGraphs)
+        let conflicts = try await CalendarSnapshot.conflicts(of: release, in: db, policy: policy, graphs: store.dependencyGraphs)
+        let candidate = CABAgenda.Candidate(release: release, risk: score, failing: gate.check.failures, conflicts: conflicts)
+        if decidedHere { return AgendaItem(release: release.key, minutes: CABAgenda.minutes(for: candidate)) }
+        return CABAgenda.build([candidate], before: try await deadline(of: meeting, in: db)).first.map { AgendaItem(release: release.key, minutes: $0.minutes) }
+    }
+
     /// The start of the meeting after this one (its series' next occurrence, a week later for a
     /// meeting alone): a release whose window opens before it cannot wait for it.
     func deadline(of meeting: Meeting, in db: any SQLDatabase) async throws -> Date {
@@ -125,17 +140,16 @@ extension MeetingService {
                     throw ServiceError.forbidden("\(me) does not attend \(meeting.key); only its attendees decide in it")
                 }
                 let release = try await ReleaseService.load(releaseKey, from: ReleaseRepository(db))
-                let agenda = try await agendaLines(of: meeting, in: db, assess: false)
-                guard agenda.contains(where: { $0.item.release == release.key }) else {
+                guard let item = try await agendaItem(for: release, of: meeting, in: db) else {
                     throw ServiceError.invalid([FieldError("release", "\(release.key) is not on the agenda of \(meeting.key)")])
                 }
                 let (made, round) = try await ApprovalService.record(decision, comment: comment, conditions: conditions, on: release, at: now(), in: db)
                 let recorded = MeetingDecision(release: release.key, approver: made.approver, decision: made.decision, comment: made.comment,
                                                conditions: made.conditions, at: made.at)
                 try await MeetingRepository(db).addDecision(recorded, to: meeting)
-                if !meeting.onAgenda(release.key), let line = agenda.first(where: { $0.item.release == release.key }) {
+                if !meeting.onAgenda(release.key) {
                     // A proposed item that was decided on is kept, whatever becomes of the release.
-                    meeting.agenda.append(line.item)
+                    meeting.agenda.append(item)
                     try await MeetingRepository(db).setAgenda(meeting.agenda, of: meeting)
                 }
                 meeting.decisions.append(recorded)
