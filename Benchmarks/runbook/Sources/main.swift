@@ -70,6 +70,7 @@ for setting in (ProcessInfo.processInfo.environment["SIMULATION"] ?? "").split(s
     switch parts[0] {
     case "cutovers": parameters.cutovers = Int(value)
     case "steps": parameters.steps = Int(value)
+    case "sequential": parameters.sequential = value
     case "rehearsals": parameters.rehearsals = Int(value)
     case "slowdown": parameters.slowdown = value
     case "slowdownSpread": parameters.slowdownSpread = value

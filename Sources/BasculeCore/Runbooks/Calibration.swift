@@ -77,6 +77,8 @@ public struct CalibrationReport: Sendable, Equatable {
         /// |actual − P50| over the time that remained at `at`.
         public let error: Double
         public let pace: RunPace
+        /// The share of the forecast's draws, as drawn, that ended by the actual end.
+        public let rank: Double
     }
 
     public struct Cutover: Sendable, Equatable {
@@ -85,6 +87,8 @@ public struct CalibrationReport: Sendable, Equatable {
         public let startedAt: Date
         public let endedAt: Date
         public let priorSource: PacePrior.Source
+        /// Past cutovers whose record corrected its forecasts' quantiles (0: read as drawn).
+        public let calibratedBy: Int
         public let points: [Point]
     }
 
@@ -104,29 +108,60 @@ public struct CalibrationReport: Sendable, Equatable {
 
     public let cutovers: [Cutover]
     public let summaries: [Summary]
+    /// What the next forecast learns from these cutovers' forecasts (their latest 50).
+    public let recalibration: Recalibration
+
+    /// Per checkpoint, the ranks of the cutovers' forecasts as drawn.
+    static func recalibration<Ranks: Collection>(_ ranks: Ranks) -> Recalibration where Ranks.Element == [Double] {
+        Recalibration(ranks: Checkpoint.allCases.indices.map { checkpoint in ranks.map { $0[checkpoint] } })
+    }
 
     /// Forecast draws for each remade forecast: fewer than a live page's, since a report
     /// remakes four per cutover.
     public static let draws = 400
 
     public init(_ cases: [Case], draws: Int = Self.draws) {
-        var cutovers: [Cutover] = []
+        // First each cutover's forecasts as drawn, with where the cutover ended in each (its
+        // rank); then each read as the past cutovers' ranks called for when it was made.
+        struct Drawn {
+            let item: Case
+            let start: Date, end: Date
+            let prior: PacePrior
+            let forecasts: [(at: Date, forecast: Forecast)]
+            var ranks: [Double] { forecasts.map { $0.forecast.rank(of: end) } }
+        }
+        var drawn: [Drawn] = []
         for item in cases {
             let run = item.live
             let main = run.steps.filter { $0.segment == .main }
             guard run.kind == .live, run.status == .finished, let start = run.startedAt, let end = run.endedAt, end > start else { continue }
             let (forecaster, prior) = item.forecaster
-            let points = Checkpoint.allCases.map { checkpoint -> Point in
+            let forecasts = Checkpoint.allCases.map { checkpoint -> (Date, Forecast) in
                 let at = start.addingTimeInterval(end.timeIntervalSince(start) * checkpoint.rawValue)
                 let progress = zip(run.steps, run.progress(at: at)).filter { $0.0.segment == .main }.map(\.1)
-                let forecast = forecaster.forecast(start: start, progress: progress, now: at,
-                                                   draws: Forecaster.affordableDraws(draws, steps: main.count))
-                let remaining = max(1, end.timeIntervalSince(at))
-                return Point(checkpoint: checkpoint, at: at, p50End: forecast.p50End, p90End: forecast.p90End, endDeciles: forecast.endDeciles,
-                             error: abs(end.timeIntervalSince(forecast.p50End)) / remaining, pace: forecast.pace)
+                return (at, forecaster.forecast(start: start, progress: progress, now: at, draws: Forecaster.affordableDraws(draws, steps: main.count)))
             }
-            cutovers.append(Cutover(release: run.releaseKey, run: run.id, startedAt: start, endedAt: end, priorSource: prior.source, points: points))
+            drawn.append(Drawn(item: item, start: start, end: end, prior: prior, forecasts: forecasts))
         }
+        drawn.sort { $0.end < $1.end }
+        let ranks = drawn.map(\.ranks)
+        var cutovers: [Cutover] = []
+        for cutover in drawn {
+            // The latest cutovers finished before this one began, as a live page then had them.
+            let earlier = drawn.indices.filter { drawn[$0].end < cutover.start }.suffix(InstallationHistory.depth)
+            let recalibration = cutover.item.learns ? Self.recalibration(earlier.map { ranks[$0] }) : .identity
+            let points = zip(Checkpoint.allCases, cutover.forecasts).map { checkpoint, made -> Point in
+                let forecast = made.forecast.recalibrated(by: recalibration)
+                let remaining = max(1, cutover.end.timeIntervalSince(made.at))
+                return Point(checkpoint: checkpoint, at: made.at, p50End: forecast.p50End, p90End: forecast.p90End, endDeciles: forecast.endDeciles,
+                             error: abs(cutover.end.timeIntervalSince(forecast.p50End)) / remaining, pace: forecast.pace,
+                             rank: made.forecast.rank(of: cutover.end))
+            }
+            let run = cutover.item.live
+            cutovers.append(Cutover(release: run.releaseKey, run: run.id, startedAt: cutover.start, endedAt: cutover.end,
+                                    priorSource: cutover.prior.source, calibratedBy: recalibration.cutovers, points: points))
+        }
+        recalibration = Self.recalibration(ranks.suffix(InstallationHistory.depth))
         self.cutovers = cutovers.sorted { $0.endedAt > $1.endedAt }
         summaries = Checkpoint.allCases.map { checkpoint in
             let rows = cutovers.compactMap { cutover in cutover.points.first { $0.checkpoint == checkpoint }.map { (cutover.endedAt, $0) } }

@@ -61,6 +61,39 @@ public struct Forecast: Sendable, Equatable {
     public let pace: RunPace
     /// P10, P20 … P90 of the end (nine values), for the calibration report.
     public let endDeciles: [Date]
+    /// Every draw's end (seconds since the reference date), sorted: where P50 and P90 are read.
+    let endDraws: [Double]
+    /// How far through the run the forecast was made: time gone over the run's length by the
+    /// drawn P50 (0 before going live).
+    let progress: Double
+    /// Past cutovers whose forecasts' record corrected where P50, P90 and the deciles are read
+    /// (`Recalibration`); 0 when they are read as drawn.
+    public let calibratedBy: Int
+
+    /// The share of the draws that ended by `end`: 0.5 on P50 for a forecast read as drawn.
+    public func rank(of end: Date) -> Double {
+        guard !endDraws.isEmpty else { return 0.5 }
+        let value = end.timeIntervalSinceReferenceDate
+        var low = 0, high = endDraws.count
+        while low < high { let mid = (low + high) / 2; if endDraws[mid] < value { low = mid + 1 } else { high = mid } }
+        var equal = low
+        while equal < endDraws.count, endDraws[equal] == value { equal += 1 }
+        return (Double(low) + Double(equal)) / 2 / Double(endDraws.count)
+    }
+
+    /// The same forecast with its end read at the levels `recalibration` says the past
+    /// cutovers call for, at this forecast's point in its run.
+    public func recalibrated(by recalibration: Recalibration) -> Forecast {
+        guard recalibration.cutovers > 0, !endDraws.isEmpty else { return self }
+        func at(_ level: Double) -> Date {
+            Date(timeIntervalSinceReferenceDate: Forecaster.quantile(endDraws, recalibration.level(level, progress: progress)))
+        }
+        return Forecast(plannedEnd: plannedEnd, expectedEnd: expectedEnd, p50End: at(0.5), p90End: at(0.9), delay: delay,
+                        downtimeSoFar: downtimeSoFar, expectedDowntime: expectedDowntime, p50Downtime: p50Downtime, p90Downtime: p90Downtime,
+                        criticalPath: criticalPath, draws: draws, expected: expected, pace: pace,
+                        endDeciles: (1...9).map { at(Double($0) / 10) }, endDraws: endDraws, progress: progress,
+                        calibratedBy: recalibration.cutovers)
+    }
 }
 
 /// Forecasts a run from its runbook, the durations measured in rehearsals and what the live
@@ -89,6 +122,8 @@ public struct Forecaster: Sendable {
     public let reruns: [Double]
     /// What is believed of the run's pace before any of its steps finished.
     public let prior: PacePrior
+    /// How the past cutovers' forecasts held, which corrects where the end's quantiles are read.
+    public let recalibration: Recalibration
     /// Per step, the median interruption its rehearsals measured from outside; nil when none did.
     /// A step yet to run counts that as its downtime.
     public let rehearsedInterruption: [TimeInterval?]
@@ -112,14 +147,17 @@ public struct Forecaster: Sendable {
     /// From a release's rehearsals, and what the installation's past cutovers teach: the prior
     /// of the pace, and the share of step attempts that had to be made again or ran far long
     /// (`rerunRate`; nil without any cutover, when the rehearsals' own share stands in).
-    public init(steps: [RunbookStep], rehearsals: RehearsalHistory, prior: PacePrior = .rehearsals, rerunRate: Double? = nil) {
-        self.init(steps: steps, rehearsals: rehearsals, prior: prior, rerunRate: rerunRate, learning: true)
+    public init(steps: [RunbookStep], rehearsals: RehearsalHistory, prior: PacePrior = .rehearsals, rerunRate: Double? = nil,
+                recalibration: Recalibration = .identity) {
+        self.init(steps: steps, rehearsals: rehearsals, prior: prior, rerunRate: rerunRate, recalibration: recalibration, learning: true)
     }
 
     /// `learning` false forecasts as Bascule did before it learned (steps drawn independently
     /// from all their rehearsal durations, no shared pace, no rerun): the simulation's reference.
-    init(steps: [RunbookStep], rehearsals: RehearsalHistory, prior: PacePrior, rerunRate: Double?, learning: Bool) {
+    init(steps: [RunbookStep], rehearsals: RehearsalHistory, prior: PacePrior, rerunRate: Double?,
+         recalibration: Recalibration = .identity, learning: Bool) {
         self.steps = steps
+        self.recalibration = learning ? recalibration : .identity
         self.graph = RunbookGraph(steps)
         let history = steps.map { rehearsals.durations[$0.key] ?? [] }
         self.history = history
@@ -286,7 +324,9 @@ public struct Forecaster: Sendable {
         }
         ends.sort()
         downtimes.sort()
-        func quantile(_ sorted: [Double], _ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] }
+        let quantile = Self.quantile
+        let drawnP50 = quantile(ends, 0.5)
+        let progressShare = live && drawnP50 > base ? min(1, max(0, floor.timeIntervalSinceReferenceDate - base) / (drawnP50 - base)) : 0
         let expectedDown = downtime(expected.starts.map(\.timeIntervalSinceReferenceDate), expected.finishes.map(\.timeIntervalSinceReferenceDate))
         return Forecast(
             plannedEnd: planned.end, expectedEnd: expected.end,
@@ -294,7 +334,13 @@ public struct Forecaster: Sendable {
             delay: expected.end.timeIntervalSince(planned.end), downtimeSoFar: soFar, expectedDowntime: expectedDown,
             p50Downtime: quantile(downtimes, 0.5), p90Downtime: quantile(downtimes, 0.9),
             criticalPath: expected.criticalPath.map { steps[$0].key }, draws: max(1, draws), expected: expected,
-            pace: pace, endDeciles: (1...9).map { Date(timeIntervalSinceReferenceDate: quantile(ends, Double($0) / 10)) })
+            pace: pace, endDeciles: (1...9).map { Date(timeIntervalSinceReferenceDate: quantile(ends, Double($0) / 10)) },
+            endDraws: ends, progress: progressShare, calibratedBy: 0).recalibrated(by: recalibration)
+    }
+
+    /// The value under which a share `q` of `sorted` falls.
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * q).rounded(.up)) - 1))]
     }
 
 }

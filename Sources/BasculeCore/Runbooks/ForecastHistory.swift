@@ -86,20 +86,26 @@ public struct CutoverRecord: Sendable, Equatable {
 /// The installation's finished cutovers: where the next forecast's prior comes from.
 public struct InstallationHistory: Sendable, Equatable {
     public let cutovers: [CutoverRecord]
+    /// How these cutovers' forecasts held (`CalibrationReport.recalibration`): where the next
+    /// forecast reads its quantiles.
+    public let recalibration: Recalibration
 
     /// The most recent cutovers learned from: practices change, and old runs stop saying much.
     public static let depth = 50
 
-    public init(_ cutovers: [CutoverRecord]) {
+    public init(_ cutovers: [CutoverRecord], recalibration: Recalibration = .identity) {
         self.cutovers = Array(cutovers.sorted { $0.endedAt > $1.endedAt }.prefix(Self.depth))
+        self.recalibration = recalibration
     }
 
     public static let empty = InstallationHistory([])
 
-    /// The cutovers finished before `date` (all when nil).
+    /// The cutovers finished before `date` (all when nil). Their forecasts' record is kept only
+    /// when none is left out (the calibration report remakes it for each cutover it replays).
     public func before(_ date: Date?) -> InstallationHistory {
         guard let date else { return self }
-        return InstallationHistory(cutovers.filter { $0.endedAt < date })
+        let earlier = cutovers.filter { $0.endedAt < date }
+        return InstallationHistory(earlier, recalibration: earlier.count == cutovers.count ? recalibration : .identity)
     }
 
     /// The prior of a live run of a release tagged `tags`: the same application's cutovers

@@ -14,6 +14,9 @@ public enum ForecastSimulation {
         /// Cutovers run before the counted ones, so that the installation has a history.
         public var warmUp = 20
         public var steps = 40
+        /// Chance that a step follows the one just before it rather than any earlier one: how
+        /// sequential the runbook is (a cutover's runbook is mostly a sequence with branches).
+        public var sequential = 0.0
         /// Each step's own spread (log-normal σ), drawn between these: how much it varies from one execution to the next.
         public var stepSpread = 0.05...0.25
         public var rehearsals = 2
@@ -76,7 +79,7 @@ public enum ForecastSimulation {
             for step in 0..<parameters.steps {
                 let planned = Double(5 + Int(uniform() * 55)) * 60
                 var predecessors: [String] = []
-                if step > 0 { predecessors.append("S\(Int(uniform() * Double(step)))") }
+                if step > 0 { predecessors.append("S\(uniform() < parameters.sequential ? step - 1 : Int(uniform() * Double(step)))") }
                 if step > 2, uniform() < 0.4 { predecessors.append("S\(Int(uniform() * Double(step)))") }
                 steps.append(RunbookStep(key: "S\(step)", title: "Step \(step)", plannedDuration: planned, predecessors: Array(Set(predecessors)).sorted()))
                 truth.append((planned * Foundation.exp(0.3 * normal()), parameters.stepSpread.lowerBound + uniform() * (parameters.stepSpread.upperBound - parameters.stepSpread.lowerBound),

@@ -152,7 +152,8 @@ public struct Run: Sendable, Equatable {
     public func forecast(plannedStart: Date, rehearsals: RehearsalHistory, installation: InstallationHistory = .empty,
                          tags: [String] = [], now: Date, draws: Int = 1000) -> Forecast {
         let learning = kind == .live ? installation : .empty
-        let forecaster = Forecaster(steps: steps.map(\.step), rehearsals: rehearsals, prior: learning.prior(for: tags), rerunRate: learning.rerunRate)
+        let forecaster = Forecaster(steps: steps.map(\.step), rehearsals: rehearsals, prior: learning.prior(for: tags), rerunRate: learning.rerunRate,
+                                    recalibration: learning.recalibration)
         return forecaster.forecast(start: startedAt ?? plannedStart, progress: steps.map(\.progress), now: now,
                                    draws: Forecaster.affordableDraws(draws, steps: steps.count))
     }

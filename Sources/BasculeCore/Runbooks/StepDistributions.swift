@@ -31,7 +31,7 @@ struct StepDistributions: Sendable {
         let logs = history.map { $0.filter { $0 > 0 }.map { Foundation.log($0) } }
         // Twice: the typical spread with hiccups in it says which durations are hiccups; then
         // again without them.
-        let rough = Self.typicalSpread(logs)
+        let rough = Self.robustSpread(logs)
         let kept = learning ? logs.map { Self.withoutHiccups($0, typical: rough) } : logs
         let typical = learning ? Self.typicalSpread(kept) : Forecaster.plannedSpread
         var medians: [Double] = [], sigmas: [Double] = []
@@ -67,6 +67,20 @@ struct StepDistributions: Sendable {
         guard sorted[sorted.count - 1] - sorted[sorted.count - 2] > threshold else { return values }
         let longest = values.firstIndex(of: sorted[sorted.count - 1])!
         return values.enumerated().filter { $0.offset != longest }.map(\.element)
+    }
+
+    /// The typical spread from the median of the deviations rather than their squares, so
+    /// that the hiccups it is used to find do not raise it: each duration's deviation from its
+    /// step's mean, scaled for the mean's own freedom, its median over 0.6745 (a normal's).
+    static func robustSpread(_ logs: [[Double]]) -> Double {
+        var deviations: [Double] = []
+        for values in logs where values.count > 1 {
+            let n = Double(values.count), mean = values.reduce(0, +) / n
+            deviations.append(contentsOf: values.map { abs($0 - mean) * (n / (n - 1)).squareRoot() })
+        }
+        guard deviations.count > typicalSpreadMinimum else { return Forecaster.plannedSpread }
+        deviations.sort()
+        return deviations[deviations.count / 2] / 0.6745
     }
 
     /// How much this runbook's rehearsed steps vary from one rehearsal to the next, pooled

@@ -45,7 +45,7 @@ extension Components.Schemas.RunView {
                             delayMinutes: forecast.delay / 60, downtimeSoFarMinutes: forecast.downtimeSoFar / 60,
                             expectedDowntimeMinutes: forecast.expectedDowntime / 60, p50DowntimeMinutes: forecast.p50Downtime / 60,
                             p90DowntimeMinutes: forecast.p90Downtime / 60, criticalPath: forecast.criticalPath, draws: forecast.draws,
-                            rehearsals: view.rehearsals, pace: .init(forecast.pace)))
+                            rehearsals: view.rehearsals, pace: .init(forecast.pace), calibratedBy: forecast.calibratedBy))
     }
 }
 
@@ -86,9 +86,9 @@ extension Components.Schemas.CalibrationReportView {
                 case .installation: .installation
                 }
                 return .init(release: cutover.release.description, run: cutover.run.uuidString.lowercased(), startedAt: cutover.startedAt, endedAt: cutover.endedAt,
-                             prior: prior, points: cutover.points.map { point in
+                             prior: prior, calibratedBy: cutover.calibratedBy, points: cutover.points.map { point in
                                  .init(checkpoint: .init(rawValue: checkpoint(point.checkpoint).rawValue) ?? .goLive, at: point.at, p50End: point.p50End,
-                                       p90End: point.p90End, error: point.error, paceFactor: point.pace.factor)
+                                       p90End: point.p90End, error: point.error, paceFactor: point.pace.factor, rank: point.rank)
                              })
             })
     }

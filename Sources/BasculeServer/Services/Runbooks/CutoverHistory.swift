@@ -17,11 +17,13 @@ final class CutoverHistory: Sendable {
     struct Snapshot: Sendable {
         let signature: String
         let cutovers: [Cutover]
+        /// With how their forecasts held, which the next forecasts' quantiles are read by.
         let installation: InstallationHistory
+        /// Each cutover's forecasts remade with what was known before it began.
+        let calibration: CalibrationReport
     }
 
     private let latest = NIOLockedValueBox<(snapshot: Snapshot, checkedAt: Date)?>(nil)
-    private let report = NIOLockedValueBox<(signature: String, report: CalibrationReport)?>(nil)
 
     /// The history as last read when it was checked less than `maxAge` ago (a live page
     /// reloads at every action: one signature query per `maxAge` is enough for it), else
@@ -42,19 +44,15 @@ final class CutoverHistory: Sendable {
             cutovers.append(Cutover(live: live, rehearsals: RehearsalHistory(rehearsals), tags: release.fields.tags))
             if let record = CutoverRecord(live: live, rehearsals: rehearsals, tags: release.fields.tags) { records.append(record) }
         }
-        let snapshot = Snapshot(signature: signature, cutovers: cutovers, installation: InstallationHistory(records))
+        // Once per finished cutover: the report's forecasts say where the next ones read their quantiles.
+        let learned = InstallationHistory(records)
+        let calibration = CalibrationReport(cutovers.map { cutover in
+            CalibrationReport.Case(live: cutover.live, rehearsals: cutover.rehearsals,
+                                   installation: learned.before(cutover.live.startedAt ?? cutover.live.createdAt), tags: cutover.tags)
+        })
+        let snapshot = Snapshot(signature: signature, cutovers: cutovers,
+                                installation: InstallationHistory(records, recalibration: calibration.recalibration), calibration: calibration)
         latest.withLockedValue { $0 = (snapshot, now) }
         return snapshot
-    }
-
-    /// Each cutover's forecasts remade with what was known before it began.
-    func calibration(of snapshot: Snapshot) -> CalibrationReport {
-        if let known = report.withLockedValue({ $0 }), known.signature == snapshot.signature { return known.report }
-        let made = CalibrationReport(snapshot.cutovers.map { cutover in
-            CalibrationReport.Case(live: cutover.live, rehearsals: cutover.rehearsals,
-                                   installation: snapshot.installation.before(cutover.live.startedAt ?? cutover.live.createdAt), tags: cutover.tags)
-        })
-        report.withLockedValue { $0 = (snapshot.signature, made) }
-        return made
     }
 }

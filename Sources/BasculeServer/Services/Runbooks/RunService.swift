@@ -135,7 +135,7 @@ public struct RunService: Sendable {
         try await gate.require(.releaseRead)
         return try await refusing {
             let snapshot = try await store.withConnection { db in try await cutovers.snapshot(in: db, definitions: store.runDefinitions) }
-            return cutovers.calibration(of: snapshot)
+            return snapshot.calibration
         }
     }
 

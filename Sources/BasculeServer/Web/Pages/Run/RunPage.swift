@@ -84,6 +84,8 @@ enum RunPage {
         let pace: String?
         /// For a live run, what was believed before it started and where that comes from.
         let prior: String?
+        /// For a live run, how many earlier cutovers' forecasts corrected its P50 and P90.
+        let calibration: String?
         let steps: [StepLine]
         let gantt: String
         let log: [LogLine]
@@ -143,7 +145,8 @@ enum RunPage {
             failed: failedKeys.isEmpty || run.status.isOver ? nil : words.text("run_failed_line", ["steps": run.steps.filter { failedKeys.contains($0.step.key) }.map(\.step.key).joined(separator: ", ")]),
             downtimeSoFar: minutes(forecast.downtimeSoFar), expectedDowntime: minutes(forecast.expectedDowntime), p90Downtime: minutes(forecast.p90Downtime),
             rehearsals: words.count("run_rehearsals", view.rehearsals), pace: paceLine(forecast.pace, words),
-            prior: run.kind == .live ? priorLine(forecast.pace.prior, words) : nil, steps: steps, gantt: gantt(view, now: now, words), log: run.log.reversed().map { action in
+            prior: run.kind == .live ? priorLine(forecast.pace.prior, words) : nil,
+            calibration: run.kind == .live && forecast.calibratedBy > 0 ? words.count("run_calibrated", forecast.calibratedBy) : nil, steps: steps, gantt: gantt(view, now: now, words), log: run.log.reversed().map { action in
                 LogLine(at: words.date(action.at), actor: action.actor, kind: words.label(action.kind), step: action.step,
                         decision: action.decision.map(words.label), text: action.text)
             },
