@@ -98,6 +98,48 @@ struct ForecastLearningAPITests {
         }
     }
 
+    @Test("once ten cutovers have finished, a live run's P50 and P90 are read by how their forecasts held, and its page says so")
+    func liveForecastRecalibrated() async throws {
+        try await TestApp.with(.sqlite) { client, services in
+            // given ten releases each rehearsed once, then run live to the end 30 % slower, and an eleventh going live
+            try await client.send(.post, "/api/v1/environments", json: Samples.production)
+            let clock = TestClock()
+            let timed = RunService(store: services.store, now: { clock.now })
+            var live = ""
+            for number in 1...11 {
+                try await client.send(.post, "/api/v1/releases", json: Samples.plannedRelease)
+                try await client.send(.put, "/api/v1/releases/REL-\(number)/runbook/yaml", json: RunbookAPITests.yaml, headers: [.contentType: "application/yaml"])
+                for status in ["planned", "approved", "ready"] {
+                    try await client.send(.post, "/api/v1/releases/REL-\(number)/transitions", json: #"{"to":"\#(status)"}"#)
+                }
+                for (kind, factor) in [(RunKind.rehearsal, 1.0), (.live, 1.3)] {
+                    let run = try await timed.create(in: "REL-\(number)", kind: kind)
+                    live = run.id.uuidString
+                    for (key, minutes) in [("backup", 10.0), ("notify", 5), ("stop", 5), ("deploy", 20), ("go", 5)] {
+                        _ = try await timed.act(run.id.uuidString, .start(key))
+                        if number == 11, kind == .live { break }
+                        clock.advance(by: minutes * 60 * factor)
+                        if key == "go" {
+                            _ = try await timed.act(run.id.uuidString, .decide(key, .go, reason: "All green"))
+                        } else {
+                            _ = try await timed.act(run.id.uuidString, .complete(key))
+                        }
+                    }
+                    clock.advance(by: 86_400)
+                }
+            }
+            // when
+            let view = try await client.send(.get, "/api/v1/runs/\(live)").json()
+            let page = try await client.send(.get, "/runs/\(live)").text
+            let pageFR = try await client.send(.get, "/runs/\(live)", headers: [.acceptLanguage: "fr"]).text
+            // then
+            let forecast = try #require(view["forecast"] as? [String: Any])
+            #expect(forecast["calibratedBy"] as? Int == 10)
+            #expect(page.contains("P50 and P90 corrected by how the forecasts of 10 earlier cutovers held."))
+            #expect(pageFR.contains("P50 et P90 corrigés d’après la justesse des prévisions de 10 bascules précédentes."))
+        }
+    }
+
     @Test("the calibration report needs someone signed in")
     func calibrationNeedsCredentials() async throws {
         try await TestApp.with(.sqlite) { client, _ in

@@ -10,7 +10,7 @@ import Foundation
 /// as the server does.
 public enum ForecastSimulation {
     public struct Parameters: Sendable {
-        public var cutovers = 400
+        public var cutovers = 1000
         /// Cutovers run before the counted ones, so that the installation has a history.
         public var warmUp = 20
         public var steps = 40

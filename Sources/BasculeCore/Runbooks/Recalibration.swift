@@ -8,17 +8,15 @@ import Foundation
 /// that forecast's draws that ended by the time the cutover really did (its *rank*: 0.5 when it
 /// ended on P50). Were the forecasts calibrated, these ranks would spread evenly between 0 and 1.
 /// The next forecast's P50 is read at the level under which half the past ranks fell (P90 at
-/// the level under which nine in ten fell), drawn toward the plain level while there are few of
-/// them, and between checkpoints by how far the run has gone.
+/// the level under which nine in ten fell, by the conformal n + 1 rule), and between checkpoints
+/// by how far the run has gone.
 public struct Recalibration: Sendable, Equatable {
     /// Per checkpoint (`CalibrationReport.Checkpoint.allCases` order), the past ranks, sorted.
     public let ranks: [[Double]]
 
-    /// Fewer past cutovers than this, and the forecast is read as drawn.
+    /// Fewer past cutovers than this, and the forecast is read as drawn: with ten, P90 is read
+    /// at the highest past rank, which is as cautious as the rule gets.
     public static let minimum = 10
-    /// The plain level counts like this many cutovers against the past ones, so that twelve
-    /// cutovers nudge the quantiles and fifty move them.
-    static let plainWeight = 10.0
 
     public init(ranks: [[Double]]) {
         self.ranks = ranks.map { $0.filter(\.isFinite).sorted() }
@@ -45,16 +43,18 @@ public struct Recalibration: Sendable, Equatable {
         return corrected(level, at: upper - 1) * (1 - weight) + corrected(level, at: upper) * weight
     }
 
-    /// The past ranks' own quantile `level` at one checkpoint, drawn toward `level`.
+    /// The past ranks' own quantile `level` at one checkpoint.
     private func corrected(_ level: Double, at checkpoint: Int) -> Double {
         let sorted = ranks[checkpoint]
         let n = Double(sorted.count)
-        // The (n + 1) rule of conformal prediction: the next cutover is one more among n + 1.
-        let position = min(n - 1, max(0, level * (n + 1) - 1))
+        // The (n + 1) rule of conformal prediction: the next cutover is one more among n + 1,
+        // and a quantile above the middle takes the order statistic at or above its rank (below
+        // the middle, at or under), so that P90 holds at least nine times in ten.
+        let rank = level * (n + 1) - 1
+        let position = min(n - 1, max(0, level > 0.5 ? rank.rounded(.up) : level < 0.5 ? rank.rounded(.down) : rank))
         let below = Int(position.rounded(.down)), above = min(sorted.count - 1, below + 1)
         let empirical = sorted[below] + (sorted[above] - sorted[below]) * (position - Double(below))
-        let mixed = (n * empirical + Self.plainWeight * level) / (n + Self.plainWeight)
         // Never read past the draws' own ends: a forecast says what its draws can.
-        return min(max(mixed, 0.005), 0.995)
+        return min(max(empirical, 0.005), 0.995)
     }
 }

@@ -219,6 +219,27 @@ struct ForecastLearningTests {
         #expect(goLive.reliability.count == 9 && goLive.reliability == goLive.reliability.sorted())
     }
 
+    @Test("each cutover in the report is read by how the forecasts of the cutovers finished before it held, from the tenth on")
+    func reportRecalibratesFromEarlierCutovers() throws {
+        // given fifteen cutovers each twice as long live as rehearsed: every forecast as drawn ends far too early
+        let steps = Array(Self.chain.prefix(5))
+        let cases = try (0..<15).map { index -> CalibrationReport.Case in
+            let origin = Self.start.addingTimeInterval(Double(index) * 86_400 * 3)
+            let rehearsals = try (0..<2).map { _ in try Self.run(.rehearsal, steps, durations: { $0.plannedDuration }, at: origin) }
+            let live = try Self.run(.live, steps, durations: { 2 * $0.plannedDuration }, at: origin.addingTimeInterval(86_400))
+            return CalibrationReport.Case(live: live, rehearsals: RehearsalHistory(rehearsals), installation: .empty, tags: [])
+        }
+        // when
+        let report = CalibrationReport(cases, draws: 200)
+        // then the first ten are read as drawn, the last five by the ten or more before them, and the next forecast learns from all fifteen
+        let oldestFirst = report.cutovers.reversed().map(\.calibratedBy)
+        #expect(oldestFirst == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 11, 12, 13, 14])
+        let drawn = try #require(report.cutovers.last?.points.first), read = try #require(report.cutovers.first?.points.first)
+        #expect(drawn.rank == 1 && drawn.p90End < report.cutovers.last!.endedAt)
+        #expect(read.p90End > drawn.p90End.addingTimeInterval(report.cutovers.first!.startedAt.timeIntervalSince(report.cutovers.last!.startedAt)))
+        #expect(report.recalibration.cutovers == 15)
+    }
+
     @Test("on simulated cutovers with shared slowdowns and hiccups, learning keeps P90 covered and P50 centred, and lowers the error halfway")
     func simulation() {
         // given a small version of the benchmark's simulation

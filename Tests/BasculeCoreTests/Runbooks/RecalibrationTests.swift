@@ -29,9 +29,9 @@ struct RecalibrationTests {
         let recalibration = Self.past(0.2, count: 40)
         // when
         let drawn = Self.forecast(.identity), corrected = Self.forecast(recalibration)
-        // then P50 moves toward the P20 as drawn (40 cutovers against the plain level's weight of 10)
+        // then P50 is read where the P20 was drawn
         #expect(corrected.p50End < drawn.p50End)
-        #expect(corrected.p50End > drawn.endDeciles[1])
+        #expect(abs(corrected.p50End.timeIntervalSince(drawn.endDeciles[1])) < 1)
         #expect(corrected.p90End < drawn.p90End)
         #expect(corrected.calibratedBy == 40)
         #expect(drawn.calibratedBy == 0)
@@ -48,14 +48,16 @@ struct RecalibrationTests {
         #expect(forecast == Self.forecast(.identity))
     }
 
-    @Test("past forecasts that held leave the levels where they are")
+    @Test("past forecasts that held leave the levels where they are, P90 a little higher for the cutover to come")
     func calibratedPastLeavesLevels() {
         // given ranks spread evenly between 0 and 1, as calibrated forecasts leave them
         let even = (0..<99).map { Double($0 + 1) / 100 }
         let recalibration = Recalibration(ranks: CalibrationReport.Checkpoint.allCases.map { _ in even })
-        // when / then
-        #expect(abs(recalibration.level(0.5, progress: 0) - 0.5) < 0.01)
-        #expect(abs(recalibration.level(0.9, progress: 0.6) - 0.9) < 0.01)
+        // when
+        let p50 = recalibration.level(0.5, progress: 0), p90 = recalibration.level(0.9, progress: 0.6)
+        // then
+        #expect(abs(p50 - 0.5) < 0.01)
+        #expect(p90 >= 0.9 && p90 < 0.92, "\(p90)")
     }
 
     @Test("between two checkpoints the level moves in proportion to how far the run has gone")
@@ -67,7 +69,7 @@ struct RecalibrationTests {
         // when
         let atGoLive = recalibration.level(0.5, progress: 0), between = recalibration.level(0.5, progress: 0.125)
         // then
-        #expect(abs(atGoLive - (50 * 0.3 + 10 * 0.5) / 60) < 1e-9)
+        #expect(abs(atGoLive - 0.3) < 1e-9)
         #expect(abs(between - (atGoLive + 0.5) / 2) < 1e-9)
     }
 
