@@ -24,6 +24,7 @@ enum Migrations {
         m013AfterRelease,
         m014Meetings,
         m015Reviews,
+        m016Versions,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }
