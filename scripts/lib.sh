@@ -5,10 +5,10 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Waits up to 20 s for URL/health to answer.
+# Waits up to 60 s for URL/health to answer: the demo seeds itself first, slower on PostgreSQL and on a loaded machine.
 wait_healthy() {
   local url=$1
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     curl -fsS "$url/health" >/dev/null 2>&1 && return 0
     sleep 0.2
   done

@@ -146,6 +146,14 @@ struct PermissionMatrixTests {
         Route(method: .post, path: "/api/v1/releases/REL-1/review/feedback-link", body: nil, permission: .meetingManage),
         Route(method: .post, path: "/api/v1/releases/REL-1/review/feedback", body: #"{"rating":4}"#, permission: .meetingRead),
         Route(method: .get, path: "/api/v1/releases/REL-1/recommendations", body: nil, permission: .meetingRead),
+        Route(method: .get, path: "/api/v1/releases/REL-1/commits", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-1/commits", body: #"{"commits":[{"hash":"abcdef1","message":"feat: x"}]}"#, permission: .planEdit),
+        Route(method: .put, path: "/api/v1/releases/REL-1/commits/abcdef1/kind", body: #"{"kind":"fix"}"#, permission: .planEdit),
+        Route(method: .get, path: "/api/v1/releases/REL-1/notes", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-1/notes/publish", body: "{}", permission: .planEdit),
+        Route(method: .get, path: "/api/v1/releases/REL-1/dependencies", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-1/dependencies", body: #"{"release":"REL-3"}"#, permission: .releaseEdit),
+        Route(method: .delete, path: "/api/v1/releases/REL-1/dependencies/REL-3", body: nil, permission: .releaseEdit),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

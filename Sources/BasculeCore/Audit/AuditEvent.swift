@@ -175,4 +175,9 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case reviewPublish = "review.publish"
     case reviewFeedback = "review.feedback"
     case reviewFeedbackLink = "review.feedback-link"
+    case commitImport = "commit.import"
+    case commitSort = "commit.sort"
+    case notesPublish = "notes.publish"
+    case dependencyAdd = "dependency.add"
+    case dependencyRemove = "dependency.remove"
 }

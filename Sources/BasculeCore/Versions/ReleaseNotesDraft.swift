@@ -77,7 +77,7 @@ public struct ReleaseNotesDraft: Sendable, Equatable {
         return zip(commits, kinds).map { $0.sortedAs ?? $1 }
     }
 
-    static func line(_ commit: ReleaseCommit) -> CommitLine {
+    public static func line(_ commit: ReleaseCommit) -> CommitLine {
         let text: String, scope: String?, note: String?
         switch commit.parsed {
         case .conventional(let parsed), .merge(let parsed?):

@@ -35,6 +35,8 @@ struct APIHandler: APIProtocol {
     let meetingSeries: MeetingSeriesService
     let actions: ActionService
     let reviews: ReviewService
+    let versions: VersionService
+    let dependencies: DependencyService
     /// The zone notices are worded in.
     let timeZone: TimeZone
     /// The words of the SVG the API draws (the reliability diagram), read once.
@@ -51,6 +53,8 @@ struct APIHandler: APIProtocol {
         meetingSeries = services.meetingSeries
         actions = services.actions
         reviews = services.reviews
+        versions = services.versions
+        dependencies = services.dependencies
         self.timeZone = timeZone
         releases = services.releases
         environments = services.environments

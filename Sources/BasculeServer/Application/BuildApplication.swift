@@ -39,6 +39,8 @@ public struct BasculeServices: Sendable {
     public let meetingSeries: MeetingSeriesService
     public let actions: ActionService
     public let reviews: ReviewService
+    public let versions: VersionService
+    public let dependencies: DependencyService
     /// Rung when notices or deliveries may be waiting: the sender looks at once.
     let deliveryBell = DeliveryBell()
     let vault: SecretVault
@@ -86,6 +88,8 @@ public struct BasculeServices: Sendable {
         meetingSeries = MeetingSeriesService(store: store, now: now)
         actions = ActionService(store: store, now: now)
         reviews = ReviewService(store: store, now: now)
+        versions = VersionService(store: store, now: now)
+        dependencies = DependencyService(store: store, now: now)
         feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }
