@@ -1,5 +1,5 @@
 # The everyday commands. `make help` lists them.
-.PHONY: help build test test-pg e2e notifications after-release meetings replicas fuzz ci serve demo bench bench-webhooks bench-inventory bench-runbook bench-sse bench-run bench-pages bench-replicas bench-runs bench-backup screenshot clean
+.PHONY: help build test test-pg e2e notifications after-release meetings versions replicas fuzz ci serve demo bench bench-webhooks bench-inventory bench-runbook bench-sse bench-run bench-pages bench-replicas bench-runs bench-backup screenshot clean
 
 help:
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,10 @@ notifications: ## Notifications end to end: a real SMTP server, a receiver verif
 meetings: ## Meetings end to end: the demo's CAB agenda, a decision from the meeting page, action items
 	swift build --product bascule
 	scripts/meetings-e2e.sh "$$(swift build --show-bin-path)/bascule"
+
+versions: ## Versions end to end: git history into a release, notes published, 100,000 commits, dependencies
+	swift build --product bascule
+	scripts/versions-e2e.sh "$$(swift build --show-bin-path)/bascule"
 
 after-release: ## After the release end to end: an incident source, CSV import, reports, the evidence pack verified and tampered with
 	swift build --product bascule

@@ -15,7 +15,7 @@ extension APIHandler {
         let now = Date()
         let commits = body.commits.map { commit in
             (commit: ReleaseCommit(hash: commit.hash.lowercased(), author: commit.author ?? "", email: commit.email ?? "", authoredAt: commit.date ?? now,
-                                   message: commit.message, parents: commit.parents ?? 1), replacedBytes: false)
+                                   message: commit.message, parents: commit.parents ?? 1), replacedBytes: commit.replacedBytes ?? false)
         }
         let imported = try await versions.importCommits(input.path.key, commits, createChanges: body.createChanges ?? false)
         return .ok(.init(body: .json(.init(added: imported.added, alreadyKnown: imported.alreadyKnown, linked: imported.linked.map(\.description),

@@ -86,6 +86,14 @@ public struct CommitRepository: Sendable {
             """).first().map(Self.stored)
     }
 
+    /// The full hashes of the release's commits that begin with `prefix` (a short hash).
+    public func hashes(of release: ReleaseKey, startingWith prefix: String) async throws -> [String] {
+        try await db.raw("""
+            SELECT c.hash FROM release_commits c JOIN releases r ON r.id = c.release_id
+            WHERE r.number = \(bind: Int64(release.number)) AND c.hash LIKE \(bind: prefix + "%") LIMIT 2
+            """).all().map { try $0.decode(column: "hash", as: String.self) }
+    }
+
     /// Records how a person sorted a commit (nil: back to what its message says).
     public func sort(_ hash: String, of release: ReleaseKey, as kind: CommitKind?, by person: String) async throws -> Bool {
         !(try await db.raw("""

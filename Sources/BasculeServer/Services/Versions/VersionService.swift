@@ -136,7 +136,11 @@ public struct VersionService: Sendable {
             return try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let repository = CommitRepository(db)
-                guard try await repository.sort(hash, of: release.key, as: kind, by: RequestOrigin.current.actor),
+                // A short hash names the commit when only one begins with it.
+                guard hash.count >= 4, hash.allSatisfy(\.isHexDigit) else { throw ServiceError.notFound("commit \(hash) of \(key)") }
+                let found = try await repository.hashes(of: release.key, startingWith: hash.lowercased())
+                if found.count > 1 { throw ServiceError.invalid([FieldError("hash", "\(hash) names more than one commit of \(key): give more of it")]) }
+                guard let hash = found.first, try await repository.sort(hash, of: release.key, as: kind, by: RequestOrigin.current.actor),
                       let stored = try await repository.find(hash, of: release.key) else {
                     throw ServiceError.notFound("commit \(hash) of \(key)")
                 }
