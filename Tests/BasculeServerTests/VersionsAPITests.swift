@@ -98,6 +98,64 @@ struct VersionsAPITests {
         }
     }
 
+    @Test("with the dependencies rule, a release gets to ready only once what it requires is deployed", arguments: TestEngine.available)
+    func gateWaitsForRequired(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, services in
+            // given the portal (REL-1) requires the API (REL-2); both approved
+            try await client.send(.post, "/api/v1/environments", json: Samples.production)
+            try await Self.release(client, title: "Portal", version: "3.0.0", start: "2027-03-06T21:00:00Z", end: "2027-03-06T23:00:00Z")
+            try await Self.release(client, title: "API", version: "2.0.0", start: "2027-03-05T21:00:00Z", end: "2027-03-05T23:00:00Z")
+            try await client.send(.post, "/api/v1/releases/REL-1/dependencies", json: #"{"release":"REL-2"}"#)
+            for key in ["REL-1", "REL-2"] {
+                for status in ["planned", "approved"] { try await client.send(.post, "/api/v1/releases/\(key)/transitions", json: #"{"to":"\#(status)"}"#) }
+            }
+            try await client.send(.put, "/api/v1/policy", json: "timeZone: Europe/Paris\nrules:\n  - id: in-order\n    kind: dependencies\n",
+                                  headers: [.contentType: "application/yaml"])
+            // when
+            let early = try await client.send(.post, "/api/v1/releases/REL-1/transitions", json: #"{"to":"ready"}"#)
+            for status in [ReleaseStatus.ready, .inProgress, .deployed] { _ = try await services.releases.transition("REL-2", to: status, override: "test") }
+            let later = try await client.send(.post, "/api/v1/releases/REL-1/transitions", json: #"{"to":"ready"}"#)
+            // then
+            #expect(early.status == .unprocessableContent && early.text.contains("REL-2 is approved, not deployed"), "\(early.text)")
+            #expect(try early.problemFields() == ["policy.in-order"])
+            #expect(later.status == .ok, "\(later.text)")
+        }
+    }
+
+    @Test("deleting a draft takes its commits and its dependencies, both ways, with it", arguments: TestEngine.available)
+    func deleteDraft(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, _ in
+            // given REL-1 requires the draft REL-2, which requires REL-3 and has commits
+            try await client.send(.post, "/api/v1/environments", json: Samples.production)
+            for (title, day) in [("Portal", "04"), ("API", "05"), ("Schema", "06")] {
+                try await Self.release(client, title: title, version: "1.0.0", start: "2027-03-\(day)T21:00:00Z", end: "2027-03-\(day)T23:00:00Z")
+            }
+            try await client.send(.post, "/api/v1/releases/REL-1/dependencies", json: #"{"release":"REL-2"}"#)
+            try await client.send(.post, "/api/v1/releases/REL-2/dependencies", json: #"{"release":"REL-3"}"#)
+            try await client.send(.post, "/api/v1/releases/REL-2/commits", json: Self.commits)
+            // when
+            let deleted = try await client.send(.delete, "/api/v1/releases/REL-2")
+            let portal = try await client.send(.get, "/api/v1/releases/REL-1/dependencies").json()
+            let schema = try await client.send(.get, "/api/v1/releases/REL-3/dependencies").json()
+            // then
+            #expect(deleted.status == .noContent || deleted.status == .ok, "\(deleted.text)")
+            #expect((portal["requires"] as? [Any])?.isEmpty == true && (schema["requiredBy"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test("a commit holding a NUL character is refused whole, naming where: git never writes one")
+    func nulRefused() async throws {
+        try await TestApp.with(.sqlite) { client, _ in
+            // given
+            try await client.send(.post, "/api/v1/environments", json: Samples.production)
+            try await Self.release(client, title: "Billing", version: "4.3.0", start: "2027-03-05T21:00:00Z", end: "2027-03-06T00:00:00Z")
+            // when
+            let answer = try await client.send(.post, "/api/v1/releases/REL-1/commits", json: #"{"commits":[{"hash":"abcdef1","message":"fix: a\u0000b"}]}"#)
+            // then
+            #expect(answer.status == .badRequest && answer.text.contains("commits[0].message: contains the control character U+0000"), "\(answer.text)")
+        }
+    }
+
     @Test("a release requires another: both pages see it, a wrong order is flagged, a cycle is refused and named", arguments: TestEngine.available)
     func dependencies(engine: TestEngine) async throws {
         try await TestApp.with(engine) { client, services in

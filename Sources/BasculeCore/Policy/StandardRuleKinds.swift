@@ -3,7 +3,7 @@ import Foundation
 extension PolicyDocument {
     /// The rule kinds of the release policy itself.
     public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts, rehearsal, backupBeforeDowntime, rehearsedInterruption,
-                                                          publishedReview, reviewActions]
+                                                          publishedReview, reviewActions, dependencies]
 
     static let freeze = PolicyRuleKind(name: "freeze", keys: ["reason", "from", "to", "recurring", "scope"]) { id, entries, gates, clock throws(FieldError) in
         let reason = try required(entries, "reason", in: id).string()
@@ -88,6 +88,10 @@ extension PolicyDocument {
 
     static let reviewActions = PolicyRuleKind(name: "reviewActions", keys: []) { id, _, gates, _ throws(FieldError) in
         ReviewActionsRule(id: id, gates: gates ?? [.approved])
+    }
+
+    static let dependencies = PolicyRuleKind(name: "dependencies", keys: []) { id, _, gates, _ throws(FieldError) in
+        DependencyRule(id: id, gates: gates ?? [.ready])
     }
 
     static let backupBeforeDowntime = PolicyRuleKind(name: "backupBeforeDowntime", keys: []) { id, _, gates, _ throws(FieldError) in

@@ -24,6 +24,10 @@ public struct ReleaseDossier: Sendable {
     public var review: Review? = nil
     /// The overdue actions of earlier reviews of the same application; nil when not looked up.
     public var overdueReviewActions: [ActionItem]? = nil
+    /// What it depends on (and what depends on it); nil when not looked up.
+    public var dependencies: [ReleaseDependency]? = nil
+    /// Where each release it depends on stands; nil when not looked up.
+    public var dependencyStandings: [ReleaseKey: DependencyRules.Standing]? = nil
 
     public init(release: Release, plan: ReleasePlan = ReleasePlan(), changes: [Change] = [], documents: Set<DocumentKind> = [],
                 campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date, conflicts: [Conflict]? = nil,

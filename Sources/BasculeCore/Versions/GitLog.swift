@@ -3,8 +3,8 @@ import Foundation
 /// Reads the output of `git log -z --format=GitLog.format`: one record per commit, separated by
 /// NUL; in each, the hash, the parents, the author's name and e-mail, the author date (ISO 8601)
 /// and the raw message, separated by the unit separator (0x1F). Bytes, not text: a message that
-/// is not UTF-8 (an old Latin-1 commit whose encoding git did not know) is read with its bad
-/// bytes replaced, and said so, rather than refused or dropped.
+/// is not UTF-8 (an old Latin-1 commit whose encoding git did not know), or that holds a control
+/// character, is read with those replaced, and said so, rather than refused or dropped.
 public enum GitLog {
     /// For `git log -z --encoding=UTF-8 --format=…`.
     public static let format = "%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B"
@@ -28,9 +28,15 @@ public enum GitLog {
     /// One record (without its NUL).
     public static func entry(_ record: some Collection<UInt8>) throws(Problem) -> Entry {
         let fields = record.split(separator: 0x1F, maxSplits: 5, omittingEmptySubsequences: false)
+        // Bytes that are not UTF-8, and the control characters no text in Bascule may hold
+        // (`TextRule`: an escape sequence pasted from a terminal, a form feed), become U+FFFD.
         func text(_ bytes: some Collection<UInt8>) -> (String, Bool) {
             let decoded = String(decoding: bytes, as: UTF8.self)
-            return (decoded, String(validating: Array(bytes), as: UTF8.self) == nil)
+            let invalid = String(validating: Array(bytes), as: UTF8.self) == nil
+            guard decoded.unicodeScalars.contains(where: { !TextRule.isAllowed($0) }) else { return (decoded, invalid) }
+            var kept = String.UnicodeScalarView()
+            kept.append(contentsOf: decoded.unicodeScalars.map { TextRule.isAllowed($0) ? $0 : "\u{FFFD}" })
+            return (String(kept), true)
         }
         guard fields.count == 6 else { throw .malformed(text(record).0) }
         let (hash, _) = text(fields[0]), (parents, _) = text(fields[1])

@@ -43,6 +43,16 @@ struct GitLogTests {
         #expect(entry.commit.kindByMessage == .fix)
     }
 
+    @Test("a control character no text may hold (an escape pasted from a terminal) is replaced, and said so")
+    func controlCharacters() throws {
+        // given
+        let record = Self.record("e1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0", message: Array("fix: \u{1B}[31mred\u{1B}[0m\r\nok\tdone".utf8))
+        // when
+        let entry = try #require(try GitLog.entries(record + [0]).entries.first)
+        // then
+        #expect(entry.replacedBytes && entry.commit.message == "fix: \u{FFFD}[31mred\u{FFFD}[0m\r\nok\tdone")
+    }
+
     @Test("a record that is not git's is refused with its beginning")
     func malformed() {
         // when / then

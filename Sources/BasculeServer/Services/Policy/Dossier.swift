@@ -30,6 +30,16 @@ enum Dossier {
             let related = try await ReviewRepository(db).related(to: release, tags: release.fields.tags, items: items)
             dossier.overdueReviewActions = try await ActionRepository(db).overdue(ofReviews: related, at: now)
         }
+        if rules.contains(where: { $0 is DependencyRule }) {
+            let dependencies = try await DependencyRepository(db).touching(release.key).filter { $0.release == release.key }
+            var standings: [ReleaseKey: DependencyRules.Standing] = [:]
+            for dependency in dependencies {
+                guard let other = try await ReleaseRepository(db).find(dependency.on) else { continue }
+                standings[other.key] = DependencyRules.Standing(status: other.status, window: other.window)
+            }
+            dossier.dependencies = dependencies
+            dossier.dependencyStandings = standings
+        }
         return dossier
     }
 }
