@@ -98,6 +98,31 @@ struct VersionsAPITests {
         }
     }
 
+    @Test("the conflict check and the calendar flag a release planned before the one it requires", arguments: TestEngine.available)
+    func calendarFlagsOrder(engine: TestEngine) async throws {
+        try await TestApp.with(engine) { client, _ in
+            // given the portal (REL-1) planned the night before the API (REL-2) it requires
+            try await client.send(.post, "/api/v1/environments", json: Samples.production)
+            try await Self.release(client, title: "Portal", version: "3.0.0", start: "2027-03-04T21:00:00Z", end: "2027-03-04T23:00:00Z")
+            try await Self.release(client, title: "API", version: "2.0.0", start: "2027-03-05T21:00:00Z", end: "2027-03-05T23:00:00Z")
+            try await client.send(.post, "/api/v1/releases/REL-1/dependencies", json: #"{"release":"REL-2"}"#)
+            for key in ["REL-1", "REL-2"] { try await client.send(.post, "/api/v1/releases/\(key)/transitions", json: #"{"to":"planned"}"#) }
+            // when
+            let conflicts = try await client.send(.get, "/api/v1/releases/REL-1/conflicts").json()
+            let calendar = try await client.send(.get, "/api/v1/calendar?from=2027-03-01T00:00:00Z&to=2027-03-10T00:00:00Z").json()
+            // then
+            let found = try #require((conflicts["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "dependencyOrder" }, "\(conflicts)")
+            #expect(found["other"] as? String == "REL-2")
+            #expect(found["explanation"] as? String == "planned to start before REL-2 (API), which it requires, ends")
+            #expect(found["explanationFr"] as? String == "prévue avant la fin de REL-2 (API), dont elle dépend")
+            let entries = try #require((calendar["entries"] ?? calendar["items"]) as? [[String: Any]], "\(calendar.keys)")
+            let portal = try #require(entries.first { ($0["title"] as? String)?.contains("Portal") == true })
+            #expect((portal["conflicts"] as? [[String: Any]])?.contains { $0["kind"] as? String == "dependencyOrder" } == true)
+            let api = try #require(entries.first { ($0["title"] as? String)?.contains("API") == true })
+            #expect((api["conflicts"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     @Test("with the dependencies rule, a release gets to ready only once what it requires is deployed", arguments: TestEngine.available)
     func gateWaitsForRequired(engine: TestEngine) async throws {
         try await TestApp.with(engine) { client, services in

@@ -12,6 +12,9 @@ public enum ConflictKind: String, Sendable, CaseIterable, Codable {
     case outsideMaintenance
     /// The window falls in a freeze of the policy.
     case freeze
+    /// It is planned before a release it requires ends, apart from one it goes with, or on one
+    /// that will not happen (`DependencyRules.orderProblems`).
+    case dependencyOrder
 }
 
 /// One reason a release's window clashes with the rest of the calendar, explained in both

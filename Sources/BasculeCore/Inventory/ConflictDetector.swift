@@ -14,8 +14,12 @@ public struct ConflictDetector: Sendable {
     let maintenance: [MaintenanceWindow]
     private let maintenanceClocks: [PolicyClock?]
     let freezes: [FreezeRule]
+    /// Per release, the dependencies its plan does not honour, already explained.
+    let dependencyConflicts: [ReleaseKey: [Conflict]]
 
-    public init(graph: DependencyGraph, releases: [ScheduledRelease], maintenance: [MaintenanceWindow], policy: ReleasePolicy) {
+    public init(graph: DependencyGraph, releases: [ScheduledRelease], maintenance: [MaintenanceWindow], policy: ReleasePolicy,
+                dependencyConflicts: [ReleaseKey: [Conflict]] = [:]) {
+        self.dependencyConflicts = dependencyConflicts
         self.graph = graph
         self.clock = policy.clock
         let booked = releases.filter { $0.window != nil && ScheduledRelease.bookingStatuses.contains($0.release.status) }
@@ -46,6 +50,7 @@ public struct ConflictDetector: Sendable {
         }
         found += maintenanceConflicts(subject, window: window) { maintenance[$0].occurrences(overlapping: window, clock: maintenanceClocks[$0]) }
         found += freezeConflicts(subject)
+        found += dependencyConflicts[subject.release.key] ?? []
         return found
     }
 
@@ -78,6 +83,7 @@ public struct ConflictDetector: Sendable {
             }
             conflicts += maintenanceConflicts(subject, window: window) { Self.overlapping(expanded[$0], window) }
             conflicts += freezeConflicts(subject)
+            conflicts += dependencyConflicts[subject.release.key] ?? []
             if !conflicts.isEmpty { result[subject.release.key, default: []] += conflicts }
         }
         return result
@@ -165,7 +171,7 @@ public struct ConflictDetector: Sendable {
         case .dependentItem: return Self.dependent(subject, path: conflict.items, theirsDepends: false, conflict.period!)
         case .teamBooked:
             return Self.teamBooked(subject, team: sharedTeam(subject.items.compactMap(graph.index(of:)), them.items.compactMap(graph.index(of:))) ?? "", conflict.period!)
-        case .outsideMaintenance, .freeze: return nil
+        case .outsideMaintenance, .freeze, .dependencyOrder: return nil
         }
     }
 

@@ -131,3 +131,21 @@ public enum DependencyRules {
         }
     }
 }
+
+extension DependencyRules.OrderProblem {
+    /// As the calendar and the conflict check say it, naming the other release.
+    public func conflict(otherTitle: String?) -> Conflict {
+        let other = dependency.on.description + (otherTitle.map { " (\($0))" } ?? "")
+        let explanation: LocalizedText = switch reason {
+        case .plannedBefore:
+            LocalizedText(en: "planned to start before \(other), which it requires, ends", fr: "prévue avant la fin de \(other), dont elle dépend")
+        case .notTogether:
+            LocalizedText(en: "not in the same window as \(other), which it goes with", fr: "pas dans la même fenêtre que \(other), avec laquelle elle doit passer")
+        case .unplanned:
+            LocalizedText(en: "\(other), which it depends on, has no window yet", fr: "\(other), dont elle dépend, n'a pas encore de fenêtre")
+        case .wontHappen:
+            LocalizedText(en: "\(other), which it depends on, will not be deployed", fr: "\(other), dont elle dépend, ne sera pas déployée")
+        }
+        return Conflict(kind: .dependencyOrder, other: dependency.on, otherTitle: otherTitle, explanation: explanation)
+    }
+}

@@ -22,8 +22,26 @@ struct CalendarSnapshot {
         let scheduled = releases.map { ScheduledRelease(release: $0, items: items[$0.id] ?? []) }
         let maintenance = try await MaintenanceWindowRepository(db).all()
         let graph = try await graphs.graph(in: db)
-        let detector = ConflictDetector(graph: graph, releases: scheduled, maintenance: maintenance, policy: policy)
+        let detector = ConflictDetector(graph: graph, releases: scheduled, maintenance: maintenance, policy: policy,
+                                        dependencyConflicts: try await dependencyConflicts(of: releases, in: db))
         return CalendarSnapshot(releases: scheduled, maintenance: maintenance, policy: policy, detector: detector)
+    }
+
+    /// The dependencies the plans of `releases` do not honour, as conflicts of the dependent release.
+    static func dependencyConflicts(of releases: [Release], in db: any SQLDatabase) async throws -> [ReleaseKey: [Conflict]] {
+        let known = Dictionary(releases.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let dependencies = try await DependencyRepository(db).all().filter { known[$0.release] != nil }
+        guard !dependencies.isEmpty else { return [:] }
+        var involved = known
+        for key in Set(dependencies.map(\.on)) where involved[key] == nil {
+            involved[key] = try await ReleaseRepository(db).find(key)
+        }
+        let standings = involved.mapValues { DependencyRules.Standing(status: $0.status, window: $0.window) }
+        var result: [ReleaseKey: [Conflict]] = [:]
+        for problem in DependencyRules.orderProblems(dependencies, standings: standings) {
+            result[problem.dependency.release, default: []].append(problem.conflict(otherTitle: involved[problem.dependency.on]?.fields.title))
+        }
+        return result
     }
 
     func scheduled(_ release: Release) -> ScheduledRelease {
