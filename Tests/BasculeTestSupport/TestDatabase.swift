@@ -22,7 +22,34 @@ public enum TestEngine: String, Sendable, CaseIterable, CustomStringConvertible 
     public var description: String { rawValue }
 }
 
+/// Lets at most `permits` holders through at once; the others wait their turn, first come first served.
+actor Turnstile {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(permits: Int) {
+        free = permits
+    }
+
+    func enter() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
 public enum TestDatabase {
+    /// PostgreSQL test databases open at once. Each holds up to three connections per event loop
+    /// and one listening for events; however many tests the suite grows to, a hundred at a time
+    /// stay under the throwaway server's max_connections (1,000), where an unbounded burst did not.
+    static let postgresTurnstile = Turnstile(permits: 100)
+
     /// Opens a fresh, migrated database on `engine`, runs `body`, then throws it away.
     public static func with<R: Sendable>(_ engine: TestEngine, migrate: Bool = true, _ body: (Store) async throws -> R) async throws -> R {
         let location: StoreLocation
@@ -35,9 +62,18 @@ public enum TestDatabase {
         case .postgresql:
             guard let url = TestEngine.postgresURL else { throw TestDatabaseError.postgresNotConfigured }
             let name = "bascule_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            try await admin(url, "CREATE DATABASE \(name)")
+            await postgresTurnstile.enter()
+            do {
+                try await admin(url, "CREATE DATABASE \(name)")
+            } catch {
+                await postgresTurnstile.leave()
+                throw error
+            }
             location = .postgres(url: replacingDatabase(in: url, with: name))
-            cleanup = { try? await admin(url, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+            cleanup = {
+                try? await admin(url, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                await postgresTurnstile.leave()
+            }
         }
         let store: Store
         do {

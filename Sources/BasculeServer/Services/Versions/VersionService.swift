@@ -89,7 +89,7 @@ public struct VersionService: Sendable {
         var errors: [FieldError] = []
         for (index, commit) in commits.enumerated() {
             let field = "commits[\(index)]"
-            if !(7...64).contains(commit.hash.count) || !commit.hash.allSatisfy(\.isHexDigit) {
+            if !(7...64).contains(commit.hash.count) || !commit.hash.allSatisfy { $0.isASCII && $0.isHexDigit } {
                 errors.append(FieldError("\(field).hash", "must be 7 to 64 hexadecimal digits"))
             }
             if commit.message.count > messageLimit { errors.append(FieldError("\(field).message", "must be at most \(messageLimit) characters")) }
@@ -137,7 +137,7 @@ public struct VersionService: Sendable {
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let repository = CommitRepository(db)
                 // A short hash names the commit when only one begins with it.
-                guard hash.count >= 4, hash.allSatisfy(\.isHexDigit) else { throw ServiceError.notFound("commit \(hash) of \(key)") }
+                guard hash.count >= 4, hash.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { throw ServiceError.notFound("commit \(hash) of \(key)") }
                 let found = try await repository.hashes(of: release.key, startingWith: hash.lowercased())
                 if found.count > 1 { throw ServiceError.invalid([FieldError("hash", "\(hash) names more than one commit of \(key): give more of it")]) }
                 guard let hash = found.first, try await repository.sort(hash, of: release.key, as: kind, by: RequestOrigin.current.actor),
