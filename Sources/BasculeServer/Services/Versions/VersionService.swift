@@ -89,7 +89,7 @@ public struct VersionService: Sendable {
         var errors: [FieldError] = []
         for (index, commit) in commits.enumerated() {
             let field = "commits[\(index)]"
-            if !(7...64).contains(commit.hash.count) || !commit.hash.allSatisfy { $0.isASCII && $0.isHexDigit } {
+            if !(7...64).contains(commit.hash.count) || !commit.hash.allSatisfy({ $0.isASCII && $0.isHexDigit }) {
                 errors.append(FieldError("\(field).hash", "must be 7 to 64 hexadecimal digits"))
             }
             if commit.message.count > messageLimit { errors.append(FieldError("\(field).message", "must be at most \(messageLimit) characters")) }
