@@ -40,6 +40,7 @@ struct VersionsAPITests {
             let draft = try await client.send(.get, "/api/v1/releases/REL-1/notes").json()
             let refused = try await client.send(.post, "/api/v1/releases/REL-1/notes/publish", json: "{}")
             let sorted = try await client.send(.put, "/api/v1/releases/REL-1/commits/C3C3C3C3/kind", json: #"{"kind":"fix"}"#).json()
+            let badLink = try await client.send(.post, "/api/v1/releases/REL-1/notes/publish", json: #"{"commitLink":"ftp://git.example.com/commit"}"#)
             let published = try await client.send(.post, "/api/v1/releases/REL-1/notes/publish", json: #"{"lang":"fr","commitLink":"https://git.example.com/billing/commit/{hash}"}"#)
             let endUser = try await client.send(.get, "/api/v1/releases/REL-1/notes?audience=endUser").json()
             let audit = try await client.send(.get, "/api/v1/audit?target=REL-1").text
@@ -52,6 +53,7 @@ struct VersionsAPITests {
             #expect(draft["unclassified"] as? Int == 1 && (draft["markdown"] as? String)?.contains("## New features") == true)
             #expect(refused.status == .unprocessableContent && refused.text.contains("1 commits are not sorted yet (c3c3c3c"))
             #expect(sorted["kind"] as? String == "fix" && sorted["sortedBy"] as? String == "admin")
+            #expect(badLink.status == .unprocessableContent && badLink.text.contains("commitLink"))
             #expect(published.status == .ok, "\(published.text)")
             let content = try published.json()["content"] as? String ?? ""
             #expect(content.hasPrefix("# Notes de version — Billing 4.3.0\n\n## Nouveautés\n\n- **export:** invoices as CSV ([a1a1a1a](https://git.example.com/billing/commit/a1a1a1a1), CHG-1)"))

@@ -43,9 +43,6 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw ServiceError.badRequest([FieldError("body", "must be JSON")]) }
         let notes = try await versions.notes(of: input.path.key)
         let headings = try notesHeadings(body.lang == .fr ? .fr : .en, notes: notes)
-        if let link = body.commitLink, !link.contains("{hash}") || !(link.hasPrefix("https://") || link.hasPrefix("http://")) {
-            throw ServiceError.invalid([FieldError("commitLink", "must be an http(s) link with {hash} in it")])
-        }
         let version = try await versions.publishNotes(input.path.key, audience: body.audience == .endUser ? .endUser : .technical,
                                                       headings: headings, commitLink: body.commitLink)
         let (_, history) = try await plans.document(.releaseNotes, of: input.path.key)

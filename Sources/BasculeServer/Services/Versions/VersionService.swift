@@ -202,7 +202,10 @@ public struct VersionService: Sendable {
                              commitLink: String? = nil) async throws -> DocumentVersion {
         try await gate.require(.planEdit, on: key)
         return try await refusing {
-            try await store.transaction { db in
+            if let link = commitLink, !link.contains("{hash}") || !(link.hasPrefix("https://") || link.hasPrefix("http://")) {
+                throw ServiceError.invalid([FieldError("commitLink", "must be an http(s) link with {hash} in it")])
+            }
+            return try await store.transaction { db in
                 let release = try await ReleaseService.load(key, from: ReleaseRepository(db))
                 let notes = try await Self.draftNotes(of: release, in: db)
                 guard notes.commits > 0 || !notes.draft.changes.isEmpty else {
