@@ -57,6 +57,21 @@ public struct VersionSuggestion: Sendable, Equatable {
     }
 }
 
+extension VersionSuggestion {
+    /// The release the version is compared with: among `candidates` (deployed releases of the
+    /// same application), the one with the highest semantic version below `release`'s own when
+    /// it has one; releases whose version is not semantic are passed over.
+    public static func previous(of release: Release, among candidates: [Release]) -> Release? {
+        let mine = SemanticVersion(release.fields.version)
+        var best: (release: Release, version: SemanticVersion)?
+        for other in candidates where other.key != release.key && [.deployed, .closed].contains(other.status) {
+            guard let version = SemanticVersion(other.fields.version), mine.map({ version < $0 }) ?? true else { continue }
+            if best.map({ $0.version < version }) ?? true { best = (other, version) }
+        }
+        return best?.release
+    }
+}
+
 extension SemanticVersion {
     public init(major: Int, minor: Int, patch: Int) {
         self.init("\(major).\(minor).\(patch)")!

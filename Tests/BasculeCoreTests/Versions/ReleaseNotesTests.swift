@@ -136,6 +136,20 @@ struct ReleaseNotesTests {
         #expect(first.suggested == nil && first.agreement == .agrees)
     }
 
+    @Test("the previous release is the deployed one with the highest semantic version below the release's own")
+    func previousRelease() {
+        // given
+        func release(_ number: Int, _ version: String, _ status: ReleaseStatus) -> Release {
+            Release(key: ReleaseKey(number: number), fields: ReleaseFields(title: "Billing", version: version, type: .minor), status: status, createdAt: Self.at)
+        }
+        let mine = release(9, "4.3.0", .planned)
+        let candidates = [release(1, "4.1.0", .deployed), release(2, "4.2.1", .closed), release(3, "4.4.0", .deployed),
+                          release(4, "2026.11", .deployed), release(5, "4.2.5", .cancelled)]
+        // when / then
+        #expect(VersionSuggestion.previous(of: mine, among: candidates)?.key == ReleaseKey(number: 2))
+        #expect(VersionSuggestion.previous(of: release(10, "free text", .planned), among: candidates)?.key == ReleaseKey(number: 3))
+    }
+
     @Test("a pre-release is released as the version it announced when the bump reaches it")
     func preRelease() throws {
         // when / then

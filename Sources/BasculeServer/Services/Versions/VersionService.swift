@@ -180,20 +180,16 @@ public struct VersionService: Sendable {
         return Notes(release: release, draft: draft, suggestion: suggestion, previous: previous, commits: commits.count)
     }
 
-    /// The latest deployed release of the same application (sharing a tag) with a semantic
-    /// version, below this release's own when it has one.
+    /// The application's previous release (`VersionSuggestion.previous`), among the deployed
+    /// releases sharing one of its tags.
     static func previousRelease(of release: Release, in db: any SQLDatabase) async throws -> Release? {
         let releases = ReleaseRepository(db)
-        let mine = SemanticVersion(release.fields.version)
-        var best: (Release, SemanticVersion)?
+        var candidates: [Release] = []
         for tag in release.fields.tags {
-            let found = try await releases.sorted(ReleaseQuery(statuses: [.deployed, .closed], tag: tag), by: .window, descending: true, limit: 200, offset: 0).items
-            for other in found where other.key != release.key {
-                guard let version = SemanticVersion(other.fields.version), mine.map({ version < $0 }) ?? true else { continue }
-                if best.map({ $0.1 < version }) ?? true { best = (other, version) }
-            }
+            candidates += try await releases.sorted(ReleaseQuery(statuses: [.deployed, .closed], tag: tag), by: .window, descending: true,
+                                                    limit: 200, offset: 0).items
         }
-        return best?.0
+        return VersionSuggestion.previous(of: release, among: candidates)
     }
 
     /// Publishes the draft for `audience` as the release's notes document (its next version).
