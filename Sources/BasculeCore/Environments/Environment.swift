@@ -11,12 +11,34 @@ public struct Environment: Sendable, Equatable, Identifiable {
     public var name: String
     public var kind: EnvironmentKind
     public var order: Int
+    /// The environment this one copies (preproduction mirrors production), so that problems show
+    /// here first; `refreshedAt` is when it was last refreshed from it.
+    public var mirrors: String?
+    public var refreshedAt: Date?
 
-    public init(id: UUID = UUID(), name: String, kind: EnvironmentKind, order: Int) {
+    public init(id: UUID = UUID(), name: String, kind: EnvironmentKind, order: Int, mirrors: String? = nil, refreshedAt: Date? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.order = order
+        self.mirrors = mirrors
+        self.refreshedAt = refreshedAt
+    }
+
+    /// Checks that `environment` may mirror `target`: another environment that exists, and not one
+    /// that already mirrors it, however far down (a loop of copies copies nothing).
+    public static func validateMirror(_ target: String, of environment: Environment, among environments: [Environment]) throws(CoreError) {
+        guard target != environment.name else { throw .invalid([FieldError("mirrors", "an environment cannot mirror itself")]) }
+        let byName = Dictionary(environments.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        guard byName[target] != nil else { throw .invalid([FieldError("mirrors", "names no environment: \(target)")]) }
+        var seen: [String] = [environment.name, target], next = byName[target]?.mirrors
+        while let name = next, !seen.dropFirst().contains(name) {
+            guard name != environment.name else {
+                throw .invalid([FieldError("mirrors", "would make a loop of mirrors: \((seen + [name]).joined(separator: " → "))")])
+            }
+            seen.append(name)
+            next = byName[name]?.mirrors
+        }
     }
 
     public static let nameLimit = 100

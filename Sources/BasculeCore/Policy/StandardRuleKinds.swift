@@ -3,7 +3,7 @@ import Foundation
 extension PolicyDocument {
     /// The rule kinds of the release policy itself.
     public static let standardKinds: [PolicyRuleKind] = [freeze, allowedDays, maintenanceWindow, leadTime, approvals, artefacts, conflicts, rehearsal, backupBeforeDowntime, rehearsedInterruption,
-                                                          publishedReview, reviewActions, dependencies]
+                                                          publishedReview, reviewActions, dependencies, promotion]
 
     static let freeze = PolicyRuleKind(name: "freeze", keys: ["reason", "from", "to", "recurring", "scope"]) { id, entries, gates, clock throws(FieldError) in
         let reason = try required(entries, "reason", in: id).string()
@@ -92,6 +92,10 @@ extension PolicyDocument {
 
     static let dependencies = PolicyRuleKind(name: "dependencies", keys: []) { id, _, gates, _ throws(FieldError) in
         DependencyRule(id: id, gates: gates ?? [.ready])
+    }
+
+    static let promotion = PolicyRuleKind(name: "promotion", keys: ["tests"]) { id, entries, gates, _ throws(FieldError) in
+        PromotionRule(id: id, tests: try entries["tests"]?.choice(PromotionRule.Tests.self) ?? .passing, gates: gates ?? [.ready])
     }
 
     static let backupBeforeDowntime = PolicyRuleKind(name: "backupBeforeDowntime", keys: []) { id, _, gates, _ throws(FieldError) in

@@ -28,6 +28,8 @@ public struct ReleaseDossier: Sendable {
     public var dependencies: [ReleaseDependency]? = nil
     /// Where each release it depends on stands; nil when not looked up.
     public var dependencyStandings: [ReleaseKey: DependencyRules.Standing]? = nil
+    /// The environments it goes through before its own, with where it stands on each.
+    public var promotion: PromotionPath? = nil
 
     public init(release: Release, plan: ReleasePlan = ReleasePlan(), changes: [Change] = [], documents: Set<DocumentKind> = [],
                 campaigns: [TestCampaign] = [], approvals: ApprovalRound? = nil, now: Date, conflicts: [Conflict]? = nil,
