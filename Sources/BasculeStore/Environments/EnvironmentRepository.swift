@@ -11,7 +11,7 @@ public struct EnvironmentRepository: Sendable {
     }
 
     public func all() async throws -> [Environment] {
-        try await db.raw("SELECT id, name, kind, position FROM environments ORDER BY position, name").all().map(Self.environment)
+        try await db.raw("SELECT id, name, kind, position, mirrors, refreshed_at FROM environments ORDER BY position, name").all().map(Self.environment)
     }
 
     public func page(limit: Int, after cursor: PageCursor?) async throws -> (items: [Environment], next: PageCursor?) {
@@ -19,12 +19,12 @@ public struct EnvironmentRepository: Sendable {
         if let cursor {
             guard case .position(let position, let name) = cursor else { throw StoreError.invalidCursor }
             rows = try await db.raw("""
-                SELECT id, name, kind, position FROM environments
+                SELECT id, name, kind, position, mirrors, refreshed_at FROM environments
                 WHERE position > \(bind: position) OR (position = \(bind: position) AND name > \(bind: name))
                 ORDER BY position, name LIMIT \(bind: limit + 1)
                 """).all()
         } else {
-            rows = try await db.raw("SELECT id, name, kind, position FROM environments ORDER BY position, name LIMIT \(bind: limit + 1)").all()
+            rows = try await db.raw("SELECT id, name, kind, position, mirrors, refreshed_at FROM environments ORDER BY position, name LIMIT \(bind: limit + 1)").all()
         }
         let environments = try rows.map(Self.environment)
         guard environments.count > limit else { return (environments, nil) }
@@ -33,7 +33,7 @@ public struct EnvironmentRepository: Sendable {
     }
 
     public func named(_ name: String) async throws -> Environment? {
-        try await db.raw("SELECT id, name, kind, position FROM environments WHERE name = \(bind: name)").first().map(Self.environment)
+        try await db.raw("SELECT id, name, kind, position, mirrors, refreshed_at FROM environments WHERE name = \(bind: name)").first().map(Self.environment)
     }
 
     public func nextPosition() async throws -> Int {
@@ -53,6 +53,15 @@ public struct EnvironmentRepository: Sendable {
         }
     }
 
+    /// Which environment this one mirrors (nil: none).
+    public func setMirror(of name: String, to mirrors: String?) async throws {
+        try await db.raw("UPDATE environments SET mirrors = \(bind: mirrors) WHERE name = \(bind: name)").run()
+    }
+
+    public func refreshed(_ name: String, at instant: Date) async throws {
+        try await db.raw("UPDATE environments SET refreshed_at = \(bind: Columns.millis(instant)) WHERE name = \(bind: name)").run()
+    }
+
     static func environment(_ row: any SQLRow) throws -> Environment {
         let kindText = try row.decode(column: "kind", as: String.self)
         guard let kind = EnvironmentKind(rawValue: kindText), let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
@@ -60,6 +69,7 @@ public struct EnvironmentRepository: Sendable {
         }
         return Environment(
             id: id, name: try row.decode(column: "name", as: String.self), kind: kind,
-            order: try row.decode(column: "position", as: Int.self))
+            order: try row.decode(column: "position", as: Int.self), mirrors: try row.decode(column: "mirrors", as: String?.self),
+            refreshedAt: try row.decode(column: "refreshed_at", as: Int64?.self).map(Columns.date))
     }
 }

@@ -25,6 +25,7 @@ enum Migrations {
         m014Meetings,
         m015Reviews,
         m016Versions,
+        m017Promotion,
     ]
 
     static var latest: Int { all.last?.version ?? 0 }

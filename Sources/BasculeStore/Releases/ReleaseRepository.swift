@@ -81,7 +81,7 @@ public struct ReleaseRepository: Sendable {
         // A draft's dependencies go with it, both ways: nothing can depend on a release that is gone.
         try await db.raw("DELETE FROM release_dependencies WHERE release_id = \(bind: id) OR on_release_id = \(bind: id)").run()
         for table in ["approval_rounds", "gate_overrides", "test_campaigns", "changes", "release_documents", "release_plans", "stakeholders",
-                      "release_commits"] {
+                      "release_commits", "environment_deployments"] {
             try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE release_id = \(bind: id)").run()
         }
         let rows = try await db.raw("DELETE FROM releases WHERE id = \(bind: release.id.uuidString) AND revision = \(bind: release.revision) RETURNING id").all()
