@@ -154,6 +154,9 @@ struct PermissionMatrixTests {
         Route(method: .get, path: "/api/v1/releases/REL-1/dependencies", body: nil, permission: .releaseRead),
         Route(method: .post, path: "/api/v1/releases/REL-1/dependencies", body: #"{"release":"REL-3"}"#, permission: .releaseEdit),
         Route(method: .delete, path: "/api/v1/releases/REL-1/dependencies/REL-3", body: nil, permission: .releaseEdit),
+        Route(method: .get, path: "/api/v1/releases/REL-1/promotion", body: nil, permission: .releaseRead),
+        Route(method: .post, path: "/api/v1/releases/REL-1/promotion", body: #"{"environment":"production","outcome":"failed"}"#, permission: .runExecute),
+        Route(method: .put, path: "/api/v1/environments/production/mirror", body: #"{"mirrors":""}"#, permission: .environmentManage),
         Route(method: .post, path: "/api/v1/maintenance-windows", body: #"{"name":"Nights","environments":["production"],"recurrence":{"hours":"22:00-04:00","timeZone":"Europe/Paris"}}"#, permission: .inventoryManage),
     ]
 

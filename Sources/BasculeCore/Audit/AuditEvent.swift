@@ -180,4 +180,7 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case notesPublish = "notes.publish"
     case dependencyAdd = "dependency.add"
     case dependencyRemove = "dependency.remove"
+    case promotionRecord = "promotion.record"
+    case environmentMirror = "environment.mirror"
+    case environmentRefresh = "environment.refresh"
 }

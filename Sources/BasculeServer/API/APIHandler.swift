@@ -37,6 +37,7 @@ struct APIHandler: APIProtocol {
     let reviews: ReviewService
     let versions: VersionService
     let dependencies: DependencyService
+    let promotion: PromotionService
     /// The zone notices are worded in.
     let timeZone: TimeZone
     /// The words of the SVG the API draws (the reliability diagram), read once.
@@ -55,6 +56,7 @@ struct APIHandler: APIProtocol {
         reviews = services.reviews
         versions = services.versions
         dependencies = services.dependencies
+        promotion = services.promotion
         self.timeZone = timeZone
         releases = services.releases
         environments = services.environments

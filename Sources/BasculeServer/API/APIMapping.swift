@@ -17,7 +17,8 @@ extension Components.Schemas.Release {
 
 extension Components.Schemas.Environment {
     init(_ environment: Environment) {
-        self.init(name: environment.name, kind: .init(environment.kind), order: environment.order)
+        self.init(name: environment.name, kind: .init(environment.kind), order: environment.order, mirrors: environment.mirrors,
+                  refreshedAt: environment.refreshedAt)
     }
 }
 

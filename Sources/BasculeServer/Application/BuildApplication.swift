@@ -41,6 +41,7 @@ public struct BasculeServices: Sendable {
     public let reviews: ReviewService
     public let versions: VersionService
     public let dependencies: DependencyService
+    public let promotion: PromotionService
     /// Rung when notices or deliveries may be waiting: the sender looks at once.
     let deliveryBell = DeliveryBell()
     let vault: SecretVault
@@ -90,6 +91,7 @@ public struct BasculeServices: Sendable {
         reviews = ReviewService(store: store, now: now)
         versions = VersionService(store: store, now: now)
         dependencies = DependencyService(store: store, now: now)
+        promotion = PromotionService(store: store, now: now)
         feed.subscribe(Notices.topic) { _ in bell.ring() }
         feed.subscribe(RunService.topic) { [runs] in await runs.relay($0) }
         feed.subscribe(IdentityService.topic) { [identity] _ in identity.revocations.bump() }

@@ -51,4 +51,46 @@ public struct EnvironmentService: Sendable {
             }
         }
     }
+
+    /// `name` now mirrors `target` (nil: none). Refused: an unknown environment (404), itself or a
+    /// loop of mirrors (422, named).
+    public func setMirror(of name: String, to target: String?) async throws -> Environment {
+        try await gate.require(.environmentManage, on: "environment:\(name)")
+        return try await refusing {
+            try await store.transaction { db in
+                let environments = EnvironmentRepository(db)
+                let all = try await environments.all()
+                guard var environment = all.first(where: { $0.name == name }) else { throw ServiceError.notFound("environment \(name)") }
+                let target = target.flatMap { $0.isEmpty ? nil : $0 }
+                if let target { try Environment.validateMirror(target, of: environment, among: all) }
+                try await environments.setMirror(of: name, to: target)
+                environment.mirrors = target
+                try await AuditLog.record(.environmentMirror, target: "environment:\(name)",
+                                          summary: target.map { "\(name) mirrors \($0)" } ?? "\(name) mirrors nothing", at: now(), in: db)
+                return environment
+            }
+        }
+    }
+
+    /// `name` was refreshed from what it mirrors, at `at` (default now). Refused: an unknown
+    /// environment (404), one that mirrors nothing or a date in the future (422).
+    public func refresh(_ name: String, at: Date? = nil) async throws -> Environment {
+        try await gate.require(.environmentManage, on: "environment:\(name)")
+        return try await refusing {
+            try await store.transaction { db in
+                let environments = EnvironmentRepository(db)
+                guard var environment = try await environments.named(name) else { throw ServiceError.notFound("environment \(name)") }
+                let current = now(), when = at ?? current
+                guard let mirrors = environment.mirrors else {
+                    throw ServiceError.invalid([FieldError("environment", "\(name) mirrors no environment: say which one first")])
+                }
+                guard when <= current.addingTimeInterval(60) else { throw ServiceError.invalid([FieldError("at", "must not be in the future")]) }
+                try await environments.refreshed(name, at: when)
+                environment.refreshedAt = when
+                try await AuditLog.record(.environmentRefresh, target: "environment:\(name)", summary: "\(name) refreshed from \(mirrors)",
+                                          at: current, in: db)
+                return environment
+            }
+        }
+    }
 }

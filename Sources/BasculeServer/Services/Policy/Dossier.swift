@@ -40,6 +40,7 @@ enum Dossier {
             dossier.dependencies = dependencies
             dossier.dependencyStandings = standings
         }
+        if rules.contains(where: { $0 is PromotionRule }) { dossier.promotion = try await PromotionService.path(of: release, in: db) }
         return dossier
     }
 }

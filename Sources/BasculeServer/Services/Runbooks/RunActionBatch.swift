@@ -190,6 +190,7 @@ extension RunService {
                 var kind: EnvironmentKind?
                 if let name = release.fields.environment { kind = try await EnvironmentRepository(db).named(name)?.kind }
                 try await DeploymentRepository(db).record(Deployment(live: run, release: release, environmentKind: kind, result: result, at: now), releaseID: release.id)
+                try await PromotionService.recordLiveEnd(run, of: release, result: result, at: now, by: origin.actor, in: db)
             }
             if let opened = try await ReviewService.open(release, by: origin.actor, in: db, at: now) {
                 moves.append(AuditRecord(entry: opened, at: now, requestID: origin.requestID, clientAddress: origin.clientAddress))
