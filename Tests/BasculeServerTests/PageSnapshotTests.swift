@@ -84,7 +84,7 @@ struct PageSnapshotTests {
                     Stakeholder(release: "REL-21", party: .team("support"), addedBy: "alice", addedAt: PageFixtures.now),
                     Stakeholder(release: "REL-21", party: .address("clients@example.com", language: "fr"), addedBy: "alice", addedAt: PageFixtures.now),
                 ], following: nil, words),
-                afterRelease: nil, meetings: nil)
+                afterRelease: nil, meetings: nil, promotion: nil, dependencies: nil, versions: nil)
         }
         let html = renderer.html("release", shell: PageFixtures.shell(words, title: "REL-21"), language: language, model: model)
         // then

@@ -3,7 +3,7 @@ import BasculeAPI
 
 struct EnvironmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "environment", abstract: "Work with environments on a Bascule server.", subcommands: [List.self, Create.self])
+        commandName: "environment", abstract: "Work with environments on a Bascule server.", subcommands: [List.self, Create.self, Mirror.self, Refresh.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List environments in promotion order.")
@@ -16,7 +16,10 @@ struct EnvironmentCommand: AsyncParsableCommand {
             case .ok(let ok):
                 let page = try ok.body.json
                 if remote.json { return try remote.printJSON(page) }
-                print(TextTable.render(["NAME", "KIND", "ORDER"], page.items.map { [$0.name, $0.kind.rawValue, String($0.order)] }))
+                let zone = try DateArgument.timeZone(nil)
+                print(TextTable.render(["NAME", "KIND", "ORDER", "MIRRORS", "REFRESHED"], page.items.map {
+                    [$0.name, $0.kind.rawValue, String($0.order), $0.mirrors ?? "", $0.refreshedAt.map { DateArgument.display($0, zone) } ?? ""]
+                }))
             case .badRequest(let problem): throw CLIError.refusal(problem)
             case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
@@ -45,6 +48,50 @@ struct EnvironmentCommand: AsyncParsableCommand {
             case .badRequest(let problem), .conflict(let problem), .unprocessableContent(let problem):
                 throw CLIError.refusal(problem)
             case .unauthorized(let problem), .forbidden(let problem): throw CLIError.refusal(problem)
+            case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
+            }
+        }
+    }
+
+    struct Mirror: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Say which environment this one mirrors (--of), or that it mirrors none (--none).")
+        @OptionGroup var remote: RemoteOptions
+        @Argument(help: "The environment.") var name: String
+        @Option(help: "The environment it copies, for example production.") var of: String?
+        @Flag(help: "It mirrors no environment.") var none = false
+
+        func run() async throws {
+            guard (of != nil) != none else { throw CLIError.invalidOption("give either --of ENVIRONMENT or --none") }
+            let client = try remote.client()
+            switch try await remote.call({ try await client.setEnvironmentMirror(path: .init(name: name), body: .json(.init(mirrors: of ?? ""))) }) {
+            case .ok(let ok):
+                let environment = try ok.body.json
+                if remote.json { return try remote.printJSON(environment) }
+                print(environment.mirrors.map { "\(name) mirrors \($0)" } ?? "\(name) mirrors no environment")
+            case .badRequest(let problem), .unauthorized(let problem), .forbidden(let problem), .notFound(let problem), .unprocessableContent(let problem):
+                throw CLIError.refusal(problem)
+            case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
+            }
+        }
+    }
+
+    struct Refresh: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record that an environment was refreshed from the one it mirrors.")
+        @OptionGroup var remote: RemoteOptions
+        @Argument(help: "The environment.") var name: String
+        @Option(help: "When: 2027-03-05T22:00 in BASCULE_TIMEZONE, or RFC 3339; default now.") var at: String?
+
+        func run() async throws {
+            let when = try at.map { try DateArgument.parse($0, option: "--at") }
+            let client = try remote.client()
+            switch try await remote.call({ try await client.refreshEnvironment(path: .init(name: name), body: .json(.init(at: when))) }) {
+            case .ok(let ok):
+                let environment = try ok.body.json
+                if remote.json { return try remote.printJSON(environment) }
+                let zone = try DateArgument.timeZone(nil)
+                print("\(name) refreshed from \(environment.mirrors ?? "?") at \(environment.refreshedAt.map { DateArgument.display($0, zone) } ?? "?")")
+            case .badRequest(let problem), .unauthorized(let problem), .forbidden(let problem), .notFound(let problem), .unprocessableContent(let problem):
+                throw CLIError.refusal(problem)
             case .undocumented(let status, _): throw CLIError.unexpectedAnswer(status)
             }
         }

@@ -6,7 +6,7 @@ struct ReleaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "release", abstract: "Work with releases on a Bascule server.",
         subcommands: [List.self, Show.self, Create.self, Transition.self, Check.self, Conflicts.self, Slots.self, Commits.self, Sort.self, Notes.self,
-                      Depend.self])
+                      Depend.self, Promote.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List releases by planned start.")

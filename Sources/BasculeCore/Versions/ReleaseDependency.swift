@@ -37,7 +37,7 @@ public enum DependencyRules {
 
     /// A dependency the plan does not honour yet.
     public struct OrderProblem: Sendable, Equatable {
-        public enum Reason: String, Sendable, Equatable {
+        public enum Reason: String, Sendable, Equatable, CaseIterable {
             /// Planned to start before what it requires is planned to end.
             case plannedBefore
             /// Planned in another window than the release it goes with.

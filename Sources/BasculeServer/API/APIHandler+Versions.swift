@@ -52,11 +52,7 @@ extension APIHandler {
     /// The notes' headings in `language`, from the localisation table.
     func notesHeadings(_ language: Language, notes: VersionService.Notes) throws -> ReleaseNotesDraft.Headings {
         guard let localizer else { throw ServiceError.unavailable("the translations are missing from the bundle") }
-        let words = Words(localizer: localizer, language: language, formatting: WebFormatting(timeZone: timeZone))
-        var kinds: [CommitKind: String] = [:]
-        for kind in ReleaseNotesDraft.announced { kinds[kind] = words.text("notes_heading_\(kind.rawValue)") }
-        let release = "\(notes.release.fields.title) \(notes.release.fields.version)".trimmingCharacters(in: .whitespaces)
-        return ReleaseNotesDraft.Headings(kinds: kinds, title: words.text("notes_title", ["release": release]))
+        return ReleaseNotesDraft.Headings(notes, Words(localizer: localizer, language: language, formatting: WebFormatting(timeZone: timeZone)))
     }
 
     func getDependencies(_ input: Operations.GetDependencies.Input) async throws -> Operations.GetDependencies.Output {

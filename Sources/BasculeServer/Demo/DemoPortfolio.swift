@@ -105,6 +105,7 @@ public enum DemoPortfolio {
         if let portal = keys["Customer portal 3.1"], let billing = keys["Billing 4.3: e-invoicing"] {
             _ = try await services.dependencies.add(portal, on: billing, kind: .requires)
         }
+        try await DemoPromotion.seed(services, now: now, keys: keys)
         // The policy comes after the history above, which predates it; then the releases that show its gates.
         try await DemoInventory.seedInventory(services)
         let (gated, decidedInCAB) = try await DemoPolicy.seed(services, today: today, calendar: calendar)

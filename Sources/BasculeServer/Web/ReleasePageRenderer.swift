@@ -2,6 +2,7 @@ import BasculeCore
 import BasculeStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 /// Builds the release page for every route that shows it: the page itself, a refused move,
 /// a refused runbook.
@@ -11,7 +12,8 @@ struct ReleasePageRenderer: Sendable {
 
     /// The release page; `runbookDraft` keeps a refused YAML runbook in its editor with the errors.
     func page(_ key: String, request: Request, refusal: ServiceError? = nil, refusedTarget: ReleaseStatus? = nil,
-              runbookDraft: (yaml: String, errors: [FieldError])? = nil, status: HTTPResponse.Status? = nil, tab shown: String? = nil) async throws -> Response {
+              runbookDraft: (yaml: String, errors: [FieldError])? = nil, status: HTTPResponse.Status? = nil, tab shown: String? = nil,
+              versionErrors: [FieldError] = []) async throws -> Response {
         let words = renderer.words(request)
         let release = try await services.releases.get(key)
         let parameters = request.uri.queryParameters
@@ -41,9 +43,30 @@ struct ReleasePageRenderer: Sendable {
             runbook: tab == "runbook" ? try await tabs.runbook(release, draft: runbookDraft) : nil,
             people: tab == "overview" ? try await people(release, words) : nil,
             afterRelease: tab == "overview" ? try await afterRelease(release, words) : nil,
-            meetings: tab == "overview" ? try await meetings(release, words) : nil)
+            meetings: tab == "overview" ? try await meetings(release, words) : nil,
+            promotion: tab == "overview" ? PromotionPanel.model(try await services.promotion.path(of: key), now: Date(), words) : nil,
+            dependencies: tab == "overview" ? DependenciesPanel.model(try await services.dependencies.dependencies(of: key), words) : nil,
+            versions: tab == "versions" ? try await versions(release, parameters: parameters, errors: versionErrors, words) : nil)
         return renderer.page("release", title: "\(release.key) \(release.title)", model: model, request: request,
                              status: status ?? refusal.map { .init(code: $0.status) } ?? .ok)
+    }
+
+    /// The versions tab: one read of the whole range (kinds pair reverts anywhere in it), a page
+    /// of it shown, the unclassified ones first, and the notes draft in the audience and language asked.
+    private func versions(_ release: Release, parameters: FlatDictionary<Substring, Substring>, errors: [FieldError], _ words: Words) async throws -> VersionsTab {
+        let key = release.key.description
+        let notes = try await services.versions.notes(of: key)
+        let all = try await services.versions.commits(of: key, limit: .max)
+        let offset = max(0, min(parameters.get("offset").flatMap(Int.init) ?? 0, all.total))
+        let page = (total: all.total, commits: Array(all.commits.dropFirst(offset).prefix(VersionsTab.pageSize)),
+                    kinds: Array(all.kinds.dropFirst(offset).prefix(VersionsTab.pageSize)))
+        let unclassified = zip(all.commits, all.kinds).filter { $1 == .unclassified }.prefix(200).map(\.0)
+        let audience = parameters.get("audience").flatMap(ReleaseNotesDraft.Audience.init(rawValue:)) ?? .technical
+        let language = parameters.get("lang").flatMap(Language.init(rawValue:)) ?? words.language
+        let notesWords = Words(localizer: words.localizer, language: language, formatting: words.formatting)
+        let markdown = notes.draft.markdown(audience, headings: ReleaseNotesDraft.Headings(notes, notesWords))
+        return VersionsTab.model(notes: notes, page: page, unclassified: Array(unclassified), offset: offset, audience: audience, language: language,
+                                 markdown: markdown, errors: errors, words)
     }
 
     private func afterRelease(_ release: Release, _ words: Words) async throws -> AfterReleasePanel? {

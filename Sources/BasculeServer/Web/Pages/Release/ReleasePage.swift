@@ -86,6 +86,9 @@ enum ReleasePage {
         let people: StakeholdersPanel?
         let afterRelease: AfterReleasePanel?
         let meetings: MeetingsPanel?
+        let promotion: PromotionPanel?
+        let dependencies: DependenciesPanel?
+        let versions: VersionsTab?
     }
 
     struct Tab: Sendable {
@@ -94,7 +97,7 @@ enum ReleasePage {
         let current: Bool
     }
 
-    static let tabNames = ["overview", "plan", "risks", "changes", "impact", "calendar", "runbook", "tests", "approvals", "policy"]
+    static let tabNames = ["overview", "plan", "risks", "changes", "versions", "impact", "calendar", "runbook", "tests", "approvals", "policy"]
 
     static func header(_ release: Release, liveRun: Run?, _ words: Words) -> Header {
         let origin = RequestOrigin.current

@@ -25,7 +25,8 @@ enum PageLabels {
         AgentState.labelKeys, AttemptState.labelKeys, NoticeKind.labelKeys, NoticeChannel.labelKeys, Delivery.State.labelKeys, WebhookFormat.labelKeys,
         DisruptionState.labelKeys, IndicatorSet.Key.labelKeys, DORA.Band.labelKeys, CutoverOutcome.Result.labelKeys, AttributionState.labelKeys,
         ReportPeriod.labelKeys, MeetingKind.labelKeys, MeetingStatus.labelKeys, ActionStatus.labelKeys,
-        Review.Status.labelKeys, Review.Closure.labelKeys,
+        Review.Status.labelKeys, Review.Closure.labelKeys, PromotionPath.Standing.labelKeys, EnvironmentDeployment.Outcome.labelKeys,
+        DependencyKind.labelKeys, DependencyRules.OrderProblem.Reason.labelKeys, CommitKind.labelKeys, UnconventionalReason.labelKeys,
     ].flatMap { $0 }
 }
 
@@ -64,3 +65,9 @@ extension MeetingStatus: PageLabel { static var labelPrefix: String { "meetingst
 extension ActionStatus: PageLabel { static var labelPrefix: String { "actionstatus" } }
 extension Review.Status: PageLabel { static var labelPrefix: String { "reviewstatus" } }
 extension Review.Closure: PageLabel { static var labelPrefix: String { "closure" } }
+extension PromotionPath.Standing: PageLabel { static var labelPrefix: String { "promstanding" } }
+extension EnvironmentDeployment.Outcome: PageLabel { static var labelPrefix: String { "promoutcome" } }
+extension DependencyKind: PageLabel { static var labelPrefix: String { "depkind" } }
+extension DependencyRules.OrderProblem.Reason: PageLabel { static var labelPrefix: String { "depproblem" } }
+extension CommitKind: PageLabel { static var labelPrefix: String { "commitkind" } }
+extension UnconventionalReason: PageLabel { static var labelPrefix: String { "commitreason" } }
