@@ -5,7 +5,8 @@
 # UTF-8, a merge, a revert); the notes draft, publishing refused until the unclassified commits are
 # sorted, then published in French; a path that is not a repository and an unknown ref are refused
 # with one line; a range of 100,000 commits is sent in batches with a progress line; a release
-# planned before the one it requires is flagged, and a cycle is refused and named.
+# planned before the one it requires is flagged, and a cycle is refused and named; a release is
+# promoted through recette and preproduction in turn under the promotion rule, and mirrors are checked.
 # Usage: scripts/versions-e2e.sh [path/to/bascule]
 set -euo pipefail
 
@@ -123,3 +124,32 @@ grep -q "cycle: $api → $portal → $api" "$work/cycle.txt" || fail "the cycle 
 "$bascule" release depend "$api" >"$work/needed.txt"
 grep -q "needed by *$portal" "$work/needed.txt" || fail "the required release does not show who needs it: $(cat "$work/needed.txt")"
 check "a release planned before the one it requires is flagged, both see it, a cycle is refused and named"
+
+# --- promotion through environments
+"$bascule" environment list >"$work/envs.txt"
+grep -Eq "recette +test .* preproduction" "$work/envs.txt" || fail "the demo's recette does not mirror preproduction: $(cat "$work/envs.txt")"
+"$bascule" policy show | sed 1d >"$work/policy.yaml"
+printf '  - id: in-turn\n    kind: promotion\n' >>"$work/policy.yaml"
+"$bascule" policy push "$work/policy.yaml" >/dev/null || fail "the promotion rule was not accepted"
+payroll=$("$bascule" release create --title "Payroll 12.0.1" --release-version 12.0.1 --environment production | grep -o 'REL-[0-9]*' | head -1)
+[ -n "$payroll" ] || fail "no release bound for production to promote"
+"$bascule" release promote "$payroll" >"$work/path.txt" || fail "the path: $(cat "$work/path.txt")"
+grep -Eq "^recette +pending" "$work/path.txt" && grep -Eq "^preproduction +pending" "$work/path.txt" && grep -Eq "^production +pending" "$work/path.txt" \
+  || fail "the path is not recette, preproduction, production: $(cat "$work/path.txt")"
+if "$bascule" release promote "$payroll" --to preproduction >"$work/early.txt" 2>&1; then fail "preproduction before recette was accepted"; fi
+grep -q "409 .*cannot be promoted to preproduction: it is not deployed on recette yet (rule \`in-turn\`)" "$work/early.txt" \
+  || fail "the refusal does not say why: $(cat "$work/early.txt")"
+"$bascule" release promote "$payroll" --to recette --note "first deployment" >/dev/null || fail "recording recette"
+cat >"$work/junit.xml" <<'XML'
+<testsuite name="acceptance" tests="3" failures="0"><testcase name="pay slip"/><testcase name="tax"/><testcase name="leave"/></testsuite>
+XML
+"$bascule" test import "$payroll" "$work/junit.xml" --kind acceptance --environment recette >/dev/null || fail "tests on recette"
+"$bascule" release promote "$payroll" --to preproduction >"$work/promoted.txt" 2>&1 || fail "preproduction after tested recette: $(cat "$work/promoted.txt")"
+grep -Eq "^recette +passed" "$work/promoted.txt" && grep -Eq "^preproduction +untested" "$work/promoted.txt" \
+  || fail "where it stands: $(cat "$work/promoted.txt")"
+grep -q "production must wait: no test campaign was run on preproduction" "$work/promoted.txt" || fail "the next step's wait: $(cat "$work/promoted.txt")"
+if "$bascule" environment mirror production --of recette >"$work/loop.txt" 2>&1; then fail "a loop of mirrors was accepted"; fi
+grep -q "would make a loop of mirrors" "$work/loop.txt" || fail "the loop is not named: $(cat "$work/loop.txt")"
+"$bascule" environment refresh preproduction >"$work/refresh.txt" || fail "refreshing: $(cat "$work/refresh.txt")"
+grep -q "preproduction refreshed from production" "$work/refresh.txt" || fail "the refresh: $(cat "$work/refresh.txt")"
+check "promotion in turn: refused out of turn with the rule's reason, recette deployed and tested, then preproduction; mirrors checked"
