@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 ENUM_PREFIXES = ["status", "type", "role", "envkind", "decision", "verdict", "level", "riskstatus", "assessment", "resource", "raci",
                  "audience", "reqcat", "reqstatus", "doc", "testkind", "chgcat", "chgkind", "chgstatus", "conflict", "citype", "run",
                  "runstatus", "step", "phase", "stepkind", "gonogo", "runaction", "audit", "meetingkind", "meetingstatus", "actionstatus",
-                 "reviewstatus", "closure"]
+                 "reviewstatus", "closure", "promstanding", "promoutcome", "depkind", "depproblem", "commitkind", "commitreason"]
 # Prefixes shared with other words of the table: only these values are enum values.
 AMBIGUOUS = {"run": {"rehearsal", "live"}, "step": {"pending", "running", "done", "failed", "skipped"}}
 # Not pages to walk: actions, files and feeds, the API, other languages, sign-out.

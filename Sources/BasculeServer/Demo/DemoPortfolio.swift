@@ -106,6 +106,7 @@ public enum DemoPortfolio {
             _ = try await services.dependencies.add(portal, on: billing, kind: .requires)
         }
         try await DemoPromotion.seed(services, now: now, keys: keys)
+        try await DemoVersions.seed(services, now: now, keys: keys)
         // The policy comes after the history above, which predates it; then the releases that show its gates.
         try await DemoInventory.seedInventory(services)
         let (gated, decidedInCAB) = try await DemoPolicy.seed(services, today: today, calendar: calendar)

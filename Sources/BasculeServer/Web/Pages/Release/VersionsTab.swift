@@ -26,7 +26,7 @@ struct VersionsTab: Sendable {
 
     let key: String
     let summary: String
-    let importHint: String
+    let importCommand: String
     let version: String?
     let versionWarning: String?
     let unclassified: [Commit]
@@ -74,7 +74,7 @@ struct VersionsTab: Sendable {
             key: key,
             summary: notes.commits == 0 ? words.text("versions_none")
                 : words.text("versions_summary", ["count": notes.commits.formatted(), "unclassified": String(notes.draft.unclassified)]),
-            importHint: words.text("versions_import_hint", ["key": key]),
+            importCommand: "bascule release commits \(key) --repo PATH --from v1.0.0 --to v1.1.0",
             version: versionLine(notes, words), versionWarning: versionWarning(suggestion, words),
             unclassified: unclassified.map { commit($0, kind: .unclassified) },
             commits: zip(page.commits, page.kinds).map { commit($0, kind: $1) },
