@@ -209,6 +209,8 @@ struct AfterReleaseAPITests {
             #expect(verification.isIntact, "\(verification.problems)")
             #expect(verification.checked.contains("audit-events.json"))
             #expect(verification.checked.contains { $0.hasPrefix("runs/") })
+            let promotion = String(decoding: entries.first { $0.name == "promotion.json" }?.data ?? [], as: UTF8.self)
+            #expect(promotion.contains(#""environment" : "production""#) && promotion.contains(#""outcome" : "deployed""#), "\(promotion)")
             #expect(EvidencePack.verify(ZipArchive.write(entries, at: Date())).problems == ["release.json was changed (its SHA-256 no longer matches the manifest)"])
             let audit = try await client.send(.get, "/api/v1/audit?target=REL-1")
             #expect(audit.text.contains(digest))

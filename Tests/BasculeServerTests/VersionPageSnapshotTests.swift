@@ -96,4 +96,23 @@ struct VersionPageSnapshotTests {
         // then
         check(html, page: "release-versions", language)
     }
+
+    @Test("the environments page lists them in promotion order with what each mirrors and how fresh, and the forms that manage them",
+          arguments: Language.allCases)
+    func environments(language: Language) async throws {
+        // given recette refreshed long ago, preproduction lately, production mirroring nothing
+        let renderer = try await PageFixtures.renderer()
+        let words = PageFixtures.words(renderer, language)
+        let now = PageFixtures.now
+        let environments = [Environment(name: "recette", kind: .test, order: 10, mirrors: "preproduction", refreshedAt: now.addingTimeInterval(-41 * Self.day)),
+                            Environment(name: "preproduction", kind: .preproduction, order: 20, mirrors: "production", refreshedAt: now.addingTimeInterval(-9 * Self.day)),
+                            Environment(name: "production", kind: .production, order: 30)]
+        // when
+        let model = await RequestOrigin.asSystem {
+            EnvironmentsPage.model(environments, now: now, errors: [FieldError("mirrors", "would make a loop of mirrors: production → preproduction → production")], words)
+        }
+        let html = renderer.html("environments", shell: PageFixtures.shell(words, title: words.text("environments_title")), language: language, model: model)
+        // then
+        check(html, page: "environments", language)
+    }
 }

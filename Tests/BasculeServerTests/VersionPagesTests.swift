@@ -99,4 +99,25 @@ struct VersionPagesTests {
             #expect(content.contains("## Corrections") && content.contains("[a1a1a1a](https://git.example.com/billing/commit/a1a1a1a1)"), "\(document)")
         }
     }
+
+    @Test("environments are added, mirrored and refreshed through their page; a loop of mirrors comes back on it, named")
+    func environmentsPage() async throws {
+        try await TestApp.with(.sqlite) { client, _ in
+            // given
+            try await client.send(.post, "/api/v1/environments", json: Samples.production)
+            // when
+            let created = try await client.form("/environments", ["name": "preprod", "kind": "preproduction", "order": "5"])
+            let mirrored = try await client.form("/environments/preprod/mirror", ["mirrors": "production"])
+            let refreshed = try await client.form("/environments/preprod/refresh", [:])
+            let loop = try await client.form("/environments/production/mirror", ["mirrors": "preprod"])
+            let page = try await client.send(.get, "/environments").text
+            // then
+            #expect(created.status == .seeOther && mirrored.status == .seeOther && refreshed.status == .seeOther)
+            #expect(loop.status == .unprocessableContent && loop.text.contains("would make a loop of mirrors: production → preprod → production"))
+            #expect(page.contains(#"<option value="production" selected>production</option>"#))
+            #expect(page.range(of: "preprod")!.lowerBound < page.range(of: ">production<")!.lowerBound)
+            #expect(!page.contains("never") && page.contains(">Refreshed just now</button>"))
+        }
+    }
 }
+

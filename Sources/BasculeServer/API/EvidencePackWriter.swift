@@ -72,6 +72,7 @@ enum EvidencePackWriter {
                              plannedStart: $0.planned?.start, plannedEnd: $0.planned?.end, startedAt: $0.startedAt, endedAt: $0.endedAt,
                              plannedDowntimeSeconds: $0.plannedDowntime, actualDowntimeSeconds: $0.actualDowntime)
         }))
+        files.append(try json("promotion.json", records.promotion.stops.map(Components.Schemas.PromotionStop.init)))
         files.append(try json("incidents.json", records.incidents.map(Components.Schemas.AttributionView.init)))
         files.append(ZipArchive.Entry(name: EvidencePack.auditName, data: Array(try EvidencePack.encoder().encode(records.audit.map(EvidencePack.AuditLine.init)))))
         return files

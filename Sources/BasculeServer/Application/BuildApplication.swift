@@ -190,6 +190,7 @@ func buildRouter(_ configuration: ServerConfiguration, services: BasculeServices
     PeopleRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     NotificationRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     VersionRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
+    EnvironmentRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     WebhookRoutes<BasculeRequestContext>(services: services, renderer: renderer).register(on: router)
     StatusRoutes<BasculeRequestContext>(services: services, renderer: renderer, siteURL: configuration.publicURL).register(on: router)
     RunRoutes<BasculeRequestContext>(services: services, renderer: renderer, formatting: WebFormatting(timeZone: configuration.timeZone)).register(on: router)

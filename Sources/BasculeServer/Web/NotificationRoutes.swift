@@ -7,6 +7,7 @@ import Hummingbird
 struct NotificationRoutes<Context: RequestContext>: Sendable {
     let services: BasculeServices
     let renderer: PageRenderer
+    private var releasePage: ReleasePageRenderer { ReleasePageRenderer(services: services, renderer: renderer) }
 
     func register(on router: Router<Context>) {
         router.get("/notifications", use: show)
@@ -71,7 +72,7 @@ struct NotificationRoutes<Context: RequestContext>: Sendable {
     @Sendable func follow(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
         let fields = try await WebRoutes<Context>.form(request)
-        return try await onRelease(key, request) {
+        return try await releasePage.acting(on: key, request) {
             if let id = fields["subscription"], !id.isEmpty {
                 try await services.notifications.unsubscribe(id)
                 return WebRoutes<Context>.redirect("/releases/\(key)?done=unfollowed#stakeholders")
@@ -84,7 +85,7 @@ struct NotificationRoutes<Context: RequestContext>: Sendable {
     @Sendable func addStakeholder(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
         let fields = try await WebRoutes<Context>.form(request)
-        return try await onRelease(key, request) {
+        return try await releasePage.acting(on: key, request) {
             try await services.notifications.addStakeholder(to: key, kind: fields["kind"] ?? "", name: fields["name"] ?? "", language: fields["language"])
             return WebRoutes<Context>.redirect("/releases/\(key)?done=stakeholder_added#stakeholders")
         }
@@ -93,7 +94,7 @@ struct NotificationRoutes<Context: RequestContext>: Sendable {
     @Sendable func removeStakeholder(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
         let kind = try context.parameters.require("kind"), name = try context.parameters.require("name")
-        return try await onRelease(key, request) {
+        return try await releasePage.acting(on: key, request) {
             try await services.notifications.removeStakeholder(from: key, kind: kind, name: name.removingPercentEncoding ?? name)
             return WebRoutes<Context>.redirect("/releases/\(key)?done=stakeholder_removed#stakeholders")
         }
@@ -106,17 +107,6 @@ struct NotificationRoutes<Context: RequestContext>: Sendable {
     /// A refusal with fields comes back on the page; one without is the error page.
     private func acting(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
         try await renderer.acting(request, page: { try await page(request, errors: $0, status: $1) }, body)
-    }
-
-    /// A refusal on the release page comes back on it, said above its overview.
-    private func onRelease(_ key: String, _ request: Request, _ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let error as ServiceError where error.status == 422 || error.status == 409 {
-            return try await ReleasePageRenderer(services: services, renderer: renderer).page(key, request: request, refusal: error)
-        } catch let error as ServiceError {
-            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
-        }
     }
 
     private func page(_ request: Request, errors: [FieldError] = [], status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -51,6 +51,18 @@ struct ReleasePageRenderer: Sendable {
                              status: status ?? refusal.map { .init(code: $0.status) } ?? .ok)
     }
 
+    /// Runs what a form of the release page asks. A refusal (409, 422) comes back on the page,
+    /// said above its overview; any other is the error page.
+    func acting(on key: String, _ request: Request, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as ServiceError where error.status == 422 || error.status == 409 {
+            return try await page(key, request: request, refusal: error)
+        } catch let error as ServiceError {
+            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
+        }
+    }
+
     /// The versions tab: one read of the whole range (kinds pair reverts anywhere in it), a page
     /// of it shown, the unclassified ones first, and the notes draft in the audience and language asked.
     private func versions(_ release: Release, parameters: FlatDictionary<Substring, Substring>, errors: [FieldError], _ words: Words) async throws -> VersionsTab {

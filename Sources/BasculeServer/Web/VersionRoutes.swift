@@ -7,6 +7,7 @@ import Hummingbird
 struct VersionRoutes<Context: RequestContext>: Sendable {
     let services: BasculeServices
     let renderer: PageRenderer
+    private var releasePage: ReleasePageRenderer { ReleasePageRenderer(services: services, renderer: renderer) }
 
     func register(on router: Router<Context>) {
         router.post("/releases/{key}/promotion", use: recordDeployment)
@@ -19,7 +20,7 @@ struct VersionRoutes<Context: RequestContext>: Sendable {
     @Sendable func recordDeployment(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
         let fields = try await WebRoutes<Context>.form(request)
-        return try await onRelease(key, request) {
+        return try await releasePage.acting(on: key, request) {
             guard let outcome = EnvironmentDeployment.Outcome(rawValue: fields["outcome"] ?? "deployed") else {
                 throw ServiceError.invalid([FieldError("outcome", "must be deployed, failed or rolledBack")])
             }
@@ -31,7 +32,7 @@ struct VersionRoutes<Context: RequestContext>: Sendable {
     @Sendable func addDependency(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key")
         let fields = try await WebRoutes<Context>.form(request)
-        return try await onRelease(key, request) {
+        return try await releasePage.acting(on: key, request) {
             let kind = DependencyKind(rawValue: fields["kind"] ?? "requires") ?? .requires
             _ = try await services.dependencies.add(key, on: (fields["release"] ?? "").trimmingCharacters(in: .whitespaces), kind: kind)
             return WebRoutes<Context>.redirect("/releases/\(key)?done=dependency_added#dependencies")
@@ -40,7 +41,7 @@ struct VersionRoutes<Context: RequestContext>: Sendable {
 
     @Sendable func removeDependency(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("key"), other = try context.parameters.require("other")
-        return try await onRelease(key, request) {
+        return try await releasePage.acting(on: key, request) {
             _ = try await services.dependencies.remove(key, on: other)
             return WebRoutes<Context>.redirect("/releases/\(key)?done=dependency_removed#dependencies")
         }
@@ -72,25 +73,13 @@ struct VersionRoutes<Context: RequestContext>: Sendable {
         }
     }
 
-    /// A refusal comes back on the release's overview, said above the panels.
-    private func onRelease(_ key: String, _ request: Request, _ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let error as ServiceError where [409, 422].contains(error.status) {
-            return try await ReleasePageRenderer(services: services, renderer: renderer).page(key, request: request, refusal: error)
-        } catch let error as ServiceError {
-            return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
-        }
-    }
-
     /// A refusal comes back on the versions tab, beside the forms.
     private func onVersions(_ key: String, _ request: Request, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
         } catch let error as ServiceError where [409, 422].contains(error.status) {
             let errors = error.fieldErrors.isEmpty ? [FieldError("form", error.description)] : error.fieldErrors
-            return try await ReleasePageRenderer(services: services, renderer: renderer)
-                .page(key, request: request, status: .init(code: error.status), tab: "versions", versionErrors: errors)
+            return try await releasePage.page(key, request: request, status: .init(code: error.status), tab: "versions", versionErrors: errors)
         } catch let error as ServiceError {
             return renderer.errorPage(error.description, request: request, status: .init(code: error.status))
         }

@@ -31,6 +31,8 @@ public struct EvidenceService: Sendable {
         public let runbookRevision: Int
         public let runs: [Run]
         public let deployments: [Deployment]
+        /// The environments it went through before its own, each deployment there and the tests since.
+        public let promotion: PromotionPath
         public let incidents: [StoredAttribution]
         public let audit: [AuditEvent]
         public let gatheredAt: Date
@@ -66,6 +68,7 @@ public struct EvidenceService: Sendable {
                     overrides: try await ApprovalRepository(db).overrides(for: release), runbook: runbook.runbook, runbookRevision: runbook.revision,
                     runs: try await RunRepository(db, cache: store.runDefinitions).all(of: release),
                     deployments: try await DeploymentRepository(db).of(release: release.key.number),
+                    promotion: try await PromotionService.path(of: release, in: db),
                     incidents: try await IncidentRepository(db).attributions(ofRelease: release.key.number),
                     audit: audit.sorted { $0.sequence < $1.sequence }, gatheredAt: at)
             }

@@ -87,7 +87,7 @@ struct VersionsTab: Sendable {
             languages: [Language.en, .fr].map { PageLink(href: link(audience: audience, lang: $0), label: $0 == .fr ? "Français" : "English", current: $0 == language) },
             publishHref: RequestOrigin.current.may(.planEdit) && blocked == nil ? "/releases/\(key)/notes/publish" : nil,
             publishBlocked: blocked, audience: audience.rawValue, lang: language.rawValue,
-            errors: errors.isEmpty ? nil : errors.map { "\($0.field): \($0.message)" }.joined(separator: " · "))
+            errors: errors.isEmpty ? nil : errors.map(words.error).joined(separator: " "))
     }
 
     private static func versionLine(_ notes: VersionService.Notes, _ words: Words) -> String? {
